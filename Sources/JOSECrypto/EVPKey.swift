@@ -1,0 +1,230 @@
+import COpenSSL
+
+/// Owns one `EVP_PKEY`, freed in `deinit`.
+///
+/// Built once per key-set refresh (parsing costs hundreds of microseconds) and then only read:
+/// OpenSSL allows concurrent use of one EVP_PKEY from many threads as long as each thread has
+/// its own operation context, which is how the verifiers use it.
+final class EVPKey: @unchecked Sendable {
+    let pointer: OpaquePointer
+
+    init(owning pointer: OpaquePointer) { self.pointer = pointer }
+
+    deinit { EVP_PKEY_free(pointer) }
+
+    /// Key size in bits (the modulus for RSA, the field for EC).
+    var bits: Int { Int(EVP_PKEY_get_bits(pointer)) }
+
+    func isA(_ name: String) -> Bool { EVP_PKEY_is_a(pointer, name) == 1 }
+
+    // MARK: building from components
+
+    /// Builds a key from OSSL_PARAMs via `EVP_PKEY_fromdata`, the non-deprecated path in 3.0.
+    static func fromData(
+        type: String, selection: Int32, push: (OpaquePointer, inout [OpaquePointer]) throws -> Void
+    ) throws -> EVPKey {
+        guard let builder = OSSL_PARAM_BLD_new() else { throw OpenSSLErrorQueue.error("OSSL_PARAM_BLD_new") }
+        var bignums: [OpaquePointer] = []
+        defer {
+            OSSL_PARAM_BLD_free(builder)
+            for bn in bignums { BN_clear_free(bn) }
+        }
+        try push(builder, &bignums)
+        guard let params = OSSL_PARAM_BLD_to_param(builder) else { throw OpenSSLErrorQueue.error("OSSL_PARAM_BLD_to_param") }
+        defer { OSSL_PARAM_free(params) }
+        guard let ctx = EVP_PKEY_CTX_new_from_name(nil, type, nil) else {
+            throw OpenSSLErrorQueue.error("EVP_PKEY_CTX_new_from_name(\(type))")
+        }
+        defer { EVP_PKEY_CTX_free(ctx) }
+        guard EVP_PKEY_fromdata_init(ctx) == 1 else { throw OpenSSLErrorQueue.error("EVP_PKEY_fromdata_init") }
+        var pkey: OpaquePointer?
+        guard EVP_PKEY_fromdata(ctx, &pkey, selection, params) == 1, let pkey else {
+            throw JOSECryptoError.invalidKey("OpenSSL refused the \(type) key: \(OpenSSLErrorQueue.drain())")
+        }
+        return EVPKey(owning: pkey)
+    }
+
+    static func pushBN(_ builder: OpaquePointer, _ name: String, _ bytes: [UInt8], _ bignums: inout [OpaquePointer]) throws {
+        guard let bn = bytes.withUnsafeBufferPointer({ BN_bin2bn($0.baseAddress, Int32($0.count), nil) }) else {
+            throw OpenSSLErrorQueue.error("BN_bin2bn")
+        }
+        bignums.append(bn)
+        guard OSSL_PARAM_BLD_push_BN(builder, name, bn) == 1 else { throw OpenSSLErrorQueue.error("OSSL_PARAM_BLD_push_BN(\(name))") }
+    }
+
+    /// Builds the OpenSSL key for a JWK (public, or private when `d` is present and `wantPrivate`).
+    static func from(jwk: JWK, wantPrivate: Bool) throws -> EVPKey {
+        let priv = wantPrivate
+        if priv && jwk.d == nil && jwk.kty != "oct" {
+            throw JOSECryptoError.invalidKey("\(jwk.kty) key has no private member \"d\"")
+        }
+        switch jwk.kty {
+        case "RSA":
+            let n = try jwk.decoded("n", jwk.n), e = try jwk.decoded("e", jwk.e)
+            guard n.first != 0 || n.count == 1 else {
+                // RFC 7518 6.3.1.1: the modulus has no leading zero octets; a padded one is a
+                // different key encoding for the same key, which caches would treat as distinct.
+                throw JOSECryptoError.invalidKey("RSA \"n\" has leading zero octets")
+            }
+            return try fromData(type: "RSA", selection: priv ? jwtbench_evp_pkey_keypair() : jwtbench_evp_pkey_public_key()) { b, bns in
+                try pushBN(b, "n", n, &bns)
+                try pushBN(b, "e", e, &bns)
+                if priv {
+                    try pushBN(b, "d", try jwk.decoded("d", jwk.d), &bns)
+                    if jwk.p != nil {
+                        try pushBN(b, "rsa-factor1", try jwk.decoded("p", jwk.p), &bns)
+                        try pushBN(b, "rsa-factor2", try jwk.decoded("q", jwk.q), &bns)
+                        try pushBN(b, "rsa-exponent1", try jwk.decoded("dp", jwk.dp), &bns)
+                        try pushBN(b, "rsa-exponent2", try jwk.decoded("dq", jwk.dq), &bns)
+                        try pushBN(b, "rsa-coefficient1", try jwk.decoded("qi", jwk.qi), &bns)
+                    }
+                }
+            }
+        case "EC":
+            guard let crvName = jwk.crv, let curve = ECCurve(rawValue: crvName) else {
+                throw JOSECryptoError.invalidKey("EC curve \(jwk.crv ?? "(none)") is not P-256, P-384 or P-521")
+            }
+            let size = curve.coordinateByteCount
+            let x = try jwk.decoded("x", jwk.x), y = try jwk.decoded("y", jwk.y)
+            guard x.count == size, y.count == size else {
+                throw JOSECryptoError.invalidKey("EC \(crvName) coordinates must be \(size) bytes each (x \(x.count), y \(y.count))")
+            }
+            let point: [UInt8] = [0x04] + x + y
+            let key = try fromData(type: "EC", selection: priv ? jwtbench_evp_pkey_keypair() : jwtbench_evp_pkey_public_key()) { b, bns in
+                guard OSSL_PARAM_BLD_push_utf8_string(b, "group", curve.opensslGroupName, 0) == 1 else {
+                    throw OpenSSLErrorQueue.error("OSSL_PARAM_BLD_push_utf8_string(group)")
+                }
+                guard point.withUnsafeBytes({ OSSL_PARAM_BLD_push_octet_string(b, "pub", $0.baseAddress, $0.count) }) == 1 else {
+                    throw OpenSSLErrorQueue.error("OSSL_PARAM_BLD_push_octet_string(pub)")
+                }
+                if priv {
+                    let d = try jwk.decoded("d", jwk.d)
+                    guard d.count == size else { throw JOSECryptoError.invalidKey("EC \"d\" must be \(size) bytes") }
+                    try pushBN(b, "priv", d, &bns)
+                }
+            }
+            try key.checkPublic()
+            return key
+        case "OKP":
+            guard jwk.crv == "Ed25519" else {
+                throw JOSECryptoError.invalidKey("OKP curve \(jwk.crv ?? "(none)") is not supported (only Ed25519)")
+            }
+            if priv {
+                let d = try jwk.decoded("d", jwk.d)
+                guard d.count == 32 else { throw JOSECryptoError.invalidKey("Ed25519 \"d\" must be 32 bytes") }
+                guard let p = d.withUnsafeBufferPointer({ EVP_PKEY_new_raw_private_key_ex(nil, "ED25519", nil, $0.baseAddress, 32) }) else {
+                    throw JOSECryptoError.invalidKey("OpenSSL refused the Ed25519 private key: \(OpenSSLErrorQueue.drain())")
+                }
+                return EVPKey(owning: p)
+            }
+            let x = try jwk.decoded("x", jwk.x)
+            guard x.count == 32 else { throw JOSECryptoError.invalidKey("Ed25519 \"x\" must be 32 bytes, not \(x.count)") }
+            guard let p = x.withUnsafeBufferPointer({ EVP_PKEY_new_raw_public_key_ex(nil, "ED25519", nil, $0.baseAddress, 32) }) else {
+                throw JOSECryptoError.invalidKey("OpenSSL refused the Ed25519 public key: \(OpenSSLErrorQueue.drain())")
+            }
+            return EVPKey(owning: p)
+        default:
+            throw JOSECryptoError.invalidKey("key type \"\(jwk.kty)\" has no OpenSSL key object")
+        }
+    }
+
+    /// Runs OpenSSL's public-key check (EC: point on the curve and not at infinity).
+    func checkPublic() throws {
+        guard let ctx = EVP_PKEY_CTX_new_from_pkey(nil, pointer, nil) else { throw OpenSSLErrorQueue.error("EVP_PKEY_CTX_new_from_pkey") }
+        defer { EVP_PKEY_CTX_free(ctx) }
+        guard EVP_PKEY_public_check(ctx) == 1 else {
+            throw JOSECryptoError.invalidKey("public key check failed (point not on the curve?): \(OpenSSLErrorQueue.drain())")
+        }
+    }
+
+    // MARK: reading components back
+
+    func bnParam(_ name: String, padTo width: Int = 0) throws -> [UInt8] {
+        var bn: OpaquePointer?
+        guard EVP_PKEY_get_bn_param(pointer, name, &bn) == 1, let bn else {
+            throw OpenSSLErrorQueue.error("EVP_PKEY_get_bn_param(\(name))")
+        }
+        defer { BN_clear_free(bn) }
+        let count = max(width, (Int(BN_num_bits(bn)) + 7) / 8)
+        var out = [UInt8](repeating: 0, count: count)
+        guard BN_bn2binpad(bn, &out, Int32(count)) == Int32(count) else { throw OpenSSLErrorQueue.error("BN_bn2binpad(\(name))") }
+        return out
+    }
+
+    func utf8Param(_ name: String) throws -> String {
+        var buffer = [CChar](repeating: 0, count: 80)
+        var length = 0
+        guard EVP_PKEY_get_utf8_string_param(pointer, name, &buffer, buffer.count, &length) == 1 else {
+            throw OpenSSLErrorQueue.error("EVP_PKEY_get_utf8_string_param(\(name))")
+        }
+        return String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    func rawKey(privateKey: Bool) throws -> [UInt8] {
+        var length = 0
+        let get = privateKey ? EVP_PKEY_get_raw_private_key : EVP_PKEY_get_raw_public_key
+        guard get(pointer, nil, &length) == 1 else { throw OpenSSLErrorQueue.error("EVP_PKEY_get_raw_key") }
+        var out = [UInt8](repeating: 0, count: length)
+        guard get(pointer, &out, &length) == 1 else { throw OpenSSLErrorQueue.error("EVP_PKEY_get_raw_key") }
+        return Array(out.prefix(length))
+    }
+
+    /// The key as a JWK (public members only unless `includePrivate`).
+    func jwk(includePrivate: Bool) throws -> JWK {
+        if isA("RSA") {
+            var jwk = JWK(kty: "RSA", n: Base64URL.encode(try bnParam("n")), e: Base64URL.encode(try bnParam("e")))
+            if includePrivate {
+                jwk.d = Base64URL.encode(try bnParam("d"))
+                jwk.p = Base64URL.encode(try bnParam("rsa-factor1"))
+                jwk.q = Base64URL.encode(try bnParam("rsa-factor2"))
+                jwk.dp = Base64URL.encode(try bnParam("rsa-exponent1"))
+                jwk.dq = Base64URL.encode(try bnParam("rsa-exponent2"))
+                jwk.qi = Base64URL.encode(try bnParam("rsa-coefficient1"))
+            }
+            return jwk
+        }
+        if isA("EC") {
+            let group = try utf8Param("group")
+            guard let curve = ECCurve.allCases.first(where: { $0.opensslGroupName == group || $0.rawValue == group }) else {
+                throw JOSECryptoError.invalidKey("EC group \(group) is not P-256, P-384 or P-521")
+            }
+            let size = curve.coordinateByteCount
+            var jwk = JWK(kty: "EC", crv: curve.rawValue,
+                          x: Base64URL.encode(try bnParam("qx", padTo: size)),
+                          y: Base64URL.encode(try bnParam("qy", padTo: size)))
+            if includePrivate { jwk.d = Base64URL.encode(try bnParam("priv", padTo: size)) }
+            return jwk
+        }
+        if isA("ED25519") {
+            var jwk = JWK(kty: "OKP", crv: "Ed25519", x: Base64URL.encode(try rawKey(privateKey: false)))
+            if includePrivate { jwk.d = Base64URL.encode(try rawKey(privateKey: true)) }
+            return jwk
+        }
+        throw JOSECryptoError.invalidKey("OpenSSL key of an unsupported type")
+    }
+
+    // MARK: PEM and DER
+
+    static func fromPEM(_ pem: String, privateKey: Bool) throws -> EVPKey {
+        let bytes = Array(pem.utf8)
+        return try bytes.withUnsafeBytes { buf -> EVPKey in
+            guard let bio = BIO_new_mem_buf(buf.baseAddress, Int32(buf.count)) else { throw OpenSSLErrorQueue.error("BIO_new_mem_buf") }
+            defer { BIO_free(bio) }
+            let key = privateKey ? PEM_read_bio_PrivateKey(bio, nil, nil, nil) : PEM_read_bio_PUBKEY(bio, nil, nil, nil)
+            guard let key else {
+                throw JOSECryptoError.invalidKey("not a PEM \(privateKey ? "private key (PKCS#8)" : "public key (SubjectPublicKeyInfo)"): \(OpenSSLErrorQueue.drain())")
+            }
+            return EVPKey(owning: key)
+        }
+    }
+
+    static func fromDER(_ der: [UInt8]) throws -> EVPKey {
+        try der.withUnsafeBufferPointer { buf -> EVPKey in
+            var p: UnsafePointer<UInt8>? = buf.baseAddress
+            guard let key = d2i_PUBKEY(nil, &p, buf.count) else {
+                throw JOSECryptoError.invalidKey("not a DER SubjectPublicKeyInfo: \(OpenSSLErrorQueue.drain())")
+            }
+            return EVPKey(owning: key)
+        }
+    }
+}

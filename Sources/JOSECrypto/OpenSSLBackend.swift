@@ -1,0 +1,50 @@
+import COpenSSL
+
+/// The OpenSSL 3 backend: every JWS algorithm.
+public struct OpenSSLBackend: CryptoBackend {
+    public var name: String { "openssl" }
+    /// How verifiers call OpenSSL; see `OpenSSLCallPattern`.
+    public let pattern: OpenSSLCallPattern
+
+    public init(pattern: OpenSSLCallPattern = .perThreadContext) { self.pattern = pattern }
+
+    public func supports(_ algorithm: JWSAlgorithm) -> Bool { true }
+
+    public func makeVerifier(key: JWK, algorithm: JWSAlgorithm) throws -> any SignatureVerifier {
+        try KeyFit.check(key, for: algorithm)
+        if algorithm.family == .hmac {
+            return try OpenSSLHMAC(secret: try key.decoded("k", key.k), algorithm: algorithm)
+        }
+        return try OpenSSLVerifier(key: try EVPKey.from(jwk: key, wantPrivate: false), algorithm: algorithm, pattern: pattern)
+    }
+
+    public func makeSigner(key: JWK, algorithm: JWSAlgorithm) throws -> any SignatureSigner {
+        try KeyFit.check(key, for: algorithm, forSigning: true)
+        if algorithm.family == .hmac {
+            return try OpenSSLHMAC(secret: try key.decoded("k", key.k), algorithm: algorithm)
+        }
+        return OpenSSLSigner(key: try EVPKey.from(jwk: key, wantPrivate: true), algorithm: algorithm)
+    }
+
+    /// The linked OpenSSL's version text (for reports).
+    public static var versionString: String {
+        String(cString: OpenSSL_version(0))
+    }
+}
+
+extension JWK {
+    /// The public key in a PEM `SubjectPublicKeyInfo` ("BEGIN PUBLIC KEY"), as a JWK.
+    public init(publicPEM pem: String) throws {
+        self = try EVPKey.fromPEM(pem, privateKey: false).jwk(includePrivate: false)
+    }
+
+    /// A PKCS#8 PEM private key ("BEGIN PRIVATE KEY"), as a private JWK.
+    public init(privatePEM pem: String) throws {
+        self = try EVPKey.fromPEM(pem, privateKey: true).jwk(includePrivate: true)
+    }
+
+    /// A DER `SubjectPublicKeyInfo`, as a JWK.
+    public init(publicDER der: [UInt8]) throws {
+        self = try EVPKey.fromDER(der).jwk(includePrivate: false)
+    }
+}

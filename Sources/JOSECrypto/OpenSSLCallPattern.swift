@@ -1,0 +1,11 @@
+/// How a verifier drives OpenSSL for each call. Kept selectable so that `jwtbench speed` can
+/// measure the patterns side by side on the same key; `perThreadContext` is the default
+/// because it measured fastest here (see the closing note of the foundation issue).
+public enum OpenSSLCallPattern: String, Sendable, CaseIterable {
+    /// A fresh `EVP_MD_CTX` and `EVP_DigestVerifyInit` per call: the textbook pattern.
+    case oneShot = "one-shot"
+    /// `EVP_PKEY_CTX_dup` of a context prepared at key load, freed after the call.
+    case duplicatedContext = "dup"
+    /// One prepared `EVP_PKEY_CTX` per thread and key, reused; digest context reused per thread.
+    case perThreadContext = "per-thread"
+}

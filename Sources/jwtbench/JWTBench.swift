@@ -1,0 +1,11 @@
+import ArgumentParser
+import JOSECrypto
+
+struct JWTBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jwtbench",
+        abstract: "JWT validation core and benchmarking/conformance harness.",
+        version: "0.1.0",
+        subcommands: [KeysCommand.self]
+    )
+}
