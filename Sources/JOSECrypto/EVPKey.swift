@@ -20,17 +20,10 @@ final class EVPKey: @unchecked Sendable {
     // MARK: building from components
 
     /// Builds a key from OSSL_PARAMs via `EVP_PKEY_fromdata`, the non-deprecated path in 3.0.
-    static func fromData(
-        type: String, selection: Int32, push: (OpaquePointer, inout [OpaquePointer]) throws -> Void
-    ) throws -> EVPKey {
-        guard let builder = OSSL_PARAM_BLD_new() else { throw OpenSSLErrorQueue.error("OSSL_PARAM_BLD_new") }
-        var bignums: [OpaquePointer] = []
-        defer {
-            OSSL_PARAM_BLD_free(builder)
-            for bn in bignums { BN_clear_free(bn) }
-        }
-        try push(builder, &bignums)
-        guard let params = OSSL_PARAM_BLD_to_param(builder) else { throw OpenSSLErrorQueue.error("OSSL_PARAM_BLD_to_param") }
+    static func fromData(type: String, selection: Int32, push: (ParamBuilder) throws -> Void) throws -> EVPKey {
+        let builder = try ParamBuilder()
+        try push(builder)
+        let params = try builder.toParams()
         defer { OSSL_PARAM_free(params) }
         guard let ctx = EVP_PKEY_CTX_new_from_name(nil, type, nil) else {
             throw OpenSSLErrorQueue.error("EVP_PKEY_CTX_new_from_name(\(type))")
@@ -42,14 +35,6 @@ final class EVPKey: @unchecked Sendable {
             throw JOSECryptoError.invalidKey("OpenSSL refused the \(type) key: \(OpenSSLErrorQueue.drain())")
         }
         return EVPKey(owning: pkey)
-    }
-
-    static func pushBN(_ builder: OpaquePointer, _ name: String, _ bytes: [UInt8], _ bignums: inout [OpaquePointer]) throws {
-        guard let bn = bytes.withUnsafeBufferPointer({ BN_bin2bn($0.baseAddress, Int32($0.count), nil) }) else {
-            throw OpenSSLErrorQueue.error("BN_bin2bn")
-        }
-        bignums.append(bn)
-        guard OSSL_PARAM_BLD_push_BN(builder, name, bn) == 1 else { throw OpenSSLErrorQueue.error("OSSL_PARAM_BLD_push_BN(\(name))") }
     }
 
     /// Builds the OpenSSL key for a JWK (public, or private when `d` is present and `wantPrivate`).
@@ -66,17 +51,17 @@ final class EVPKey: @unchecked Sendable {
                 // different key encoding for the same key, which caches would treat as distinct.
                 throw JOSECryptoError.invalidKey("RSA \"n\" has leading zero octets")
             }
-            return try fromData(type: "RSA", selection: priv ? jwtbench_evp_pkey_keypair() : jwtbench_evp_pkey_public_key()) { b, bns in
-                try pushBN(b, "n", n, &bns)
-                try pushBN(b, "e", e, &bns)
+            return try fromData(type: "RSA", selection: priv ? jwtbench_evp_pkey_keypair() : jwtbench_evp_pkey_public_key()) { b in
+                try b.pushBN("n", n)
+                try b.pushBN("e", e)
                 if priv {
-                    try pushBN(b, "d", try jwk.decoded("d", jwk.d), &bns)
+                    try b.pushBN("d", try jwk.decoded("d", jwk.d))
                     if jwk.p != nil {
-                        try pushBN(b, "rsa-factor1", try jwk.decoded("p", jwk.p), &bns)
-                        try pushBN(b, "rsa-factor2", try jwk.decoded("q", jwk.q), &bns)
-                        try pushBN(b, "rsa-exponent1", try jwk.decoded("dp", jwk.dp), &bns)
-                        try pushBN(b, "rsa-exponent2", try jwk.decoded("dq", jwk.dq), &bns)
-                        try pushBN(b, "rsa-coefficient1", try jwk.decoded("qi", jwk.qi), &bns)
+                        try b.pushBN("rsa-factor1", try jwk.decoded("p", jwk.p))
+                        try b.pushBN("rsa-factor2", try jwk.decoded("q", jwk.q))
+                        try b.pushBN("rsa-exponent1", try jwk.decoded("dp", jwk.dp))
+                        try b.pushBN("rsa-exponent2", try jwk.decoded("dq", jwk.dq))
+                        try b.pushBN("rsa-coefficient1", try jwk.decoded("qi", jwk.qi))
                     }
                 }
             }
@@ -90,17 +75,13 @@ final class EVPKey: @unchecked Sendable {
                 throw JOSECryptoError.invalidKey("EC \(crvName) coordinates must be \(size) bytes each (x \(x.count), y \(y.count))")
             }
             let point: [UInt8] = [0x04] + x + y
-            let key = try fromData(type: "EC", selection: priv ? jwtbench_evp_pkey_keypair() : jwtbench_evp_pkey_public_key()) { b, bns in
-                guard OSSL_PARAM_BLD_push_utf8_string(b, "group", curve.opensslGroupName, 0) == 1 else {
-                    throw OpenSSLErrorQueue.error("OSSL_PARAM_BLD_push_utf8_string(group)")
-                }
-                guard point.withUnsafeBytes({ OSSL_PARAM_BLD_push_octet_string(b, "pub", $0.baseAddress, $0.count) }) == 1 else {
-                    throw OpenSSLErrorQueue.error("OSSL_PARAM_BLD_push_octet_string(pub)")
-                }
+            let key = try fromData(type: "EC", selection: priv ? jwtbench_evp_pkey_keypair() : jwtbench_evp_pkey_public_key()) { b in
+                try b.pushUTF8("group", curve.opensslGroupStaticName)
+                try b.pushOctets("pub", point)
                 if priv {
                     let d = try jwk.decoded("d", jwk.d)
                     guard d.count == size else { throw JOSECryptoError.invalidKey("EC \"d\" must be \(size) bytes") }
-                    try pushBN(b, "priv", d, &bns)
+                    try b.pushBN("priv", d)
                 }
             }
             try key.checkPublic()

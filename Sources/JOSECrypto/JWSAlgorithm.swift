@@ -89,7 +89,10 @@ public enum ECCurve: String, Sendable, Hashable, CaseIterable {
         }
     }
 
-    var opensslGroupName: String {
+    var opensslGroupName: String { "\(opensslGroupStaticName)" }
+
+    /// Static, because OpenSSL's parameter builder keeps the pointer (see ParamBuilder).
+    var opensslGroupStaticName: StaticString {
         switch self {
         case .p256: return "prime256v1"
         case .p384: return "secp384r1"
