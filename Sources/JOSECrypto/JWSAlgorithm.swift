@@ -108,7 +108,7 @@ public enum ECCurve: String, Sendable, Hashable, CaseIterable {
         case .p384:
             return ECCurve.hex("ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973")
         case .p521:
-            return ECCurve.hex("01ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409")
+            return ECCurve.hex("01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409")
         }
     }
 
