@@ -26,7 +26,9 @@ struct KeysCommand: ParsableCommand {
             let key = try KeyGenerator.generate(for: algorithm, kid: kid, rsaBits: rsaBits)
             let publicSet = JWKSet(keys: algorithm.family == .hmac ? [] : [key.publicKey])
             if let out {
-                FileManager.default.createFile(atPath: out, contents: Data(key.jsonString().utf8), attributes: [.posixPermissions: 0o600])
+                guard FileManager.default.createFile(atPath: out, contents: Data(key.jsonString().utf8), attributes: [.posixPermissions: 0o600]) else {
+                    throw CLIError.configuration("cannot write \(out)")
+                }
                 print("private JWK written to \(out)")
             } else {
                 print(key.jsonString())

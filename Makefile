@@ -1,0 +1,43 @@
+# jwtbench: build, test and run on a fresh Debian/Ubuntu machine.
+# `make test` is the README's test command and what CI runs (.ci/run).
+
+SWIFT ?= swift
+VECTORS ?= $(abspath ../shared/vectors)
+SYSTEM_PACKAGES := libssl-dev libjemalloc-dev pkg-config
+
+.PHONY: all deps build release test conform run clean tsan
+
+all: build
+
+# Installs the system libraries the package links against, when they are missing.
+deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing:$$missing"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing) >/dev/null || exit 1; \
+	  else \
+	    echo "missing system packages:$$missing"; \
+	    echo "install them with: sudo apt-get install -y$$missing"; exit 2; \
+	  fi; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+# The whole test suite; the vector suites read $(VECTORS) (JWTBENCH_VECTORS) and say when they skip.
+test: deps
+	JWTBENCH_VECTORS=$(VECTORS) $(SWIFT) test
+
+# The main job on built-in defaults (until `jwtbench run` lands: the tool's help and a
+# raw verify-rate measurement of every OpenSSL call pattern).
+run: release
+	$(SWIFT) run -c release jwtbench --help
+	$(SWIFT) run -c release jwtbench speed --alg RS256,ES256 --pattern all --seconds 1
+
+clean:
+	rm -rf .build

@@ -1,0 +1,25 @@
+import JOSECrypto
+
+extension Validator {
+    /// Validates every configured token of a request; all must be allowed.
+    public func validate(request: HTTPRequest, now: Int64) -> RequestDecision {
+        let extracted: [ExtractedToken]
+        switch TokenExtractor.extract(from: request, locations: locations) {
+        case .success(let tokens): extracted = tokens
+        case .failure(let denial): return .deny(denial)
+        }
+        // Size first, for every token, before any parsing (DESIGN: extract -> size -> parse).
+        for t in extracted where t.token.utf8.count > rules.maxTokenBytes {
+            return .deny(Denial(.tokenTooLarge, "token in \(t.locationDescription) is \(t.token.utf8.count) bytes; the limit is \(rules.maxTokenBytes)"))
+        }
+        var verified: [VerifiedToken] = []
+        verified.reserveCapacity(extracted.count)
+        for t in extracted {
+            switch validate(token: t.token, now: now, location: t.location) {
+            case .allow(let v): verified.append(v)
+            case .deny(let d): return .deny(Denial(d.reason, "\(t.locationDescription): \(d.detail)"))
+            }
+        }
+        return .allow(verified)
+    }
+}

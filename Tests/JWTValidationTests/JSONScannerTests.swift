@@ -1,0 +1,162 @@
+import Foundation
+import Testing
+@testable import JWTValidation
+
+/// The hot-path scanner is hand-written, so it is tested hard: fixed cases for every rule, and
+/// a randomised differential test against Foundation (the scanner must never accept what
+/// Foundation rejects, and must accept every document Foundation writes).
+@Suite struct JSONScannerTests {
+    static func accepts(_ text: String) -> Bool { accepts(Array(text.utf8)) }
+
+    static func accepts(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { buf in
+            var s = JSONScanner(buf)
+            do {
+                try s.skipValue(depth: 0)
+                try s.finish()
+                return true
+            } catch {
+                return false
+            }
+        }
+    }
+
+    @Test(arguments: [
+        "{}", "[]", "0", "-0", "1.5e+10", "\"\"", "true", "false", "null", " {\"a\" : [1, 2, {\"b\":null}] } ",
+        "{\"a\":\"\\u00e9\\n\\t\\\"\\\\\\/\"}", "{\"emoji\":\"\\ud83d\\ude00\"}", "{\"é\":\"ü\"}", "[1e400]",
+        "{\"a\":1,\"b\":{\"a\":1}}",  // the same name in different objects is fine
+    ])
+    func acceptsValidJSON(_ text: String) {
+        #expect(Self.accepts(text), "\(text)")
+    }
+
+    @Test(arguments: [
+        "", "{", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "[1,]", "[01]", "[1.]", "[.5]", "[1e]", "[+1]", "[-]",
+        "{\"a\":1}x", "{\"a\":1}{}", "{'a':1}", "{a:1}", "[tru]", "[nul]", "\"\\x\"", "\"\\u12\"", "\"\\ud800\"",
+        "\"\\udc00\"", "\"\\ud800\\u0041\"", "\"a\nb\"", "{\"a\":1,\"a\":2}", "{\"a\":1,\"\\u0061\":2}",
+        "[{\"x\":[{\"k\":1,\"k\":1}]}]", "\u{FEFF}{}", "[NaN]", "[Infinity]",
+    ])
+    func rejectsInvalidJSON(_ text: String) {
+        #expect(!Self.accepts(text), "\(text)")
+    }
+
+    @Test func rejectsInvalidUTF8() {
+        let cases: [[UInt8]] = [
+            [0x22, 0xC0, 0xAF, 0x22],  // overlong '/'
+            [0x22, 0xED, 0xA0, 0x80, 0x22],  // encoded surrogate
+            [0x22, 0xF4, 0x90, 0x80, 0x80, 0x22],  // above U+10FFFF
+            [0x22, 0xE2, 0x82, 0x22],  // truncated
+            [0x22, 0x80, 0x22],  // lone continuation
+            [0x22, 0xFF, 0x22],
+        ]
+        for c in cases { #expect(!Self.accepts(c), "\(c)") }
+        #expect(Self.accepts([0x22, 0xE2, 0x82, 0xAC, 0x22]))  // "€"
+    }
+
+    @Test func nestingIsBounded() {
+        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        #expect(!Self.accepts(deep))
+        let ok = String(repeating: "[", count: 20) + String(repeating: "]", count: 20)
+        #expect(Self.accepts(ok))
+    }
+
+    @Test func manyMembersStayLinearAndDetectDuplicates() {
+        let members = (0..<3000).map { "\"m\($0)\":\($0)" }
+        #expect(Self.accepts("{" + members.joined(separator: ",") + "}"))
+        #expect(!Self.accepts("{" + (members + ["\"m1234\":0"]).joined(separator: ",") + "}"))
+        // A duplicate spelled with an escape past the inline capacity.
+        #expect(!Self.accepts("{" + (members + ["\"m\\u0031234\":0"]).joined(separator: ",") + "}"))
+    }
+
+    @Test func integersAreReadExactly() {
+        func number(_ text: String) -> Int64?? {
+            Array(text.utf8).withUnsafeBytes { buf in
+                var s = JSONScanner(buf)
+                return try? s.scanNumber()
+            }
+        }
+        #expect(number("1750000000") == .some(1_750_000_000))
+        #expect(number("-5") == .some(-5))
+        #expect(number("9223372036854775807") == .some(Int64.max))
+        #expect(number("9223372036854775808") == .some(nil))  // valid JSON, not an Int64
+        #expect(number("1.0") == .some(nil))
+        #expect(number("1e3") == .some(nil))
+    }
+
+    @Test func escapedStringsUnescapeAndCompare() {
+        let text = "{\"iss\":\"https:\\/\\/a\\u002eb\"}"
+        let bytes = Array(text.utf8)
+        bytes.withUnsafeBytes { buf in
+            var s = JSONScanner(buf)
+            var value: JSONSpan?
+            try? s.forEachMember(depth: 0) { (sc: inout JSONScanner, _) throws(JSONScanError) in value = try sc.scanString() }
+            guard let value else {
+                Issue.record("no value")
+                return
+            }
+            #expect(JSONText.string(value, in: buf) == "https://a.b")
+            #expect(JSONText.equal(value, "https://a.b", in: buf))
+            #expect(!JSONText.equal(value, "https://a.c", in: buf))
+        }
+    }
+
+    /// Random documents written by Foundation must be accepted; random mutations of them must
+    /// be rejected whenever Foundation rejects them.
+    @Test func differentialAgainstFoundation() throws {
+        var rng = ScannerRNG(seed: 0x5EED)
+        var accepted = 0, mutatedRejected = 0
+        for _ in 0..<400 {
+            let value = Self.randomValue(&rng, depth: 0)
+            let data = try JSONSerialization.data(withJSONObject: ["root": value], options: [.sortedKeys])
+            let bytes = [UInt8](data)
+            #expect(Self.accepts(bytes), "\(String(decoding: bytes, as: UTF8.self))")
+            accepted += 1
+            for _ in 0..<5 {
+                var m = bytes
+                let i = Int(rng.next() % UInt64(m.count))
+                switch rng.next() % 3 {
+                case 0: m[i] = UInt8(truncatingIfNeeded: rng.next())
+                case 1: m.remove(at: i)
+                default:
+                    let inserts = Array("{}[],:\"\\0e-.tn ".utf8)
+                    m.insert(inserts[Int(rng.next() % UInt64(inserts.count))], at: i)
+                }
+                let foundation = (try? JSONSerialization.jsonObject(with: Data(m), options: [.fragmentsAllowed])) != nil
+                if Self.accepts(m) {
+                    #expect(foundation, "scanner accepted what Foundation rejects: \(String(decoding: m, as: UTF8.self))")
+                } else {
+                    mutatedRejected += 1
+                }
+            }
+        }
+        #expect(accepted == 400)
+        #expect(mutatedRejected > 500)  // most mutations break the document; the test must see them
+    }
+
+    static func randomValue(_ rng: inout ScannerRNG, depth: Int) -> Any {
+        switch rng.next() % (depth > 3 ? 4 : 6) {
+        case 0: return Int(truncatingIfNeeded: rng.next() % 100_000) - 50_000
+        case 1: return ["a", "é", "x\"y", "\\", "\u{1F600}", "tab\t", ""][Int(rng.next() % 7)]
+        case 2: return rng.next() % 2 == 0
+        case 3: return NSNull()
+        case 4: return (0..<Int(rng.next() % 4)).map { _ in randomValue(&rng, depth: depth + 1) }
+        default:
+            var d: [String: Any] = [:]
+            for k in 0..<Int(rng.next() % 5) { d["k\(k)"] = randomValue(&rng, depth: depth + 1) }
+            return d
+        }
+    }
+}
+
+/// A small deterministic generator, so failures reproduce.
+struct ScannerRNG: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
