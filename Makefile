@@ -3,7 +3,7 @@
 
 SWIFT ?= swift
 VECTORS ?= $(abspath ../shared/vectors)
-SYSTEM_PACKAGES := libssl-dev libjemalloc-dev pkg-config
+SYSTEM_PACKAGES := libssl-dev libjemalloc-dev zlib1g-dev pkg-config
 
 .PHONY: all deps build release test conform run clean tsan
 

@@ -14,6 +14,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         .systemLibrary(
@@ -21,23 +23,39 @@ let package = Package(
             pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"])]
         ),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CJemalloc", pkgConfig: "jemalloc", providers: [.apt(["libjemalloc-dev"])]),
         .target(
             name: "JOSECrypto",
-            dependencies: ["COpenSSL"]
+            dependencies: [
+                "COpenSSL",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
         ),
         .target(
             name: "JWTValidation",
             dependencies: ["JOSECrypto", .product(name: "Yams", package: "Yams")]
         ),
+        .target(name: "TokenMint", dependencies: ["JOSECrypto", "JWTValidation"]),
+        .target(
+            name: "Reports",
+            dependencies: ["CZlib", .product(name: "Histogram", package: "hdrhistogram-swift")]
+        ),
         .executableTarget(
             name: "jwtbench",
             dependencies: [
-                "JOSECrypto", "JWTValidation",
+                "JOSECrypto", "JWTValidation", "TokenMint", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "JOSECryptoTests", dependencies: ["JOSECrypto"]),
         .testTarget(name: "JWTValidationTests", dependencies: ["JWTValidation", "JOSECrypto"]),
+        .testTarget(name: "TokenMintTests", dependencies: ["TokenMint", "JWTValidation", "JOSECrypto"]),
+        .testTarget(
+            name: "ReportsTests",
+            dependencies: ["Reports", .product(name: "Histogram", package: "hdrhistogram-swift")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,6 @@
+import Reports
+import Testing
+
+@Test func schemaVersionIsOne() {
+    #expect(ReportSchema.version == 1)
+}

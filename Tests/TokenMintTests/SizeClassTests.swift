@@ -1,0 +1,6 @@
+import Testing
+import TokenMint
+
+@Test func sizeClassNamesAreStable() {
+    #expect(SizeClass.allCases.map(\.rawValue) == ["small", "typical", "large"])
+}
