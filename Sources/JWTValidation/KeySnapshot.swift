@@ -32,7 +32,15 @@ public final class KeySnapshot: Sendable {
         var usable: [JWK] = []
         var skipped: [Skipped] = []
         var verifiers: [[[any SignatureVerifier]?]] = []
+        // A kid that names two keys makes every lookup ambiguous (and is how a confused or
+        // compromised issuer would smuggle in a second key): both are dropped.
+        var kidCounts: [String: Int] = [:]
+        for key in keys { if let kid = key.kid { kidCounts[kid, default: 0] += 1 } }
         for key in keys {
+            if let kid = key.kid, kidCounts[kid]! > 1 {
+                skipped.append(Skipped(kid: kid, reason: "kid \"\(kid)\" names \(kidCounts[kid]!) keys in the set"))
+                continue
+            }
             var perAlgorithm = [[any SignatureVerifier]?](repeating: nil, count: JWSAlgorithm.ordinalCount)
             var lastError: String?
             for algorithm in algorithms where algorithm.keyType == key.kty {
@@ -82,28 +90,24 @@ public final class KeySnapshot: Sendable {
         return Int(truncatingIfNeeded: h >> 1)
     }
 
-    /// The verifiers for `kid` (every key with that kid that fits `algorithm`), or, without a
-    /// `kid`, every key that fits. An unknown `kid` is `notFound`: never a fallback to other keys.
+    /// The verifier for `kid` (kids are unique here), or, without a `kid`, every key that fits
+    /// `algorithm`. An unknown `kid` is `notFound`: never a fallback to other keys.
     public func lookup(kid: UnsafeRawBufferPointer?, algorithm: JWSAlgorithm) -> KeyLookup {
         guard let kid else {
             let all = byAlgorithm[algorithm.ordinal]
             return all.isEmpty ? .notFound : .found(all)
         }
         var slot = Self.hash(kid) & tableMask
-        var result: [any SignatureVerifier]?
         while true {
             let entry = Int(table[slot])
-            if entry == 0 { break }
+            if entry == 0 { return .notFound }
             let index = entry - 1
-            let matches = kidBytes[index].withUnsafeBytes { JSONText.bytesEqual($0, kid) }
-            if matches, let list = verifiers[index][algorithm.ordinal] {
-                // Duplicate kids are rare (and a sign of a confused issuer); try each of them.
-                if let found = result { result = found + list } else { result = list }
+            if kidBytes[index].withUnsafeBytes({ JSONText.bytesEqual($0, kid) }) {
+                guard let list = verifiers[index][algorithm.ordinal] else { return .notFound }
+                return .found(list)
             }
             slot = (slot + 1) & tableMask
         }
-        if let result { return .found(result) }
-        return .notFound
     }
 
     /// Whether any key has this kid, whatever its algorithm (for denial details).

@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
 import JOSECrypto
+import TokenMint
 
 struct KeysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "keys", abstract: "Generate keys.", subcommands: [Generate.self])
+        commandName: "keys", abstract: "Generate keys.", subcommands: [Generate.self, GenerateSet.self])
 
     struct Generate: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -38,6 +39,24 @@ struct KeysCommand: ParsableCommand {
             } else {
                 print(publicSet.jsonString())
             }
+        }
+    }
+}
+
+extension KeysCommand {
+    /// Writes the fixed test key set the mint and the vectors use (`vectors/keys`).
+    struct GenerateSet: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "generate-set",
+            abstract: "Generate the test key set (one key per algorithm, rotation and attacker keys) into a folder.")
+
+        @Option(help: "Folder to write <kid>.jwk.json files and jwks.json into.")
+        var out: String = "vectors/keys"
+
+        func run() throws {
+            let set = try TestKeySet.generate()
+            try set.write(to: out)
+            print("wrote \(set.keys.count) test keys and jwks.json to \(out)")
         }
     }
 }

@@ -317,3 +317,41 @@ import Testing
         }
     }
 }
+
+@Suite struct KeySnapshotTests {
+    @Test func duplicateKidsAreDroppedNotGuessed() throws {
+        let a = try KeyGenerator.generate(for: .hs256, kid: "same")
+        let b = try KeyGenerator.generate(for: .hs256, kid: "same")
+        let c = try KeyGenerator.generate(for: .hs256, kid: "other")
+        let snapshot = KeySnapshot(keys: [a, b, c], algorithms: [.hs256])
+        #expect(snapshot.keys.map(\.kid) == ["other"])
+        #expect(snapshot.skipped.count == 2)
+        let kid = Array("same".utf8)
+        let found = kid.withUnsafeBytes { snapshot.lookup(kid: $0, algorithm: .hs256) }
+        guard case .notFound = found else {
+            Issue.record("a duplicated kid must not resolve")
+            return
+        }
+    }
+
+    @Test func manyKeysResolveByKid() throws {
+        let keys = try (0..<40).map { try KeyGenerator.generate(for: .hs256, kid: "key-\($0)") }
+        let snapshot = KeySnapshot(keys: keys, algorithms: [.hs256, .hs384])
+        for i in [0, 17, 39] {
+            let kid = Array("key-\(i)".utf8)
+            guard case .found(let list) = kid.withUnsafeBytes({ snapshot.lookup(kid: $0, algorithm: .hs256) }) else {
+                Issue.record("key-\(i) not found")
+                continue
+            }
+            #expect(list.count == 1)
+            let signer = try OpenSSLBackend().makeSigner(key: keys[i], algorithm: .hs256)
+            #expect(list[0].verify(signature: try signer.sign([1, 2, 3]), message: [1, 2, 3]))
+        }
+        // HS384 needs 48-byte secrets: none of these 32-byte keys fits.
+        let kid = Array("key-3".utf8)
+        guard case .notFound = kid.withUnsafeBytes({ snapshot.lookup(kid: $0, algorithm: .hs384) }) else {
+            Issue.record("a key that does not fit must not be found")
+            return
+        }
+    }
+}

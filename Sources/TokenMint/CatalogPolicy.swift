@@ -1,0 +1,60 @@
+import JOSECrypto
+import JWTValidation
+
+/// The policies the catalogue's expectations are stated under. `standard` is ngrok's
+/// jwt-validation config for the catalogue issuer and audience, a Bearer header token and every
+/// algorithm; the others change exactly one thing.
+public enum CatalogPolicy: String, Sendable, CaseIterable, Codable {
+    case standard
+    case leeway60 = "leeway-60"
+    case requireExpiration = "require-exp"
+    case maxLifetime = "max-lifetime-3600"
+    case accessToken = "at-jwt"
+    case eddsaOnly = "eddsa-only"
+    case bodyToken = "body-token"
+
+    /// The ngrok `jwt-validation` config (YAML), without key sources (keys come separately).
+    public var yaml: String {
+        let algorithms = self == .eddsaOnly ? [JWSAlgorithm.edDSA] : JWSAlgorithm.allCases
+        let token: String
+        switch self {
+        case .accessToken:
+            token = "    - type: at+jwt\n      method: header\n      name: Authorization\n      prefix: \"Bearer \""
+        case .bodyToken:
+            token = "    - type: jwt\n      method: body\n      name: access_token"
+        default:
+            token = "    - type: jwt\n      method: header\n      name: Authorization\n      prefix: \"Bearer \""
+        }
+        var extensions: [String] = []
+        switch self {
+        case .leeway60: extensions.append("  leeway: 60")
+        case .requireExpiration: extensions.append("  require_expiration: true")
+        case .maxLifetime: extensions.append("  max_lifetime: 3600")
+        default: break
+        }
+        var text = """
+            # jwtbench catalogue policy "\(rawValue)"
+            issuer:
+              allow_list:
+                - value: "\(ClaimsTemplate.issuer)"
+            audience:
+              allow_list:
+                - value: "\(ClaimsTemplate.audience)"
+            http:
+              tokens:
+            \(token)
+            jws:
+              allowed_algorithms: [\(algorithms.map(\.rawValue).joined(separator: ", "))]
+
+            """
+        if !extensions.isEmpty {
+            text += "jwtbench:\n" + extensions.joined(separator: "\n") + "\n"
+        }
+        return text
+    }
+
+    /// The parsed policy (the same text `yaml` writes, so files and in-process runs agree).
+    public func policy() throws -> Policy {
+        try Policy.parse(yaml)
+    }
+}

@@ -1,0 +1,63 @@
+import JOSECrypto
+import JWTValidation
+import Synchronization
+
+/// Signers for the test key set, built once (parsing a private key costs hundreds of
+/// microseconds) and shared by the minting threads.
+public final class SignerCache: Sendable {
+    public let keySet: TestKeySet
+    private let signers = Mutex<[String: any SignatureSigner]>([:])
+
+    public init(keySet: TestKeySet) { self.keySet = keySet }
+
+    public func signer(key name: String, algorithm: JWSAlgorithm) throws -> any SignatureSigner {
+        let cacheKey = name + "/" + algorithm.rawValue
+        if let s = signers.withLock({ $0[cacheKey] }) { return s }
+        let made = try OpenSSLBackend().makeSigner(key: try keySet.key(name), algorithm: algorithm)
+        signers.withLock { $0[cacheKey] = made }
+        return made
+    }
+
+    /// A signer for an arbitrary secret (the key-confusion variant signs with public key bytes).
+    public func hmacSigner(secret: [UInt8], algorithm: JWSAlgorithm) throws -> any SignatureSigner {
+        try OpenSSLBackend().makeSigner(key: JWK(kty: "oct", k: Base64URL.encode(secret)), algorithm: algorithm)
+    }
+}
+
+/// Everything one case's builder needs.
+public struct MintContext {
+    public let algorithm: JWSAlgorithm
+    public let size: SizeClass
+    public let now: Int64
+    public var rng: MintRandom
+    public let signers: SignerCache
+
+    public var keySet: TestKeySet { signers.keySet }
+    /// The pinned key's name (and kid) for this algorithm.
+    public var keyName: String { TestKeySet.keyName(for: algorithm) }
+
+    /// A good claims set of this case's size.
+    public mutating func claims() -> ClaimsSet { ClaimsTemplate.make(size, now: now, rng: &rng) }
+
+    /// `{"alg":...,"typ":"JWT","kid":...}` plus `extra` members (raw JSON, comma-separated).
+    public func header(alg: String? = nil, kid: String?? = .none, typ: String? = "JWT", extra: String = "") -> String {
+        var members = ["\"alg\":\(ClaimsSet.quote(alg ?? algorithm.rawValue))"]
+        if let typ { members.append("\"typ\":\(ClaimsSet.quote(typ))") }
+        if let kid = kid ?? keyName { members.append("\"kid\":\(ClaimsSet.quote(kid))") }
+        if !extra.isEmpty { members.append(extra) }
+        return "{" + members.joined(separator: ",") + "}"
+    }
+
+    /// A compact JWS of `header` and `payload` signed with key `key` (default: the pinned key).
+    public func sign(header: String, payload: String, key: String? = nil, algorithm alg: JWSAlgorithm? = nil) throws -> String {
+        let signer = try signers.signer(key: key ?? keyName, algorithm: alg ?? algorithm)
+        return try CompactJWS.sign(header: header, payload: payload, with: signer)
+    }
+
+    /// A good token for this case, with claims changed by `edit`.
+    public mutating func token(header: String? = nil, key: String? = nil, edit: (inout ClaimsSet) -> Void = { _ in }) throws -> String {
+        var c = claims()
+        edit(&c)
+        return try sign(header: header ?? self.header(), payload: c.json, key: key)
+    }
+}
