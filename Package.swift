@@ -16,6 +16,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.25.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -39,19 +42,52 @@ let package = Package(
         ),
         .target(name: "TokenMint", dependencies: ["JOSECrypto", "JWTValidation"]),
         .target(
+            name: "KeySources",
+            dependencies: [
+                "JOSECrypto", "JWTValidation",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "Issuer",
+            dependencies: [
+                "JOSECrypto", "TokenMint",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "Harness",
+            dependencies: [
+                "JOSECrypto", "JWTValidation", "TokenMint", "Reports", "KeySources", "Issuer", "CJemalloc",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        .target(
             name: "Reports",
             dependencies: ["CZlib", .product(name: "Histogram", package: "hdrhistogram-swift")]
         ),
         .executableTarget(
             name: "jwtbench",
             dependencies: [
-                "JOSECrypto", "JWTValidation", "TokenMint", "Reports",
+                "JOSECrypto", "JWTValidation", "TokenMint", "Reports", "KeySources", "Issuer", "Harness",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "JOSECryptoTests", dependencies: ["JOSECrypto"]),
         .testTarget(name: "JWTValidationTests", dependencies: ["JWTValidation", "JOSECrypto"]),
         .testTarget(name: "TokenMintTests", dependencies: ["TokenMint", "JWTValidation", "JOSECrypto"]),
+        .testTarget(name: "KeySourcesTests", dependencies: ["KeySources", "Issuer", "JWTValidation", "JOSECrypto", "TokenMint"]),
+        .testTarget(name: "IssuerTests", dependencies: ["Issuer", "JOSECrypto", "TokenMint"]),
+        .testTarget(
+            name: "HarnessTests",
+            dependencies: ["Harness", "Reports", "TokenMint", "JWTValidation", "JOSECrypto",
+                           .product(name: "Histogram", package: "hdrhistogram-swift")]
+        ),
         .testTarget(
             name: "ReportsTests",
             dependencies: ["Reports", .product(name: "Histogram", package: "hdrhistogram-swift")]

@@ -1,0 +1,15 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Nanoseconds from CLOCK_MONOTONIC: what every latency in the harness is measured with.
+/// A raw `clock_gettime` (vDSO, no allocation, no actor hop) rather than `ContinuousClock`,
+/// whose `Instant` arithmetic costs more than the driver can afford per request.
+public enum MonotonicClock {
+    @inline(__always)
+    public static func now() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+    }
+}
