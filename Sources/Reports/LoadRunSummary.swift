@@ -1,0 +1,76 @@
+import Foundation
+
+/// Everything a load run reports: what was asked, where it ran, and one summary per series.
+/// Written as `summary.json` (schema `ReportSchema.version`); the input of the Markdown and
+/// HTML reports, of `report compare` and of `report merge`.
+public struct LoadRunSummary: Codable, Sendable, Equatable {
+    /// `ReportSchema.version` of the writer.
+    public var schemaVersion: Int
+    /// The run's name (also its directory under `reports/`).
+    public var runName: String
+    /// When the first series started, ISO 8601 in UTC with milliseconds
+    /// (`2025-01-31T12:00:00.000Z`).
+    public var startedAt: String
+    /// How many shards' results this summary combines (1 for a single process).
+    public var shardCount: Int
+    /// What the run was asked to do.
+    public var configuration: LoadRunConfiguration
+    /// Where it ran (the first shard's machine after a merge).
+    public var machine: MachineInfo
+    /// One summary per series, in run order.
+    public var series: [SeriesSummary]
+
+    /// A summary from its parts, `startedAt` already formatted.
+    public init(schemaVersion: Int = ReportSchema.version, runName: String, startedAt: String, shardCount: Int = 1,
+                configuration: LoadRunConfiguration, machine: MachineInfo, series: [SeriesSummary]) {
+        self.schemaVersion = schemaVersion
+        self.runName = runName
+        self.startedAt = startedAt
+        self.shardCount = shardCount
+        self.configuration = configuration
+        self.machine = machine
+        self.series = series
+    }
+
+    /// A summary started at `startedAt` (formatted with `timestamp(_:)`).
+    public init(runName: String, startedAt: Date, shardCount: Int = 1, configuration: LoadRunConfiguration,
+                machine: MachineInfo, series: [SeriesSummary]) {
+        self.init(runName: runName, startedAt: Self.timestamp(startedAt), shardCount: shardCount,
+                  configuration: configuration, machine: machine, series: series)
+    }
+
+    /// The series named `name`, if any.
+    public func series(named name: String) -> SeriesSummary? {
+        series.first { $0.name == name }
+    }
+
+    /// Mismatched decisions over all series: non-zero fails the run.
+    public var totalMismatches: UInt64 { series.reduce(0) { $0 + $1.mismatches } }
+
+    /// `startedAt` as a date, when it parses (with or without fractional seconds).
+    public var startDate: Date? { Self.parseTimestamp(startedAt) }
+
+    /// The `startedAt` form: ISO 8601, UTC, milliseconds.
+    public static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+
+    /// Parses an ISO 8601 timestamp with or without fractional seconds.
+    public static func parseTimestamp(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case configuration, machine, series
+        case schemaVersion = "schema_version"
+        case runName = "run_name"
+        case startedAt = "started_at"
+        case shardCount = "shard_count"
+    }
+}

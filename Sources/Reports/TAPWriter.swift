@@ -1,0 +1,69 @@
+/// TAP version 14 (Test Anything Protocol) for TAP consumers (prove, tap-parser, CI plugins):
+/// the plan `1..N`, then per case `ok N - id` or `not ok N - id`.
+///
+/// Failures carry a YAML diagnostic block (message, suite, expected, actual, detail); skipped
+/// cases `# SKIP reason`; expected failures `not ok ... # TODO expected failure: reason`
+/// (TAP's TODO: a known failure that does not fail the run); unexpected passes are `not ok`
+/// with a diagnostic, as they fail the run.
+public enum TAPWriter {
+    /// The TAP 14 document of `results`, in order.
+    public static func render(_ results: [ConformanceCaseResult]) -> String {
+        var tap = "TAP version 14\n1..\(results.count)\n"
+        for (offset, r) in results.enumerated() {
+            let number = offset + 1
+            let id = escape(r.id)
+            switch r.status {
+            case .passed:
+                tap += "ok \(number) - \(id)\n"
+            case .skipped:
+                tap += "ok \(number) - \(id) # SKIP \(escape(r.detail ?? "skipped"))\n"
+            case .expectedFailure:
+                tap += "not ok \(number) - \(id) # TODO expected failure: \(escape(r.detail ?? "listed as an expected failure"))\n"
+            case .failed, .unexpectedPass:
+                tap += "not ok \(number) - \(id)\n"
+                let message = r.status == .failed
+                    ? "expected \(r.expected), got \(r.actual)"
+                    : "passed but listed as an expected failure; remove it from the list"
+                tap += "  ---\n"
+                tap += "  message: \(yaml(message))\n"
+                tap += "  severity: fail\n"
+                tap += "  suite: \(yaml(r.suite))\n"
+                tap += "  description: \(yaml(r.description))\n"
+                tap += "  expected: \(yaml(r.expected))\n"
+                tap += "  actual: \(yaml(r.actual))\n"
+                if let detail = r.detail { tap += "  detail: \(yaml(detail))\n" }
+                tap += "  ...\n"
+            }
+        }
+        return tap
+    }
+
+    /// A test point description: `#` starts a directive and `\` escapes in TAP 14, so both are
+    /// escaped; a line break would end the test point, so it becomes a space.
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "#", with: "\\#")
+            .replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
+    }
+
+    /// A YAML double-quoted scalar (JSON string escaping is valid YAML), so any text is safe.
+    static func yaml(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\x" + String(repeating: "0", count: 2 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}

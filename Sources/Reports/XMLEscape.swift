@@ -1,0 +1,47 @@
+/// Escaping for the XML-based outputs (XHTML report, SVG, JUnit), which must parse as XML.
+enum XMLEscape {
+    /// Text content: `&`, `<`, `>` escaped; characters XML 1.0 forbids (most C0 controls,
+    /// which a decoded token's garbage can contain) replaced by U+FFFD so the file still parses.
+    static func text(_ value: String) -> String {
+        var out = ""
+        out.reserveCapacity(value.utf8.count)
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            default: out.unicodeScalars.append(allowed(scalar) ? scalar : "\u{FFFD}")
+            }
+        }
+        return out
+    }
+
+    /// Attribute values (always double-quoted): also `"` and `'`, and tab/CR/LF as character
+    /// references, because a parser would otherwise normalize them to spaces.
+    static func attribute(_ value: String) -> String {
+        var out = ""
+        out.reserveCapacity(value.utf8.count)
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            case "\n": out += "&#10;"
+            case "\r": out += "&#13;"
+            case "\t": out += "&#9;"
+            default: out.unicodeScalars.append(allowed(scalar) ? scalar : "\u{FFFD}")
+            }
+        }
+        return out
+    }
+
+    static func allowed(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x9, 0xA, 0xD: return true
+        case 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: return true
+        default: return false
+        }
+    }
+}
