@@ -28,6 +28,16 @@ enum ECDSASignature {
         return o
     }
 
+    /// Whether raw `r||s` has exactly two `order`-sized halves, each with 0 < v < order: the
+    /// same refusal `der(fromRaw:)` applies, for backends that take raw signatures directly
+    /// (BoringSSL), so that every backend rejects the same malformed signatures up front.
+    static func isWellFormedRaw(_ raw: UnsafeRawBufferPointer, order: [UInt8]) -> Bool {
+        let size = order.count
+        guard raw.count == 2 * size else { return false }
+        return inRange(UnsafeRawBufferPointer(rebasing: raw[0..<size]), order)
+            && inRange(UnsafeRawBufferPointer(rebasing: raw[size..<(2 * size)]), order)
+    }
+
     /// 0 < v < order, comparing big-endian bytes of equal length.
     private static func inRange(_ v: UnsafeRawBufferPointer, _ order: [UInt8]) -> Bool {
         var nonZero = false

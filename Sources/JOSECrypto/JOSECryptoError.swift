@@ -11,6 +11,8 @@ public enum JOSECryptoError: Error, Sendable, Equatable, CustomStringConvertible
     case unsupportedAlgorithm(String)
     /// OpenSSL refused an operation; the text is drained from its per-thread error queue.
     case openssl(operation: String, reason: String)
+    /// BoringSSL (through swift-crypto) refused an operation; the text is swift-crypto's error.
+    case boringssl(operation: String, reason: String)
 
     public var description: String {
         switch self {
@@ -18,6 +20,7 @@ public enum JOSECryptoError: Error, Sendable, Equatable, CustomStringConvertible
         case .keyDoesNotFitAlgorithm(let alg, let m): return "key does not fit \(alg.rawValue): \(m)"
         case .unsupportedAlgorithm(let a): return "unsupported algorithm: \(a)"
         case .openssl(let op, let r): return "OpenSSL \(op) failed: \(r)"
+        case .boringssl(let op, let r): return "BoringSSL \(op) failed: \(r)"
         }
     }
 }

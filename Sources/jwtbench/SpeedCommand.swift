@@ -4,12 +4,14 @@ import Foundation
 import JOSECrypto
 import JWTValidation
 
-/// Raw signature-verify rate per algorithm and OpenSSL call pattern: the ceiling that an
-/// end-to-end validation is compared against (issue: "measure the calling patterns").
+/// Raw signature-verify rate per algorithm, OpenSSL call pattern and crypto backend: the ceiling
+/// that an end-to-end validation is compared against (issue: "measure the calling patterns"), and
+/// the figures behind `AutoBackend`'s routing table (all backends on the same key and message,
+/// interleaved in one run, so their ratio holds on a noisy shared machine).
 struct SpeedCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "speed",
-        abstract: "Measure raw verify operations per second for each algorithm and OpenSSL call pattern.")
+        abstract: "Measure raw verify operations per second for each algorithm, OpenSSL call pattern and crypto backend.")
 
     @Option(help: "Comma-separated JWS algorithms.")
     var alg: String = "RS256,ES256"
@@ -23,6 +25,8 @@ struct SpeedCommand: ParsableCommand {
     var endToEnd = false
     @Option(help: "Interleaved rounds (each cell is measured this many times; the median is printed).")
     var rounds: Int = 3
+    @Option(help: "Crypto backend: openssl, boringssl, auto, or all (OpenSSL's cells follow --pattern).")
+    var backend: String = "openssl"
 
     func run() throws {
         let algorithms = try alg.split(separator: ",").map { name -> JWSAlgorithm in
@@ -37,9 +41,21 @@ struct SpeedCommand: ParsableCommand {
         } else {
             throw ValidationError("unknown pattern \(pattern); use one-shot, dup, per-thread or all")
         }
+        let backendNames: [String]
+        if backend == "all" {
+            backendNames = CryptoBackends.names
+        } else if CryptoBackends.named(backend) != nil {
+            backendNames = [backend]
+        } else {
+            throw ValidationError("unknown backend \(backend); use \(CryptoBackends.names.joined(separator: ", ")) or all")
+        }
         guard threads >= 1, seconds > 0 else { throw ValidationError("--threads and --seconds must be positive") }
-        print("backend: \(OpenSSLBackend.versionString); threads: \(threads); \(seconds) s per cell; median of \(rounds) interleaved rounds")
-        print("alg     case            ops/s     µs/op")
+        let libraries = backendNames == ["openssl"] ? OpenSSLBackend.versionString
+            : "\(OpenSSLBackend.versionString) + BoringSSL (swift-crypto)"
+        print("backend: \(libraries); threads: \(threads); \(seconds) s per cell; median of \(rounds) interleaved rounds")
+        // Labels wider than the original 15 columns (e.g. "validate boringssl") widen the column.
+        let labelWidth = max(15, backendNames.map { Self.validateLabel($0).count + 1 }.max() ?? 0)
+        print("alg     case".padding(toLength: 8 + labelWidth + 1, withPad: " ", startingAt: 0) + "ops/s     µs/op")
         for algorithm in algorithms {
             let key = try KeyGenerator.generate(for: algorithm, kid: "speed-1")
             let publicKey = algorithm.family == .hmac ? key : key.publicKey
@@ -52,22 +68,32 @@ struct SpeedCommand: ParsableCommand {
             let message = Array(token.utf8.prefix(parts[0].utf8.count + 1 + parts[1].utf8.count))
             let signature = Base64URL.decode(String(parts[2]))!
             var cells: [(String, @Sendable () -> Bool)] = []
-            for p in patterns {
-                let verifier = try OpenSSLBackend(pattern: p).makeVerifier(key: publicKey, algorithm: algorithm)
-                guard verifier.verify(signature: signature, message: message) else {
-                    throw ValidationError("\(algorithm.rawValue) \(p.rawValue): a good signature did not verify")
+            var routes: [String] = []
+            for name in backendNames {
+                // OpenSSL is measured under each selected call pattern, the others once.
+                let variants: [(label: String, backend: any CryptoBackend)] = name == "openssl"
+                    ? patterns.map { ("raw " + $0.rawValue, OpenSSLBackend(pattern: $0)) }
+                    : [("raw " + name, CryptoBackends.named(name)!)]
+                for (label, cryptoBackend) in variants {
+                    let verifier = try cryptoBackend.makeVerifier(key: publicKey, algorithm: algorithm)
+                    guard verifier.verify(signature: signature, message: message) else {
+                        throw ValidationError("\(algorithm.rawValue) \(label): a good signature did not verify")
+                    }
+                    if name == "auto" { routes.append("auto verifies \(algorithm.rawValue) with \(verifier.backendName)") }
+                    cells.append((label, { verifier.verify(signature: signature, message: message) }))
                 }
-                cells.append(("raw " + p.rawValue, { verifier.verify(signature: signature, message: message) }))
             }
             if endToEnd {
-                let validator = Validator(
-                    rules: ValidationRules(issuers: ["https://issuer.example.com/"], audiences: ["https://api.example.com"],
-                                           allowedAlgorithms: [algorithm]),
-                    keys: StaticKeyProvider(keys: [publicKey], algorithms: [algorithm]))
-                guard validator.validate(token: token, now: now).isAllowed else {
-                    throw ValidationError("\(algorithm.rawValue): the typical token was not allowed: \(validator.validate(token: token, now: now))")
+                for name in backendNames {
+                    let validator = Validator(
+                        rules: ValidationRules(issuers: ["https://issuer.example.com/"], audiences: ["https://api.example.com"],
+                                               allowedAlgorithms: [algorithm]),
+                        keys: StaticKeyProvider(keys: [publicKey], algorithms: [algorithm], backend: CryptoBackends.named(name)!))
+                    guard validator.validate(token: token, now: now).isAllowed else {
+                        throw ValidationError("\(algorithm.rawValue): the typical token was not allowed: \(validator.validate(token: token, now: now))")
+                    }
+                    cells.append((Self.validateLabel(name), { validator.validate(token: token, now: now).isAllowed }))
                 }
-                cells.append(("validate", { validator.validate(token: token, now: now).isAllowed }))
             }
             var samples = [[Double]](repeating: [], count: cells.count)
             for _ in 0..<max(1, rounds) {
@@ -80,14 +106,30 @@ struct SpeedCommand: ParsableCommand {
                 let rate = samples[i].sorted()[samples[i].count / 2]
                 medians[cell.0] = rate
                 let name = algorithm.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
-                let label = cell.0.padding(toLength: 15, withPad: " ", startingAt: 0)
+                let label = cell.0.padding(toLength: labelWidth, withPad: " ", startingAt: 0)
                 print("\(name)\(label)\(String(format: "%10.0f", rate))   \(String(format: "%7.2f", 1e6 * Double(threads) / rate))")
             }
-            if let e2e = medians["validate"], let raw = medians["raw per-thread"] {
-                let outside = 1 - e2e / raw
-                print("\(algorithm.rawValue): token \(token.utf8.count) B; validate/raw = \(String(format: "%.3f", e2e / raw)); time outside the signature check: \(String(format: "%.1f", outside * 100))%")
+            for route in routes { print(route) }
+            for name in backendNames {
+                let rawLabel = name == "openssl" ? "raw per-thread" : "raw " + name
+                if let e2e = medians[Self.validateLabel(name)], let raw = medians[rawLabel] {
+                    let outside = 1 - e2e / raw
+                    let which = name == "openssl" ? "" : " [\(name)]"
+                    print("\(algorithm.rawValue)\(which): token \(token.utf8.count) B; validate/raw = \(String(format: "%.3f", e2e / raw)); time outside the signature check: \(String(format: "%.1f", outside * 100))%")
+                }
+            }
+            // The ratio AutoBackend's table is built from: same key, message and run.
+            if let boring = medians["raw boringssl"], let openssl = medians["raw per-thread"] {
+                let ratio = boring / openssl
+                print("\(algorithm.rawValue): boringssl/openssl(per-thread) raw verify rate = \(String(format: "%.3f", ratio)) "
+                    + "(\(ratio >= 1 ? "boringssl" : "openssl") faster by \(String(format: "%.1f", (max(ratio, 1 / ratio) - 1) * 100))%)")
             }
         }
+    }
+
+    /// The end-to-end cell's label: plain `validate` for OpenSSL, as before backends existed.
+    static func validateLabel(_ backend: String) -> String {
+        backend == "openssl" ? "validate" : "validate " + backend
     }
 
     /// An access token shaped like Auth0's or Okta's, about 600 bytes of claims.

@@ -4,7 +4,8 @@ import Synchronization
 import Testing
 
 /// Verifiers are shared by all threads (per-thread OpenSSL contexts live in thread-local
-/// tables): results must be right whatever the interleaving.
+/// tables; BoringSSL verifiers hold only immutable swift-crypto keys): results must be right
+/// whatever the interleaving, on every backend.
 @Suite("Concurrent verification")
 struct ConcurrentVerifyTests {
     final class Counter: Sendable {
@@ -32,17 +33,17 @@ struct ConcurrentVerifyTests {
         let message: [UInt8]
     }
 
-    @Test("8 threads on one verifier: every result right", arguments: JWSAlgorithm.allCases)
-    func eightThreadsOneVerifier(_ algorithm: JWSAlgorithm) throws {
+    @Test("8 threads on one verifier: every result right", arguments: JWSAlgorithm.allCases, BackendUnderTest.allCases)
+    func eightThreadsOneVerifier(_ algorithm: JWSAlgorithm, _ under: BackendUnderTest) throws {
         let key = try TestKeys.key(for: algorithm)
-        let signer = try OpenSSLBackend().makeSigner(key: key, algorithm: algorithm)
+        let signer = try under.backend.makeSigner(key: key, algorithm: algorithm)
         let cases: [Case] = try (0..<4).map { i in
             let message = Array("eyJhbGciOiJ\(algorithm.rawValue)\(i)9.eyJzdWIiOiJ\(i)In0".utf8)
             return Case(signature: try signer.sign(message), message: message)
         }
         let iterations = 16
-        for pattern in OpenSSLCallPattern.allCases {
-            let verifier = try OpenSSLBackend(pattern: pattern).makeVerifier(key: key.publicKey, algorithm: algorithm)
+        for configuration in under.configurations {
+            let verifier = try configuration.backend.makeVerifier(key: key.publicKey, algorithm: algorithm)
             let wrong = Counter(), checks = Counter()
             Self.onThreads(8) { thread in
                 for i in 0..<iterations {
@@ -56,16 +57,16 @@ struct ConcurrentVerifyTests {
                     checks.add(3)
                 }
             }
-            #expect(checks.count == 8 * iterations * 3, "[\(pattern.rawValue)] not every thread finished")
-            #expect(wrong.count == 0, "\(algorithm.rawValue) [\(pattern.rawValue)]: \(wrong.count) wrong results under concurrency")
+            #expect(checks.count == 8 * iterations * 3, "[\(configuration.name)] not every thread finished")
+            #expect(wrong.count == 0, "\(algorithm.rawValue) [\(configuration.name)]: \(wrong.count) wrong results under concurrency")
         }
     }
 
     /// More verifiers than a thread's context table has slots (32), ECDSA and HMAC mixed, used
     /// from 8 threads in different orders: a context must never serve another verifier's key.
-    @Test("many verifiers interleaved on the same threads", arguments: OpenSSLCallPattern.allCases)
-    func manyVerifiersPerThread(_ pattern: OpenSSLCallPattern) throws {
-        let backend = OpenSSLBackend(pattern: pattern)
+    @Test("many verifiers interleaved on the same threads", arguments: BackendUnderTest.allConfigurations)
+    func manyVerifiersPerThread(_ configuration: BackendConfiguration) throws {
+        let backend = configuration.backend
         var verifiers: [any SignatureVerifier] = []
         var cases: [Case] = []
         for i in 0..<40 {
@@ -93,6 +94,6 @@ struct ConcurrentVerifyTests {
             }
         }
         #expect(checks.count == 8 * 2 * 40 * 2)
-        #expect(wrong.count == 0, "[\(pattern.rawValue)]: \(wrong.count) wrong results")
+        #expect(wrong.count == 0, "[\(configuration.name)]: \(wrong.count) wrong results")
     }
 }

@@ -4,7 +4,8 @@ import Testing
 
 /// RFC 7520 section 4 (JWS examples 4.1 RS256, 4.2 PS384, 4.3 ES512, 4.4 HS256) and the RFC 8037
 /// Ed25519 example from the JOSE cookbook: verify the compact serialization with the public
-/// part of the published key, reject any one flipped bit, and sign with the published private key.
+/// part of the published key, reject any one flipped bit, and sign with the published private key,
+/// on each backend (OpenSSL under every call pattern, BoringSSL).
 @Suite("RFC 7520 / RFC 8037 cookbook JWS", .enabled(if: Vectors.available, Vectors.skipNote))
 struct JOSECookbookTests {
     struct Example: Decodable {
@@ -37,8 +38,8 @@ struct JOSECookbookTests {
         "jose-cookbook/curve25519/jws.json",
     ]
 
-    @Test("the compact JWS verifies with the public key; one flipped bit fails", arguments: files)
-    func verifies(_ path: String) throws {
+    @Test("the compact JWS verifies with the public key; one flipped bit fails", arguments: files, BackendUnderTest.allCases)
+    func verifies(_ path: String, _ backend: BackendUnderTest) throws {
         let example = try Vectors.decode(Example.self, path)
         let algorithm = try #require(JWSAlgorithm(rawValue: example.input.alg))
         let jws = try CompactJWS(example.output.compact)
@@ -54,16 +55,16 @@ struct JOSECookbookTests {
         // public half only.
         let publicKey = example.input.key.publicKey
         #expect(publicKey.d == nil && publicKey.p == nil)
-        for pattern in OpenSSLCallPattern.allCases {
-            let verifier = try OpenSSLBackend(pattern: pattern).makeVerifier(key: publicKey, algorithm: algorithm)
-            #expect(verifier.verify(signature: jws.signature, message: jws.signingInput), "\(example.title) [\(pattern.rawValue)]")
+        for configuration in backend.configurations {
+            let verifier = try configuration.backend.makeVerifier(key: publicKey, algorithm: algorithm)
+            #expect(verifier.verify(signature: jws.signature, message: jws.signingInput), "\(example.title) [\(configuration.name)]")
             for (byte, bit) in flipPositions(jws.signature.count) {
                 #expect(!verifier.verify(signature: flippingBit(jws.signature, byte: byte, bit: bit), message: jws.signingInput),
-                        "\(example.title) [\(pattern.rawValue)]: signature bit \(bit) of byte \(byte) flipped still verifies")
+                        "\(example.title) [\(configuration.name)]: signature bit \(bit) of byte \(byte) flipped still verifies")
             }
             for (byte, bit) in flipPositions(jws.signingInput.count) {
                 #expect(!verifier.verify(signature: jws.signature, message: flippingBit(jws.signingInput, byte: byte, bit: bit)),
-                        "\(example.title) [\(pattern.rawValue)]: signing-input bit \(bit) of byte \(byte) flipped still verifies")
+                        "\(example.title) [\(configuration.name)]: signing-input bit \(bit) of byte \(byte) flipped still verifies")
             }
         }
     }
@@ -71,12 +72,12 @@ struct JOSECookbookTests {
     /// Signing the published signing input with the published private key: the deterministic
     /// algorithms (RS256, HS256, Ed25519) must reproduce the published signature byte for byte;
     /// the randomised ones (PS384, ES512) must produce a signature that verifies.
-    @Test("signing with the published private key", arguments: files)
-    func signs(_ path: String) throws {
+    @Test("signing with the published private key", arguments: files, BackendUnderTest.allCases)
+    func signs(_ path: String, _ backend: BackendUnderTest) throws {
         let example = try Vectors.decode(Example.self, path)
         let algorithm = try #require(JWSAlgorithm(rawValue: example.input.alg))
         let message = Array(example.signing.sigInput.utf8)
-        let signer = try OpenSSLBackend().makeSigner(key: example.input.key, algorithm: algorithm)
+        let signer = try backend.backend.makeSigner(key: example.input.key, algorithm: algorithm)
         let signature = try signer.sign(message)
         let deterministic: Bool
         switch algorithm.family {
@@ -87,7 +88,10 @@ struct JOSECookbookTests {
             #expect(example.reproducible == true)
             #expect(Base64URL.encode(signature) == example.signing.sig, "\(example.title): signature differs from the published one")
         }
-        let verifier = try OpenSSLBackend().makeVerifier(key: example.input.key.publicKey, algorithm: algorithm)
-        #expect(verifier.verify(signature: signature, message: message))
+        // Verified by every backend: a signature is only useful if all of them accept it.
+        for other in BackendUnderTest.allCases {
+            let verifier = try other.backend.makeVerifier(key: example.input.key.publicKey, algorithm: algorithm)
+            #expect(verifier.verify(signature: signature, message: message), "\(example.title): signed by \(backend), rejected by \(other)")
+        }
     }
 }

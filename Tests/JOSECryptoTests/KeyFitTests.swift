@@ -4,10 +4,9 @@ import Testing
 
 /// Keys that must not serve an algorithm are refused by `makeVerifier` with the right error:
 /// `keyDoesNotFitAlgorithm` for a well-formed key of the wrong kind, `invalidKey` for malformed
-/// key material.
+/// key material. Every test runs on each backend: both must refuse the same keys the same way.
 @Suite("Key fit refusals")
 struct KeyFitTests {
-    let backend = OpenSSLBackend()
 
     static func unbound(_ algorithm: JWSAlgorithm) throws -> JWK {
         var key = try TestKeys.key(for: algorithm).publicKey
@@ -15,8 +14,9 @@ struct KeyFitTests {
         return key
     }
 
-    @Test("an RSA key is refused for ES256 and for HS256 (key confusion)")
-    func rsaKeyForOtherFamilies() throws {
+    @Test("an RSA key is refused for ES256 and for HS256 (key confusion)", arguments: BackendUnderTest.allCases)
+    func rsaKeyForOtherFamilies(_ under: BackendUnderTest) throws {
+        let backend = under.backend
         let rsa = try Self.unbound(.rs256)
         let message = expectKeyDoesNotFit(.es256, "RSA key for ES256") { try backend.makeVerifier(key: rsa, algorithm: .es256) }
         #expect(message?.contains("RSA") == true)
@@ -31,8 +31,10 @@ struct KeyFitTests {
 
     @Test("an EC key on the wrong curve is refused", arguments: [
         (JWSAlgorithm.es384, JWSAlgorithm.es256), (.es256, .es384), (.es512, .es256), (.es256, .es512),
-    ] as [(JWSAlgorithm, JWSAlgorithm)])
-    func wrongCurve(_ keyAlgorithm: JWSAlgorithm, _ algorithm: JWSAlgorithm) throws {
+    ] as [(JWSAlgorithm, JWSAlgorithm)], BackendUnderTest.allCases)
+    func wrongCurve(_ pair: (key: JWSAlgorithm, algorithm: JWSAlgorithm), _ under: BackendUnderTest) throws {
+        let (keyAlgorithm, algorithm) = pair
+        let backend = under.backend
         let key = try Self.unbound(keyAlgorithm)
         let message = expectKeyDoesNotFit(algorithm, "\(key.crv ?? "-") key for \(algorithm.rawValue)") {
             try backend.makeVerifier(key: key, algorithm: algorithm)
@@ -40,8 +42,9 @@ struct KeyFitTests {
         #expect(message?.contains(key.crv ?? "?") == true)
     }
 
-    @Test("an RSA modulus below 2048 bits is refused", arguments: [1024, 1536, 2047])
-    func shortRSA(_ bits: Int) throws {
+    @Test("an RSA modulus below 2048 bits is refused", arguments: [1024, 1536, 2047], BackendUnderTest.allCases)
+    func shortRSA(_ bits: Int, _ under: BackendUnderTest) throws {
+        let backend = under.backend
         // KeyFit judges the modulus length before OpenSSL sees the key, so any odd number of
         // the right length shows the rule.
         var n = try KeyGenerator.randomBytes((bits + 7) / 8)
@@ -64,8 +67,9 @@ struct KeyFitTests {
         #expect(throws: Never.self) { try KeyFit.check(key, for: .ps512) }
     }
 
-    @Test("RSA public exponents 1 and even are refused")
-    func badExponents() throws {
+    @Test("RSA public exponents 1 and even are refused", arguments: BackendUnderTest.allCases)
+    func badExponents(_ under: BackendUnderTest) throws {
+        let backend = under.backend
         var key = try Self.unbound(.rs256)
         for e in [[0x01], [0x02], [0x01, 0x00, 0x00], [0x00]] as [[UInt8]] {
             key.e = Base64URL.encode(e)
@@ -75,8 +79,9 @@ struct KeyFitTests {
         #expect(throws: Never.self) { try KeyFit.check(key, for: .rs256) }
     }
 
-    @Test("an HMAC secret shorter than the hash is refused", arguments: [JWSAlgorithm.hs256, .hs384, .hs512])
-    func shortHMACSecret(_ algorithm: JWSAlgorithm) throws {
+    @Test("an HMAC secret shorter than the hash is refused", arguments: [JWSAlgorithm.hs256, .hs384, .hs512], BackendUnderTest.allCases)
+    func shortHMACSecret(_ algorithm: JWSAlgorithm, _ under: BackendUnderTest) throws {
+        let backend = under.backend
         let size = algorithm.hash.byteCount
         for length in [0, 1, 16, size - 1] {
             let key = JWK(kty: "oct", k: Base64URL.encode(try KeyGenerator.randomBytes(length)))
@@ -92,8 +97,9 @@ struct KeyFitTests {
         }
     }
 
-    @Test("an EC point not on the curve is refused as an invalid key", arguments: [JWSAlgorithm.es256, .es384, .es512])
-    func pointNotOnCurve(_ algorithm: JWSAlgorithm) throws {
+    @Test("an EC point not on the curve is refused as an invalid key", arguments: [JWSAlgorithm.es256, .es384, .es512], BackendUnderTest.allCases)
+    func pointNotOnCurve(_ algorithm: JWSAlgorithm, _ under: BackendUnderTest) throws {
+        let backend = under.backend
         let key = try TestKeys.key(for: algorithm)
         #expect(throws: Never.self) { try backend.makeVerifier(key: key.publicKey, algorithm: algorithm) }
         var y = try #require(Base64URL.decode(key.y ?? ""))
@@ -113,8 +119,9 @@ struct KeyFitTests {
         expectInvalidKey("\(algorithm.rawValue) key with x modified") { try backend.makeVerifier(key: offCurveX, algorithm: algorithm) }
     }
 
-    @Test("use, key_ops and alg members are enforced")
-    func keyMembers() throws {
+    @Test("use, key_ops and alg members are enforced", arguments: BackendUnderTest.allCases)
+    func keyMembers(_ under: BackendUnderTest) throws {
+        let backend = under.backend
         let key = try TestKeys.key(for: .es256).publicKey  // alg ES256, use sig
         var enc = key
         enc.use = "enc"
@@ -153,8 +160,9 @@ struct KeyFitTests {
         #expect(throws: Never.self) { try backend.makeVerifier(key: ed, algorithm: .edDSA) }
     }
 
-    @Test("unknown key types and curves are refused")
-    func unknownTypes() throws {
+    @Test("unknown key types and curves are refused", arguments: BackendUnderTest.allCases)
+    func unknownTypes(_ under: BackendUnderTest) throws {
+        let backend = under.backend
         let x25519 = JWK(kty: "OKP", crv: "X25519", x: Base64URL.encode([UInt8](repeating: 9, count: 32)))
         expectKeyDoesNotFit(.edDSA, "X25519 key for EdDSA") { try backend.makeVerifier(key: x25519, algorithm: .edDSA) }
         let ed448 = JWK(kty: "OKP", crv: "Ed448", x: Base64URL.encode([UInt8](repeating: 9, count: 57)))
@@ -168,8 +176,9 @@ struct KeyFitTests {
         }
     }
 
-    @Test("malformed key material is an invalid key")
-    func malformedMembers() throws {
+    @Test("malformed key material is an invalid key", arguments: BackendUnderTest.allCases)
+    func malformedMembers(_ under: BackendUnderTest) throws {
+        let backend = under.backend
         let ec = try TestKeys.key(for: .es256).publicKey
         var missing = ec
         missing.y = nil
@@ -243,8 +252,9 @@ struct WycheproofJWKKeyFitTests {
 
     struct Header: Decodable { let alg: String }
 
-    @Test("each key is refused with the right error, or verifies its token")
-    func keys() throws {
+    @Test("each key is refused with the right error, or verifies its token", arguments: BackendUnderTest.allCases)
+    func keys(_ under: BackendUnderTest) throws {
+        let backend = under.backend
         let file = try Vectors.decode(File.self, "wycheproof/testvectors_v1/json_web_key_test.json")
         var seen = Set<Int>()
         for group in file.testGroups {
@@ -261,30 +271,30 @@ struct WycheproofJWKKeyFitTests {
                 switch expected {
                 case .verifies:
                     #expect(test.result == "valid")
-                    let verifier = try OpenSSLBackend().makeVerifier(key: key, algorithm: algorithm)
+                    let verifier = try backend.makeVerifier(key: key, algorithm: algorithm)
                     #expect(verifier.verify(signature: jws.signature, message: jws.signingInput), "\(what): does not verify")
                 case .doesNotFit:
                     #expect(test.result == "invalid")
-                    expectKeyDoesNotFit(algorithm, what) { try OpenSSLBackend().makeVerifier(key: key, algorithm: algorithm) }
+                    expectKeyDoesNotFit(algorithm, what) { try backend.makeVerifier(key: key, algorithm: algorithm) }
                 case .invalidKey:
                     #expect(test.result == "invalid")
-                    expectInvalidKey(what) { try OpenSSLBackend().makeVerifier(key: key, algorithm: algorithm) }
+                    expectInvalidKey(what) { try backend.makeVerifier(key: key, algorithm: algorithm) }
                 }
             }
         }
         #expect(seen == Set(Self.expected.keys))
-        print("wycheproof json_web_key_test.json: \(seen.count) key cases checked at the crypto layer "
+        print("wycheproof json_web_key_test.json [\(under.rawValue)]: \(seen.count) key cases checked at the crypto layer "
             + "(tcIds 1-4 key-set semantics and 7 ROCA not covered here)")
     }
 
     /// The 1024-bit RSA key of json_web_key_test (group keysize_too_small), refused by size.
-    @Test("the Wycheproof 1024-bit RSA key is refused by size")
-    func rsa1024() throws {
+    @Test("the Wycheproof 1024-bit RSA key is refused by size", arguments: BackendUnderTest.allCases)
+    func rsa1024(_ under: BackendUnderTest) throws {
         let file = try Vectors.decode(File.self, "wycheproof/testvectors_v1/json_web_key_test.json")
         let group = try #require(file.testGroups.first { $0.comment == "keysize_too_small" })
         let key = try #require(group.public?.keys.first)
         #expect(Base64URL.decode(key.n ?? "")?.count == 128)
-        let message = expectKeyDoesNotFit(.rs256, "1024-bit RSA key") { try OpenSSLBackend().makeVerifier(key: key, algorithm: .rs256) }
+        let message = expectKeyDoesNotFit(.rs256, "1024-bit RSA key") { try under.backend.makeVerifier(key: key, algorithm: .rs256) }
         #expect(message?.contains("1024") == true)
     }
 }

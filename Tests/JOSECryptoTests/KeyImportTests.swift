@@ -46,10 +46,13 @@ struct KeyImportTests {
             #expect(!fromPEM.isPrivate && fromPEM.kid == nil && fromPEM.alg == nil)
             compared += 1
             // The imported key is a working key: it verifies the group's first valid case.
+            // On every backend: a key OpenSSL imported is used by all of them.
             if let test = group.tests.first(where: { $0.result == "valid" }) {
-                let verifier = try OpenSSLBackend().makeVerifier(key: fromPEM, algorithm: source.algorithm)
-                #expect(verifier.verify(signature: try hexBytes(test.sig ?? ""), message: try hexBytes(test.msg ?? "")),
-                        "\(source.file) tcId \(test.tcId) with the PEM-imported key")
+                for under in BackendUnderTest.allCases {
+                    let verifier = try under.backend.makeVerifier(key: fromPEM, algorithm: source.algorithm)
+                    #expect(verifier.verify(signature: try hexBytes(test.sig ?? ""), message: try hexBytes(test.msg ?? "")),
+                            "\(source.file) tcId \(test.tcId) with the PEM-imported key [\(under.rawValue)]")
+                }
                 verified += 1
             }
         }

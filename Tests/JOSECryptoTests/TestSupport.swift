@@ -176,7 +176,49 @@ struct PrimitiveFile: Sendable, CustomTestStringConvertible {
     var testDescription: String { "\(name) as \(algorithm.rawValue)" }
 }
 
-/// What a Wycheproof file came to under one call pattern.
+// MARK: - Backends under test
+
+/// One backend configuration a test verifies with: OpenSSL under one call pattern, or BoringSSL.
+struct BackendConfiguration: Sendable, CustomTestStringConvertible {
+    /// `openssl/<pattern>` or `boringssl`, for messages.
+    let name: String
+    let backend: any CryptoBackend
+    var testDescription: String { name }
+}
+
+/// The crypto backends the suites run against, passed as a test argument so that every suite
+/// runs once per backend without copying it, and a failure or a count names its backend.
+///
+/// OpenSSL has three call patterns (each suite runs all three and checks they agree case by
+/// case); BoringSSL (swift-crypto) has one.
+enum BackendUnderTest: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case openssl, boringssl
+
+    var testDescription: String { rawValue }
+
+    /// The backend in its default configuration, for tests that need one verifier or signer.
+    var backend: any CryptoBackend {
+        switch self {
+        case .openssl: return OpenSSLBackend()
+        case .boringssl: return BoringSSLBackend()
+        }
+    }
+
+    /// Every configuration of this backend.
+    var configurations: [BackendConfiguration] {
+        switch self {
+        case .openssl:
+            return OpenSSLCallPattern.allCases.map { BackendConfiguration(name: "openssl/\($0.rawValue)", backend: OpenSSLBackend(pattern: $0)) }
+        case .boringssl:
+            return [BackendConfiguration(name: "boringssl", backend: BoringSSLBackend())]
+        }
+    }
+
+    /// Every configuration of every backend.
+    static let allConfigurations: [BackendConfiguration] = allCases.flatMap(\.configurations)
+}
+
+/// What a Wycheproof file came to under one backend configuration.
 struct WycheproofReport {
     var validAccepted = 0
     var invalidRejected = 0
@@ -189,7 +231,7 @@ struct WycheproofReport {
     var fromRawKey = 0
     /// Mismatches with the expected result (each also recorded as a test issue).
     var failures = 0
-    /// tcId -> accepted, to compare call patterns.
+    /// tcId -> accepted, to compare configurations.
     var outcomes: [Int: Bool] = [:]
 
     var run: Int { outcomes.count }
@@ -211,12 +253,12 @@ enum WycheproofRunner {
     /// production path. valid must verify; invalid must fail (a refused key also counts as
     /// failing); acceptable must fail too (strict rule).
     static func run(
-        _ file: WycheproofFile, named name: String, algorithm: JWSAlgorithm, pattern: OpenSSLCallPattern,
+        _ file: WycheproofFile, named name: String, algorithm: JWSAlgorithm, configuration: BackendConfiguration,
         groups: (WycheproofGroup) -> Bool = { _ in true },
         key: KeySource,
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws -> WycheproofReport {
-        let backend = OpenSSLBackend(pattern: pattern)
+        let backend = configuration.backend
         var report = WycheproofReport()
         for group in file.testGroups {
             guard groups(group), let (jwk, fromRaw) = try key(group) else {
@@ -255,7 +297,7 @@ enum WycheproofRunner {
                 if accepted != wanted {
                     report.failures += 1
                     Issue.record(
-                        Comment(rawValue: "\(name) tcId \(test.tcId) [\(pattern.rawValue), \(algorithm.rawValue)] "
+                        Comment(rawValue: "\(name) tcId \(test.tcId) [\(configuration.name), \(algorithm.rawValue)] "
                             + "\(test.comment) \(test.flags): expected \(test.result), got \(accepted ? "accepted" : "rejected")"
                             + (verifier == nil ? " (makeVerifier threw: \(refusal))" : "")),
                         sourceLocation: sourceLocation)
@@ -265,20 +307,21 @@ enum WycheproofRunner {
         return report
     }
 
-    /// Runs `file` under all three call patterns, checks that each file produced cases, that
-    /// every case was either run or deliberately skipped, and that the patterns agree case by case.
-    static func runAllPatterns(
-        _ name: String, algorithm: JWSAlgorithm,
+    /// Runs `file` under every configuration of `backend` (OpenSSL's three call patterns,
+    /// BoringSSL's one), checks that each file produced cases, that every case was either run or
+    /// deliberately skipped, and that the configurations agree case by case.
+    static func runAllConfigurations(
+        _ name: String, algorithm: JWSAlgorithm, backend: BackendUnderTest,
         groups: (WycheproofGroup) -> Bool = { _ in true },
         expectSkipped: Int = 0,
         key: KeySource,
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws -> WycheproofReport {
         let file = try Vectors.wycheproof(name)
-        var reports: [(OpenSSLCallPattern, WycheproofReport)] = []
-        for pattern in OpenSSLCallPattern.allCases {
-            reports.append((pattern, try run(file, named: name, algorithm: algorithm, pattern: pattern,
-                                             groups: groups, key: key, sourceLocation: sourceLocation)))
+        var reports: [(BackendConfiguration, WycheproofReport)] = []
+        for configuration in backend.configurations {
+            reports.append((configuration, try run(file, named: name, algorithm: algorithm, configuration: configuration,
+                                                   groups: groups, key: key, sourceLocation: sourceLocation)))
         }
         let (_, first) = reports[0]
         #expect(first.run > 0, "\(name): no case was run", sourceLocation: sourceLocation)
@@ -287,12 +330,12 @@ enum WycheproofRunner {
                 sourceLocation: sourceLocation)
         #expect(first.skipped == expectSkipped, "\(name): skipped \(first.skipped), expected \(expectSkipped)",
                 sourceLocation: sourceLocation)
-        for (pattern, report) in reports.dropFirst() {
+        for (configuration, report) in reports.dropFirst() {
             #expect(report.outcomes == first.outcomes,
-                    "\(name): call pattern \(pattern.rawValue) disagrees with \(reports[0].0.rawValue)",
+                    "\(name): \(configuration.name) disagrees with \(reports[0].0.name)",
                     sourceLocation: sourceLocation)
         }
-        print("wycheproof \(name) as \(algorithm.rawValue) [\(reports.map(\.0.rawValue).joined(separator: ", "))]: \(first.summary)")
+        print("wycheproof \(name) as \(algorithm.rawValue) [\(reports.map(\.0.name).joined(separator: ", "))]: \(first.summary)")
         return first
     }
 }

@@ -3,7 +3,8 @@ import JOSECrypto
 import Testing
 
 /// ES256/ES384/ES512 against Wycheproof's P1363 (raw r||s) ECDSA files, the JWS signature
-/// format, through `makeVerifier` from the group's JWK under every call pattern.
+/// format, through `makeVerifier` from the group's JWK, on each backend (OpenSSL under every
+/// call pattern, BoringSSL).
 @Suite("Wycheproof ECDSA P1363 (ES256/384/512)", .enabled(if: Vectors.available, Vectors.skipNote))
 struct WycheproofECDSATests {
     static let files = [
@@ -29,10 +30,12 @@ struct WycheproofECDSATests {
         }
     }
 
-    @Test("every valid verifies, every invalid fails, all three call patterns agree", arguments: files)
-    func p1363(_ file: PrimitiveFile) throws {
+    @Test("every valid verifies, every invalid fails, the backend's configurations agree",
+          arguments: files, BackendUnderTest.allCases)
+    func p1363(_ file: PrimitiveFile, _ backend: BackendUnderTest) throws {
         guard case .ecdsa(let curve) = file.algorithm.family else { throw TestDataError("not an ES* algorithm") }
-        let report = try WycheproofRunner.runAllPatterns(file.name, algorithm: file.algorithm, key: Self.key(for: curve))
+        let report = try WycheproofRunner.runAllConfigurations(file.name, algorithm: file.algorithm, backend: backend,
+                                                               key: Self.key(for: curve))
         #expect(report.validAccepted > 0)
         #expect(report.invalidRejected > 0)
         // The davidben groups (10 cases per file) are run with a JWK built from wx/wy, not skipped.

@@ -2,7 +2,7 @@ import Foundation
 import JOSECrypto
 import Testing
 
-/// HS256/HS384/HS512 against Wycheproof's HMAC files. Each case carries its own key, wrapped
+/// HS256/HS384/HS512 against Wycheproof's HMAC files, on each backend. Each case carries its own key, wrapped
 /// here as `{"kty":"oct","k":...}` and given to `makeVerifier` like any JWK.
 ///
 /// Selection (README section 1.3): groups with `tagSize` equal to the hash are JWS HMAC; a key
@@ -17,10 +17,10 @@ struct WycheproofHMACTests {
         PrimitiveFile(name: "hmac_sha512_test.json", algorithm: .hs512),
     ]
 
-    @Test("full-length tags per result; short keys refused; truncated tags never verify", arguments: files)
-    func hmac(_ file: PrimitiveFile) throws {
+    @Test("full-length tags per result; short keys refused; truncated tags never verify", arguments: files, BackendUnderTest.allCases)
+    func hmac(_ file: PrimitiveFile, _ under: BackendUnderTest) throws {
         let wycheproof = try Vectors.wycheproof(file.name)
-        let backend = OpenSSLBackend()
+        let backend = under.backend
         let hashBits = file.algorithm.hash.byteCount * 8
         var validAccepted = 0, invalidRejected = 0, shortKeysRefused = 0, truncatedRejected = 0, run = 0
         for group in wycheproof.testGroups {
@@ -66,19 +66,19 @@ struct WycheproofHMACTests {
         #expect(invalidRejected > 0)
         #expect(shortKeysRefused == 6)  // the two groups with keySize < hash size, 3 cases each
         #expect(truncatedRejected > 0)
-        print("wycheproof \(file.name) as \(file.algorithm.rawValue): \(run) run: \(validAccepted) valid verified, "
+        print("wycheproof \(file.name) as \(file.algorithm.rawValue) [\(under.rawValue)]: \(run) run: \(validAccepted) valid verified, "
             + "\(invalidRejected) invalid rejected, 0 acceptable, \(shortKeysRefused) short-key cases refused by makeVerifier, "
             + "\(truncatedRejected) truncated-tag cases rejected")
     }
 
     /// The tag check must not depend on the message: a valid tag moved to another message fails.
-    @Test("a valid tag fails on a different message and under a different full-length key")
-    func tagBoundToMessageAndKey() throws {
+    @Test("a valid tag fails on a different message and under a different full-length key", arguments: BackendUnderTest.allCases)
+    func tagBoundToMessageAndKey(_ under: BackendUnderTest) throws {
         let wycheproof = try Vectors.wycheproof("hmac_sha256_test.json")
         let group = try #require(wycheproof.testGroups.first { $0.keySize == 256 && $0.tagSize == 256 })
         let valid = group.tests.filter { $0.result == "valid" }
         #expect(valid.count >= 2)
-        let backend = OpenSSLBackend()
+        let backend = under.backend
         for (a, b) in zip(valid, valid.dropFirst()) {
             let keyA = JWK(kty: "oct", k: Base64URL.encode(try hexBytes(a.key ?? "")))
             let keyB = JWK(kty: "oct", k: Base64URL.encode(try hexBytes(b.key ?? "")))

@@ -3,7 +3,7 @@ import JOSECrypto
 import Testing
 
 /// RS256/RS384/RS512 against Wycheproof's RSASSA-PKCS1-v1_5 files (2048/3072/4096 bits), with
-/// the key taken from each group's `keyJwk`, under every call pattern.
+/// the key taken from each group's `keyJwk`, on each backend (OpenSSL under every call pattern, BoringSSL).
 @Suite("Wycheproof RSASSA-PKCS1-v1_5 (RS256/384/512)", .enabled(if: Vectors.available, Vectors.skipNote))
 struct WycheproofRSAPKCS1Tests {
     static let files: [PrimitiveFile] = [2048, 3072, 4096].flatMap { bits in
@@ -19,9 +19,10 @@ struct WycheproofRSAPKCS1Tests {
 
     /// Each file has exactly one `acceptable` case (flag MissingNull: a DigestInfo without the
     /// ASN.1 NULL). Our rule is strict, so it must be rejected; `WycheproofRunner` records it.
-    @Test("every valid verifies, every invalid and acceptable fails, all three call patterns agree", arguments: files)
-    func pkcs1(_ file: PrimitiveFile) throws {
-        let report = try WycheproofRunner.runAllPatterns(file.name, algorithm: file.algorithm, key: Self.keyJwk)
+    @Test("every valid verifies, every invalid and acceptable fails, the backend's configurations agree",
+          arguments: files, BackendUnderTest.allCases)
+    func pkcs1(_ file: PrimitiveFile, _ backend: BackendUnderTest) throws {
+        let report = try WycheproofRunner.runAllConfigurations(file.name, algorithm: file.algorithm, backend: backend, key: Self.keyJwk)
         #expect(report.validAccepted > 0)
         #expect(report.invalidRejected > 0)
         #expect(report.acceptableRejected == 1)
@@ -29,8 +30,8 @@ struct WycheproofRSAPKCS1Tests {
         #expect(report.failures == 0)
     }
 
-    @Test("the keyJwk carries the file's algorithm, so KeyFit's alg rule is exercised", arguments: files)
-    func keyAlgMatches(_ file: PrimitiveFile) throws {
+    @Test("the keyJwk carries the file's algorithm, so KeyFit's alg rule is exercised", arguments: files, BackendUnderTest.allCases)
+    func keyAlgMatches(_ file: PrimitiveFile, _ backend: BackendUnderTest) throws {
         let wycheproof = try Vectors.wycheproof(file.name)
         #expect(!wycheproof.testGroups.isEmpty)
         for group in wycheproof.testGroups {
@@ -39,7 +40,7 @@ struct WycheproofRSAPKCS1Tests {
             // The same key under the sibling algorithms is refused because of its `alg`.
             for other in [JWSAlgorithm.rs256, .rs384, .rs512, .ps256] where other != file.algorithm {
                 expectKeyDoesNotFit(other, "\(file.name) keyJwk (alg \(jwk.alg ?? "-")) for \(other.rawValue)") {
-                    try OpenSSLBackend().makeVerifier(key: jwk, algorithm: other)
+                    try backend.backend.makeVerifier(key: jwk, algorithm: other)
                 }
             }
         }

@@ -3,7 +3,8 @@ import JOSECrypto
 import Testing
 
 /// PS256/PS384/PS512 against Wycheproof's RSASSA-PSS files (MGF1 with the same hash, salt as long
-/// as the hash: exactly RFC 7518 section 3.5), key from `publicKeyJwk`, every call pattern.
+/// as the hash: exactly RFC 7518 section 3.5), key from `publicKeyJwk`, on each backend (OpenSSL
+/// under every call pattern, BoringSSL).
 @Suite("Wycheproof RSASSA-PSS (PS256/384/512)", .enabled(if: Vectors.available, Vectors.skipNote))
 struct WycheproofRSAPSSTests {
     static let files = [
@@ -20,9 +21,10 @@ struct WycheproofRSAPSSTests {
         return (jwk, false)
     }
 
-    @Test("every valid verifies, every invalid fails, all three call patterns agree", arguments: files)
-    func pss(_ file: PrimitiveFile) throws {
-        let report = try WycheproofRunner.runAllPatterns(file.name, algorithm: file.algorithm, key: Self.publicKeyJwk)
+    @Test("every valid verifies, every invalid fails, the backend's configurations agree", arguments: files, BackendUnderTest.allCases)
+    func pss(_ file: PrimitiveFile, _ backend: BackendUnderTest) throws {
+        let report = try WycheproofRunner.runAllConfigurations(file.name, algorithm: file.algorithm, backend: backend,
+                                                               key: Self.publicKeyJwk)
         #expect(report.validAccepted > 0)
         #expect(report.invalidRejected > 0)
         #expect(report.failures == 0)
@@ -45,10 +47,10 @@ struct WycheproofRSAPSSTests {
 
     /// The 2048-bit SHA-512 / MGF1-SHA-512 / sLen 64 group is PS512 (there is no 2048-bit PS512
     /// file with a JWK); all its cases are valid.
-    @Test("rsa_pss_misc: the 2048-bit SHA-512/MGF1-SHA-512/sLen-64 group verifies as PS512")
-    func miscPS512() throws {
-        let report = try WycheproofRunner.runAllPatterns(
-            Self.miscFile, algorithm: .ps512,
+    @Test("rsa_pss_misc: the 2048-bit SHA-512/MGF1-SHA-512/sLen-64 group verifies as PS512", arguments: BackendUnderTest.allCases)
+    func miscPS512(_ backend: BackendUnderTest) throws {
+        let report = try WycheproofRunner.runAllConfigurations(
+            Self.miscFile, algorithm: .ps512, backend: backend,
             groups: { $0.sha == "SHA-512" && $0.mgfSha == "SHA-512" && $0.sLen == 64 && $0.keySize == 2048 },
             expectSkipped: 149,
             key: { (try Self.rawKey($0), true) })
@@ -59,10 +61,10 @@ struct WycheproofRSAPSSTests {
     /// Every other group with a SHA-2 hash JWS uses mixes the MGF1 hash or the salt length, so
     /// it is not PS256/384/512: its (otherwise valid) signatures must be rejected under the PS*
     /// algorithm of its hash. The three groups whose parameters are exactly PS* must verify.
-    @Test("rsa_pss_misc: PSS parameters other than RFC 7518's are rejected as PS*", arguments: OpenSSLCallPattern.allCases)
-    func miscOtherParametersRejected(_ pattern: OpenSSLCallPattern) throws {
+    @Test("rsa_pss_misc: PSS parameters other than RFC 7518's are rejected as PS*", arguments: BackendUnderTest.allConfigurations)
+    func miscOtherParametersRejected(_ configuration: BackendConfiguration) throws {
         let file = try Vectors.wycheproof(Self.miscFile)
-        let backend = OpenSSLBackend(pattern: pattern)
+        let backend = configuration.backend
         var rejected = 0, verified = 0
         for group in file.testGroups {
             guard let sha = group.sha, let algorithm = Self.psAlgorithms[sha] else { continue }
@@ -78,6 +80,6 @@ struct WycheproofRSAPSSTests {
         }
         #expect(verified == 3)
         #expect(rejected == 87)
-        print("wycheproof \(Self.miscFile) [\(pattern.rawValue)]: \(verified) exact-PS* cases verified, \(rejected) non-PS* parameter mixes rejected")
+        print("wycheproof \(Self.miscFile) [\(configuration.name)]: \(verified) exact-PS* cases verified, \(rejected) non-PS* parameter mixes rejected")
     }
 }

@@ -1,0 +1,61 @@
+/// The public members of a JWK, decoded and checked for the swift-crypto (BoringSSL) key types.
+///
+/// The rules are the ones `EVPKey.from(jwk:wantPrivate:)` applies for OpenSSL, with the same
+/// messages, so that both backends accept and refuse the same JWKs: a key one backend takes and
+/// the other refuses would make the validation decision depend on the backend.
+enum BoringSSLKeyMaterial {
+    /// RSA `n` and `e`; `n` must not carry leading zero octets (RFC 7518 section 6.3.1.1: a
+    /// padded modulus is a second encoding of the same key, which key caches would treat as another key).
+    static func rsaPublic(_ jwk: JWK) throws -> (n: [UInt8], e: [UInt8]) {
+        let n = try jwk.decoded("n", jwk.n), e = try jwk.decoded("e", jwk.e)
+        guard n.first != 0 || n.count == 1 else {
+            throw JOSECryptoError.invalidKey("RSA \"n\" has leading zero octets")
+        }
+        return (n, e)
+    }
+
+    /// The EC public point as raw `x||y`, each coordinate exactly the curve's size (leading
+    /// zero octets kept, as RFC 7518 section 6.2.1.2 requires).
+    static func ecPublic(_ jwk: JWK, curve: ECCurve) throws -> [UInt8] {
+        guard jwk.crv == curve.rawValue else {
+            throw JOSECryptoError.invalidKey("EC curve \(jwk.crv ?? "(none)") is not \(curve.rawValue)")
+        }
+        let size = curve.coordinateByteCount
+        let x = try jwk.decoded("x", jwk.x), y = try jwk.decoded("y", jwk.y)
+        guard x.count == size, y.count == size else {
+            throw JOSECryptoError.invalidKey("EC \(curve.rawValue) coordinates must be \(size) bytes each (x \(x.count), y \(y.count))")
+        }
+        return x + y
+    }
+
+    /// The EC private scalar `d`, exactly the curve's size.
+    static func ecPrivate(_ jwk: JWK, curve: ECCurve) throws -> [UInt8] {
+        let d = try jwk.decoded("d", jwk.d)
+        guard d.count == curve.coordinateByteCount else {
+            throw JOSECryptoError.invalidKey("EC \"d\" must be \(curve.coordinateByteCount) bytes")
+        }
+        return d
+    }
+
+    /// The Ed25519 public key `x` (32 bytes).
+    static func ed25519Public(_ jwk: JWK) throws -> [UInt8] {
+        guard jwk.crv == "Ed25519" else {
+            throw JOSECryptoError.invalidKey("OKP curve \(jwk.crv ?? "(none)") is not supported (only Ed25519)")
+        }
+        let x = try jwk.decoded("x", jwk.x)
+        guard x.count == 32 else { throw JOSECryptoError.invalidKey("Ed25519 \"x\" must be 32 bytes, not \(x.count)") }
+        return x
+    }
+
+    /// The Ed25519 private seed `d` (32 bytes).
+    static func ed25519Private(_ jwk: JWK) throws -> [UInt8] {
+        let d = try jwk.decoded("d", jwk.d)
+        guard d.count == 32 else { throw JOSECryptoError.invalidKey("Ed25519 \"d\" must be 32 bytes") }
+        return d
+    }
+
+    /// An error for a key swift-crypto refused, keeping its reason.
+    static func refused(_ what: String, _ error: any Error) -> JOSECryptoError {
+        .invalidKey("BoringSSL refused the \(what): \(error)")
+    }
+}
