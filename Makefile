@@ -30,8 +30,11 @@ release: deps
 	$(SWIFT) build -c release
 
 # The whole test suite; the vector suites read $(VECTORS) (JWTBENCH_VECTORS) and say when they skip.
+# Then the conformance run (docs/conformance.md): any unexpected decision fails `make test`.
+# Without the vectors folder it runs the project's vectors only, and says so.
 test: deps
 	JWTBENCH_VECTORS=$(VECTORS) $(SWIFT) test
+	$(SWIFT) run jwtbench conform $(if $(wildcard $(VECTORS)/.),--suites $(VECTORS)) --junit .build/conformance.xml
 
 # The main job on built-in defaults (until `jwtbench run` lands: the tool's help and a
 # raw verify-rate measurement of every OpenSSL call pattern).

@@ -1,0 +1,48 @@
+import JOSECrypto
+import JWTValidation
+
+/// The real engine: the project's `Validator` for tokens and requests, and the verifier its key
+/// snapshot prepared for raw signatures and key imports.
+public struct ConformanceValidatorEngine: ConformanceEngine {
+    /// Creates the engine; the validator and keys come with each case's trust.
+    public init() {}
+
+    /// `validator`.
+    public var name: String { "validator" }
+
+    /// Tokens and requests through `Validator`; raw signatures through the snapshot's verifier
+    /// for the setup's single algorithm; key imports by whether any allowed algorithm finds a key.
+    public func decide(_ input: ConformanceInput, trust: ConformanceTrust, now: Int64) -> ConformanceDecision {
+        switch input {
+        case .token(let token):
+            return ConformanceDecision(trust.validator.validate(token: token, now: now))
+        case .request(let request):
+            return ConformanceDecision(trust.validator.validate(request: request, now: now))
+        case .signature(let message, let signature):
+            let algorithms = trust.setup.rules.allowedAlgorithms
+            guard algorithms.count == 1, let algorithm = algorithms.first else {
+                // A raw signature names no algorithm, so the setup must fix exactly one.
+                return .deny(.algorithmNotAllowed, "a raw-signature case needs exactly one algorithm, not \(algorithms.map(\.rawValue))")
+            }
+            switch trust.keys.lookup(kid: nil, algorithm: algorithm) {
+            case .found(let verifiers):
+                for verifier in verifiers where verifier.verify(signature: signature, message: message) {
+                    return .allow("verified \(algorithm.rawValue) (\(verifier.backendName))")
+                }
+                return .deny(.signatureInvalid, "\(algorithm.rawValue) signature does not verify")
+            case .notFound:
+                return .deny(.keyNotFound, trust.noKeyDetail(for: [algorithm]))
+            case .unavailable(let why):
+                return .deny(.keysUnavailable, why)
+            }
+        case .keyImport:
+            let algorithms = trust.setup.rules.allowedAlgorithms
+            var serves: [String] = []
+            for algorithm in algorithms {
+                if case .found = trust.keys.lookup(kid: nil, algorithm: algorithm) { serves.append(algorithm.rawValue) }
+            }
+            if serves.isEmpty { return .deny(.keyNotFound, trust.noKeyDetail(for: algorithms)) }
+            return .allow("key accepted for \(serves.joined(separator: ", "))")
+        }
+    }
+}
