@@ -172,7 +172,7 @@ public struct Validator: Sendable {
             : "\(algorithm.rawValue) signature verifies with none of \(candidates.count) candidate keys"))
     }
 
-    private func checkClaims(_ claims: ClaimFields, payload: UnsafeRawBufferPointer, now: Int64) -> Denial? {
+    func checkClaims(_ claims: ClaimFields, payload: UnsafeRawBufferPointer, now: Int64) -> Denial? {
         if let invalid = claims.invalid { return Denial(.claimsInvalid, "\(invalid)") }
         if !rules.issuerBytes.isEmpty {
             guard let iss = claims.iss else { return Denial(.issuerNotAllowed, "token has no \"iss\" claim") }

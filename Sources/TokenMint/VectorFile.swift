@@ -135,7 +135,9 @@ public struct VectorFile: Codable, Sendable, Equatable {
 
     /// Replaces the third segment of every compact JWS in `text` with `~`.
     static func maskSignatures(_ text: String) -> String {
-        let regex = try! NSRegularExpression(pattern: "([A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*\\.)[A-Za-z0-9_+/=-]*")
+        // Segments may hold the defects the catalogue plants ('=' padding, '+', '/', a space),
+        // so match anything but the separators and JSON quotes.
+        let regex = try! NSRegularExpression(pattern: "([^.\\s\"]+\\.[^.\"]*\\.)[^.\\s\"]*")
         return regex.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "$1~")
     }
 }
