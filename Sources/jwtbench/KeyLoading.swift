@@ -1,39 +1,39 @@
 import Foundation
 import JOSECrypto
 import JWTValidation
+import KeySources
 
-/// Builds the key provider for a policy plus `--keys` files.
+/// Builds the key sources for a policy plus `--keys` files.
 enum KeyLoading {
-    static func provider(for policy: Policy, extraKeyFiles: [String]) throws -> any KeyProvider {
-        var keys = policy.inlineKeys
-        for path in policy.keyFiles + extraKeyFiles {
-            keys += try loadKeys(path)
+    /// The policy's key sources plus `extraKeyFiles`, each remote one (`additional_jkus`, or
+    /// issuers with `oidc_discovery`) fetched once before returning, so validations start from
+    /// a loaded set. A remote source that cannot be fetched is logged on stderr and its
+    /// lookups answer `keys_unavailable`: a per-token decision, not a configuration error.
+    /// Call `shutdown()` on the result when done.
+    static func sources(for policy: Policy, extraKeyFiles: [String], primeTimeout: Duration = .seconds(10)) throws -> PolicyKeySources {
+        let sources: PolicyKeySources
+        do {
+            sources = try PolicyKeySources(policy: policy, extraKeyFiles: extraKeyFiles)
+        } catch let error as KeySourceError {
+            throw CLIError.configuration(error.description)
+        } catch {
+            throw CLIError.configuration("\(error)")
         }
-        if keys.isEmpty {
-            if !policy.additionalJKUs.isEmpty {
-                throw CLIError.configuration(
-                    "the policy's keys come from additional_jkus (\(policy.additionalJKUs.joined(separator: ", "))); remote JWKS sources are not built yet: pass the JWKS with --keys FILE")
-            }
+        // Checked after building: `oidc_discovery` makes the issuers key sources too.
+        guard !sources.isEmpty else {
             throw CLIError.configuration("no keys: the policy names no key source; pass a JWKS with --keys FILE")
         }
-        let snapshot = KeySnapshot(keys: keys, algorithms: policy.allowedAlgorithms,
-                                   loadedAt: Int64(Date().timeIntervalSince1970))
-        for skipped in snapshot.skipped {
-            FileHandle.standardError.write(Data("warning: key \(skipped.kid ?? "(no kid)") skipped: \(skipped.reason)\n".utf8))
+        if let fixed = sources.fixed {
+            for skipped in fixed.skipped {
+                FileHandle.standardError.write(Data("warning: key \(skipped.kid ?? "(no kid)") skipped: \(skipped.reason)\n".utf8))
+            }
+            if fixed.keys.isEmpty && sources.remotes.isEmpty {
+                throw CLIError.configuration(
+                    "none of the \(fixed.skipped.count) keys fits the allowed algorithms \(policy.allowedAlgorithms.map(\.rawValue))")
+            }
         }
-        if snapshot.keys.isEmpty {
-            throw CLIError.configuration("none of the \(keys.count) keys fits the allowed algorithms \(policy.allowedAlgorithms.map(\.rawValue))")
-        }
-        return StaticKeyProvider(snapshot: snapshot)
-    }
-
-    /// A JWK Set file, or a file holding one JWK.
-    static func loadKeys(_ path: String) throws -> [JWK] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CLIError.configuration("cannot read key file \(path)")
-        }
-        if let set = try? JWKSet(data: data) { return set.keys }
-        if let one = try? JWK(json: String(decoding: data, as: UTF8.self)) { return [one] }
-        throw CLIError.configuration("\(path) is neither a JWK Set ({\"keys\": [...]}) nor a JWK")
+        // Failures are already logged by the sources; the affected lookups say why.
+        _ = sources.prime(timeout: primeTimeout)
+        return sources
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import JOSECrypto
 import JWTValidation
+import KeySources
 
 /// `jwtbench verify`: decisions for tokens or a request under a policy (DESIGN.md section 6).
 struct VerifyCommand: ParsableCommand {
@@ -12,6 +13,9 @@ struct VerifyCommand: ParsableCommand {
             Tokens come as arguments, or one per line on stdin with '-'. With --request, the \
             policy's http.tokens are extracted from a request given as JSON: \
             {"method": "POST", "headers": {"Authorization": "Bearer ..."}, "body": "..."}.
+            Keys come from the policy's inline keys, key files and additional_jkus (fetched \
+            once before validating, under the policy's jwtbench.key_cache strategy), plus \
+            --keys files; a JWKS that cannot be fetched yields keys_unavailable decisions. \
             Exit status: 0 when every input was decided (allow or deny), 1 with --fail-on-deny \
             when any was denied, 2 for bad usage or configuration.
             """)
@@ -36,8 +40,12 @@ struct VerifyCommand: ParsableCommand {
         } catch {
             throw CLIError.configuration("\(policy): \(error)")
         }
-        let provider = try KeyLoading.provider(for: loaded, extraKeyFiles: keyFiles)
-        let validator = Validator(policy: loaded, keys: provider)
+        let sources = try KeyLoading.sources(for: loaded, extraKeyFiles: keyFiles)
+        defer { sources.shutdown() }
+        let validator = Validator(policy: loaded, keys: sources.provider)
+        let cached = sources.strategy.tokenCache.map {
+            CachingValidator(validator: validator, cache: VerifiedTokenCache($0), keySetGeneration: { sources.generation })
+        }
         let at = now ?? Int64(Date().timeIntervalSince1970)
         var denied = false
 
@@ -51,6 +59,7 @@ struct VerifyCommand: ParsableCommand {
             do { parsed = try HTTPRequest(json: data) } catch {
                 throw CLIError.configuration("\(request): \(error)")
             }
+            sources.prepareForValidation()
             let decision = validator.validate(request: parsed, now: at)
             denied = !decision.isAllowed
             print(DecisionJSON.line(for: decision))
@@ -65,7 +74,9 @@ struct VerifyCommand: ParsableCommand {
                 }
             }
             for token in inputs {
-                let decision = validator.validate(token: token, now: at)
+                // Blocks only for the `none` and `ttl` strategies (see RemoteKeyProvider).
+                sources.prepareForValidation()
+                let decision = cached?.validate(token: token, now: at) ?? validator.validate(token: token, now: at)
                 if !decision.isAllowed { denied = true }
                 print(DecisionJSON.line(for: decision))
             }

@@ -1,0 +1,119 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NIOCore
+import NIOHTTP1
+
+/// Serves the issuer's two documents on one connection, applying the configured latency and
+/// fault. Runs on the connection's event loop; shares only `IssuerState`.
+final class IssuerHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let state: IssuerState
+    private var head: HTTPRequestHead?
+
+    init(state: IssuerState) { self.state = state }
+
+    func channelActive(context: ChannelHandlerContext) {
+        let channel = context.channel
+        state.channels.withLock { $0[ObjectIdentifier(channel)] = channel }
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        let channel = context.channel
+        _ = state.channels.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) }
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            self.head = head
+        case .body:
+            break
+        case .end:
+            guard let head else { return }
+            self.head = nil
+            let path = String(head.uri.split(separator: "?", maxSplits: 1).first ?? "")
+            let (plan, latency) = state.plan(method: head.method.rawValue, path: path)
+            if latency > .zero {
+                _ = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(latency.nanosecondsClamped)) {
+                    self.carry(out: plan, for: head, context: context)
+                }
+            } else {
+                carry(out: plan, for: head, context: context)
+            }
+        }
+    }
+
+    private func carry(out plan: IssuerState.Plan, for head: HTTPRequestHead, context: ChannelHandlerContext) {
+        // The client may have given up during the latency.
+        guard context.channel.isActive else { return }
+        switch plan {
+        case .hang:
+            return
+        case .reset:
+            // SO_LINGER with a zero timeout makes close() send RST instead of FIN.
+            if let socket = context.channel as? any SocketOptionProvider {
+                socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).assumeIsolated().whenComplete { _ in
+                    context.close(promise: nil)
+                }
+            } else {
+                context.close(promise: nil)
+            }
+        case .garbage:
+            send(status: 200, contentType: "application/json", body: Self.garbage(context.channel.allocator),
+                 cacheControl: nil, head: head, context: context)
+        case .oversized(let bytes):
+            send(status: 200, contentType: "application/json", body: Self.oversized(bytes, context.channel.allocator),
+                 cacheControl: nil, head: head, context: context)
+        case .respond(let status, let contentType, let body, let cacheControl):
+            send(status: status, contentType: contentType, body: context.channel.allocator.buffer(string: body),
+                 cacheControl: cacheControl, head: head, context: context)
+        }
+    }
+
+    private func send(status: Int, contentType: String, body: ByteBuffer, cacheControl: String?,
+                      head: HTTPRequestHead, context: ChannelHandlerContext) {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: contentType)
+        headers.add(name: "Content-Length", value: String(body.readableBytes))
+        if let cacheControl { headers.add(name: "Cache-Control", value: cacheControl) }
+        let keepAlive = head.isKeepAlive
+        if !keepAlive { headers.add(name: "Connection", value: "close") }
+        let responseHead = HTTPResponseHead(version: head.version, status: HTTPResponseStatus(statusCode: status), headers: headers)
+        context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
+        if head.method != .HEAD {
+            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        }
+        let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        if !keepAlive {
+            written.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        }
+    }
+
+    /// Bytes no JSON parser accepts.
+    private static func garbage(_ allocator: ByteBufferAllocator) -> ByteBuffer {
+        var buffer = allocator.buffer(capacity: 64)
+        buffer.writeBytes([0x1F, 0x8B, 0x08, 0x00])
+        buffer.writeString("<html>this is not a key set{{{")
+        return buffer
+    }
+
+    /// A valid JSON document of exactly `bytes` bytes (at least its 27-byte skeleton): the
+    /// size alone must be what a client refuses.
+    private static func oversized(_ bytes: Int, _ allocator: ByteBufferAllocator) -> ByteBuffer {
+        let prefix = "{\"keys\":[],\"padding\":\""
+        let suffix = "\"}"
+        let padding = max(0, bytes - prefix.utf8.count - suffix.utf8.count)
+        var buffer = allocator.buffer(capacity: prefix.utf8.count + padding + suffix.utf8.count)
+        buffer.writeString(prefix)
+        buffer.writeRepeatingByte(UInt8(ascii: "x"), count: padding)
+        buffer.writeString(suffix)
+        return buffer
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import JOSECrypto
+import JWTValidation
+import Logging
+
+/// Several key sources as one provider (a policy's inline and file keys plus each of its
+/// `additional_jkus`): the first source, in policy order, that has the key answers.
+///
+/// Each remote source keeps its own cache, so one failing JWKS never takes the others' keys
+/// down. When no source has the key and one of them is unavailable, the answer is
+/// `unavailable` (the key may well be in the set that could not be had); only then, when
+/// every source simply lacks the kid, do the remote sources hear about the unknown kid.
+public final class KeySourceUnion: KeyProvider, Sendable {
+    /// One member of the union.
+    public enum Member: Sendable {
+        /// Keys fixed at start (inline, files, `--keys`).
+        case fixed(KeySnapshot)
+        /// A cached remote set.
+        case remote(RemoteKeyProvider)
+    }
+
+    /// The sources, in the order they are consulted.
+    public let members: [Member]
+
+    /// A union of `members`, consulted in order.
+    public init(_ members: [Member]) { self.members = members }
+
+    /// The first member's `found`; else `unavailable` if any member is; else `notFound`.
+    public func lookup(kid: UnsafeRawBufferPointer?, algorithm: JWSAlgorithm) -> KeyLookup {
+        var unavailable: String?
+        for member in members {
+            let result: KeyLookup
+            switch member {
+            case .fixed(let snapshot): result = snapshot.lookup(kid: kid, algorithm: algorithm)
+            case .remote(let provider): result = provider.quietLookup(kid: kid, algorithm: algorithm)
+            }
+            switch result {
+            case .found: return result
+            case .notFound: continue
+            case .unavailable(let why): if unavailable == nil { unavailable = why }
+            }
+        }
+        if let unavailable { return .unavailable(unavailable) }
+        if let kid {
+            for case .remote(let provider) in members { provider.noteUnknownKid(kid, algorithm: algorithm) }
+        }
+        return .notFound
+    }
+
+    /// Changes whenever any remote member publishes (a sum of increasing counters).
+    public var generation: UInt64 {
+        members.reduce(0) { sum, member in
+            if case .remote(let provider) = member { return sum &+ provider.generation }
+            return sum
+        }
+    }
+}
+
+/// The key sources a policy names, built and run together: inline keys, key files and extra
+/// `--keys` files as one fixed snapshot; each `additional_jkus` URL (or, with the
+/// `oidc_discovery` option, each issuer) as a `RemoteKeyProvider` under the policy's
+/// `jwtbench.key_cache` strategy, all sharing one HTTP client.
+public final class PolicyKeySources: Sendable {
+    /// What a `Validator` should use: the single source itself, or a `KeySourceUnion`.
+    public let provider: any KeyProvider
+    /// One provider per JWKS URL (or discovered issuer), in policy order.
+    public let remotes: [RemoteKeyProvider]
+    /// The inline and file keys, if any.
+    public let fixed: KeySnapshot?
+    /// The strategy every remote source runs.
+    public let strategy: KeyCacheStrategy
+    private let fetcher: HTTPJWKSFetcher?
+
+    /// Builds the sources; nothing is fetched until `start()` or `prime`.
+    ///
+    /// - Parameters:
+    ///   - extraKeyFiles: JWK Set (or single JWK) files added to the policy's own.
+    ///   - strategy: overrides the policy's `key_cache` (nil: the policy's, else `default`).
+    /// - Throws: `KeySourceError` for an unreadable key file, `KeyCacheConfigurationError`
+    ///   for a bad `key_cache`.
+    public init(
+        policy: Policy, extraKeyFiles: [String] = [], strategy: KeyCacheStrategy? = nil,
+        backend: any CryptoBackend = OpenSSLBackend(), clock: any KeyCacheClock = SystemKeyCacheClock(),
+        logger: Logger = Logger(label: "jwtbench.keysources")
+    ) throws {
+        let strategy = try strategy ?? KeyCacheStrategy(settings: policy.keyCache)
+        self.strategy = strategy
+        var fixedKeys = policy.inlineKeys
+        for path in policy.keyFiles + extraKeyFiles {
+            fixedKeys += try KeyFile.load(path)
+        }
+        fixed = fixedKeys.isEmpty ? nil : KeySnapshot(
+            keys: fixedKeys, algorithms: policy.allowedAlgorithms, backend: backend, loadedAt: clock.wallSeconds())
+        var locations = policy.additionalJKUs.map { KeySetLocation.jwks($0) }
+        if strategy.oidcDiscovery {
+            locations += policy.issuers.map { KeySetLocation.discovery(issuer: $0) }
+        }
+        let fetcher = locations.isEmpty ? nil : HTTPJWKSFetcher(limits: strategy.fetch, logger: logger)
+        self.fetcher = fetcher
+        remotes = locations.map {
+            RemoteKeyProvider(location: $0, strategy: strategy, algorithms: policy.allowedAlgorithms,
+                              fetcher: fetcher, backend: backend, clock: clock, logger: logger)
+        }
+        var members: [KeySourceUnion.Member] = []
+        if let fixed { members.append(.fixed(fixed)) }
+        members += remotes.map { .remote($0) }
+        if members.count == 1, let only = remotes.first {
+            provider = only
+        } else if members.count == 1, let fixed {
+            provider = StaticKeyProvider(snapshot: fixed)
+        } else {
+            provider = KeySourceUnion(members)
+        }
+    }
+
+    /// Whether any key source exists at all.
+    public var isEmpty: Bool { fixed == nil && remotes.isEmpty }
+
+    /// Starts every remote source (see `RemoteKeyProvider.start`).
+    public func start(background: Bool = true) {
+        for remote in remotes { remote.start(background: background) }
+    }
+
+    /// Loads every remote source's first set, concurrently, each within `timeout`; returns the
+    /// errors of those that could not be loaded (their lookups answer `unavailable`).
+    public func prime(timeout: Duration = .seconds(10)) -> [KeySourceError] {
+        let errors = ResultBox<[Int: KeySourceError]>()
+        errors.set([:])
+        let remotes = self.remotes
+        DispatchQueue.concurrentPerform(iterations: remotes.count) { index in
+            if let error = remotes[index].prime(timeout: timeout) {
+                errors.update { $0[index] = error }
+            }
+        }
+        return errors.take().sorted { $0.key < $1.key }.map(\.value)
+    }
+
+    /// Runs `prepareForValidation()` on every remote source; returns the total wait.
+    @discardableResult
+    public func prepareForValidation() -> Duration {
+        remotes.reduce(.zero) { $0 + $1.prepareForValidation() }
+    }
+
+    /// Changes whenever any remote source publishes.
+    public var generation: UInt64 { remotes.reduce(0) { $0 &+ $1.generation } }
+
+    /// Stops every remote source and the shared HTTP client. Blocks.
+    public func shutdown() {
+        for remote in remotes { remote.shutdown() }
+        fetcher?.shutdown()
+    }
+}
+
+/// Local key files: a JWK Set, or one JWK.
+public enum KeyFile {
+    /// The keys in the file at `path`. Local files may hold secrets (HMAC keys), unlike a
+    /// remote JWKS.
+    public static func load(_ path: String) throws(KeySourceError) -> [JWK] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw KeySourceError(source: path, kind: .file, message: "cannot read the key file")
+        }
+        if let set = try? JWKSDocument.parse(data, remote: false) {
+            // A local file is configuration: a malformed key in it is an error to fix, not a
+            // key to skip quietly.
+            if let first = set.skipped.first {
+                throw KeySourceError(source: path, kind: .file, message: "\(first)")
+            }
+            return set.keys
+        }
+        if let one = try? JWK(json: String(decoding: data, as: UTF8.self)) { return [one] }
+        throw KeySourceError(source: path, kind: .file, message: "neither a JWK Set ({\"keys\": [...]}) nor a JWK")
+    }
+}

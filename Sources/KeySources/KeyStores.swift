@@ -1,0 +1,291 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import JOSECrypto
+import JWTValidation
+import Synchronization
+
+/// One immutable state of a key source as lookups see it: a snapshot to answer from, or the
+/// reason there is none. Replaced whole, never mutated.
+public final class PublishedKeys: Sendable {
+    /// The keys to answer from; nil when none can be used.
+    public let snapshot: KeySnapshot?
+    /// Why lookups answer `unavailable` (when `snapshot` is nil).
+    public let unavailableReason: String
+    /// Bumped on every publication (a verified-token cache entry is only good for the
+    /// generation it was verified under).
+    public let generation: UInt64
+    /// Served past its TTL (stale-if-error).
+    public let isStale: Bool
+
+    /// A published state.
+    public init(snapshot: KeySnapshot?, unavailableReason: String, generation: UInt64, isStale: Bool = false) {
+        self.snapshot = snapshot
+        self.unavailableReason = unavailableReason
+        self.generation = generation
+        self.isStale = isStale
+    }
+
+    @inline(__always)
+    func lookup(kid: UnsafeRawBufferPointer?, algorithm: JWSAlgorithm) -> KeyLookup {
+        guard let snapshot else { return .unavailable(unavailableReason) }
+        return snapshot.lookup(kid: kid, algorithm: algorithm)
+    }
+}
+
+/// The current `PublishedKeys` behind an atomically swapped pointer: readers take no lock,
+/// allocate nothing and never wait (DESIGN.md section 4, "atomic snapshot swap").
+///
+/// The hard part of swapping a reference atomically is knowing when the old one may be freed:
+/// a reader may have loaded the pointer and not yet used it. Readers therefore announce
+/// themselves in a counter of the current epoch's parity (striped per thread, one cache line
+/// each, so readers on different cores do not contend); a writer swaps the pointer, flips the
+/// epoch and releases the old object only once the previous parity's counters have drained.
+/// A reader re-checks the epoch after announcing itself, so a writer never misses a reader
+/// that could still hold the old pointer. Writers (a refresh, not the hot path) are serialised
+/// and may yield briefly while readers finish.
+final class AtomicSnapshotCell: @unchecked Sendable {
+    // Memory ordering: every access is sequentially consistent. Correctness needs the
+    // reader's counter increment ordered before its pointer load (a store-load order only
+    // seq_cst gives), and on x86 a locked increment is a full barrier anyway.
+    private let current: Atomic<Unmanaged<PublishedKeys>>
+    private let epoch = Atomic<Int>(0)
+    // Raw memory because `Atomic` cannot live in an Array; written only in init and deinit.
+    private let counters: UnsafeMutablePointer<Atomic<Int>>
+    private let writer = Mutex<Void>(())
+
+    private static let stripes = 16
+    /// Atomics per counter, so each counter has a 64-byte cache line of its own.
+    private static let spacing = 8
+
+    init(_ initial: PublishedKeys) {
+        current = Atomic(Unmanaged.passRetained(initial))
+        let count = 2 * Self.stripes * Self.spacing
+        counters = .allocate(capacity: count)
+        for i in 0..<count { (counters + i).initialize(to: Atomic(0)) }
+    }
+
+    deinit {
+        current.load(ordering: .sequentiallyConsistent).release()
+        counters.deinitialize(count: 2 * Self.stripes * Self.spacing)
+        counters.deallocate()
+    }
+
+    @inline(__always)
+    private func counter(parity: Int, stripe: Int) -> UnsafeMutablePointer<Atomic<Int>> {
+        counters + (parity * Self.stripes + stripe) * Self.spacing
+    }
+
+    /// The calling thread's stripe, handed out round-robin on its first lookup (a hash of the
+    /// thread handle put two threads on one stripe often enough to show in measurements).
+    @inline(__always)
+    private static func stripe() -> Int {
+        if let raw = pthread_getspecific(stripeKey) { return (Int(bitPattern: raw) - 1) & (stripes - 1) }
+        return assignStripe()
+    }
+
+    @inline(never)
+    private static func assignStripe() -> Int {
+        let stripe = nextStripe.wrappingAdd(1, ordering: .relaxed).oldValue & (stripes - 1)
+        // Stored as stripe + 1, so that "no value" (nil) stays distinct from stripe 0.
+        pthread_setspecific(stripeKey, UnsafeRawPointer(bitPattern: stripe + 1))
+        return stripe
+    }
+
+    private static let nextStripe = Atomic<Int>(0)
+    private static let stripeKey: pthread_key_t = {
+        var key = pthread_key_t()
+        let rc = pthread_key_create(&key, nil)
+        precondition(rc == 0, "pthread_key_create failed (\(rc))")
+        return key
+    }()
+
+    /// Runs `body` with the current state, which stays alive until `body` returns.
+    @inline(__always)
+    func read<R>(_ body: (PublishedKeys) -> R) -> R {
+        let stripe = Self.stripe()
+        var slot: UnsafeMutablePointer<Atomic<Int>>
+        while true {
+            let seen = epoch.load(ordering: .sequentiallyConsistent)
+            slot = counter(parity: seen & 1, stripe: stripe)
+            slot.pointee.wrappingAdd(1, ordering: .sequentiallyConsistent)
+            // If a writer flipped the epoch meanwhile, it may already have checked this
+            // parity's counters: announce again under the new epoch.
+            if epoch.load(ordering: .sequentiallyConsistent) == seen { break }
+            slot.pointee.wrappingSubtract(1, ordering: .sequentiallyConsistent)
+        }
+        let result = current.load(ordering: .sequentiallyConsistent)._withUnsafeGuaranteedRef { body($0) }
+        slot.pointee.wrappingSubtract(1, ordering: .sequentiallyConsistent)
+        return result
+    }
+
+    /// A strong reference to the current state (off the hot path).
+    func load() -> PublishedKeys { read { $0 } }
+
+    /// Makes `new` current and frees the previous state once no reader can hold it.
+    func publish(_ new: PublishedKeys) {
+        writer.withLock { _ in
+            let old = current.exchange(Unmanaged.passRetained(new), ordering: .sequentiallyConsistent)
+            let previous = epoch.load(ordering: .sequentiallyConsistent)
+            epoch.store(previous &+ 1, ordering: .sequentiallyConsistent)
+            let parity = previous & 1
+            for stripe in 0..<Self.stripes {
+                while counter(parity: parity, stripe: stripe).pointee.load(ordering: .sequentiallyConsistent) != 0 {
+                    sched_yield()
+                }
+            }
+            old.release()
+        }
+    }
+}
+
+/// The current state behind a mutex taken by every lookup: the naive variant the comparison
+/// measures the others against (Spring-style locking on the request path).
+final class MutexSnapshotCell: Sendable {
+    private let current: Mutex<PublishedKeys>
+
+    init(_ initial: PublishedKeys) { current = Mutex(initial) }
+
+    @inline(__always)
+    func read<R>(_ body: (PublishedKeys) -> R) -> R {
+        current.withLock { body($0) }
+    }
+
+    func load() -> PublishedKeys { current.withLock { $0 } }
+
+    func publish(_ new: PublishedKeys) { current.withLock { $0 = new } }
+}
+
+/// Each thread keeps its own reference to the current state and re-reads it only when the
+/// version moves: a lookup reads one shared, rarely written word and its own replica (the
+/// thread-local-slot pattern of Envoy's workers). Replicas are refreshed from an
+/// `AtomicSnapshotCell`, so no lock is taken either way.
+///
+/// A replica is a raw two-word slot reached through `pthread_getspecific`, not a class
+/// instance: class properties would cost a dynamic exclusivity check and a retain/release
+/// per lookup, which made this variant slower than the others in a first measurement.
+final class PerThreadSnapshotCell: @unchecked Sendable {
+    /// Only its own thread reads or writes a slot (and `deinit`, when no thread can).
+    struct Replica {
+        var version: UInt64
+        /// +1 reference owned by the slot.
+        var keys: Unmanaged<PublishedKeys>
+    }
+
+    private let source: AtomicSnapshotCell
+    private let version = Atomic<UInt64>(0)
+    // A `let`: reading a class's `var` costs a dynamic exclusivity check per lookup.
+    private let key: pthread_key_t
+    /// Every slot made, to free them when the cell goes (see `ThreadLocal` for why not a
+    /// pthread destructor).
+    private let slots = Mutex<[SlotAddress]>([])
+
+    private struct SlotAddress: @unchecked Sendable {
+        let pointer: UnsafeMutablePointer<Replica>
+    }
+
+    init(_ initial: PublishedKeys) {
+        source = AtomicSnapshotCell(initial)
+        var made = pthread_key_t()
+        let rc = pthread_key_create(&made, nil)
+        key = made
+        precondition(rc == 0, "pthread_key_create failed (\(rc)): too many thread-local keys")
+    }
+
+    deinit {
+        // glibc gives a deleted key's number a new sequence, so a thread's stale value is
+        // never returned for a later key that reuses the number.
+        pthread_key_delete(key)
+        slots.withLock { all in
+            for slot in all {
+                slot.pointer.pointee.keys.release()
+                slot.pointer.deinitialize(count: 1)
+                slot.pointer.deallocate()
+            }
+        }
+    }
+
+    @inline(__always)
+    func read<R>(_ body: (PublishedKeys) -> R) -> R {
+        let replica = slot()
+        let current = version.load(ordering: .acquiring)
+        if replica.pointee.version != current { refresh(replica, to: current) }
+        // The slot holds a strong reference: nothing can free the state under us.
+        return replica.pointee.keys._withUnsafeGuaranteedRef { body($0) }
+    }
+
+    @inline(__always)
+    private func slot() -> UnsafeMutablePointer<Replica> {
+        if let raw = pthread_getspecific(key) { return raw.assumingMemoryBound(to: Replica.self) }
+        return makeSlot()
+    }
+
+    @inline(never)
+    private func makeSlot() -> UnsafeMutablePointer<Replica> {
+        let made = UnsafeMutablePointer<Replica>.allocate(capacity: 1)
+        made.initialize(to: Replica(version: .max, keys: Unmanaged.passRetained(source.load())))
+        let address = SlotAddress(pointer: made)
+        slots.withLock { $0.append(address) }
+        pthread_setspecific(key, made)
+        return made
+    }
+
+    @inline(never)
+    private func refresh(_ replica: UnsafeMutablePointer<Replica>, to current: UInt64) {
+        let fresh = Unmanaged.passRetained(source.load())
+        replica.pointee.keys.release()
+        replica.pointee.keys = fresh
+        replica.pointee.version = current
+    }
+
+    func load() -> PublishedKeys { source.load() }
+
+    func publish(_ new: PublishedKeys) {
+        source.publish(new)
+        // After the source changed, so a thread that sees the new version reads the new state.
+        version.wrappingAdd(1, ordering: .releasing)
+    }
+}
+
+/// The lookup variant chosen by `KeyCacheStrategy.lookup`, as concrete types (no existential
+/// dispatch on the hot path).
+enum KeyStore: Sendable {
+    case snapshot(AtomicSnapshotCell)
+    case mutex(MutexSnapshotCell)
+    case perThread(PerThreadSnapshotCell)
+
+    init(_ variant: KeyCacheStrategy.LookupVariant, initial: PublishedKeys) {
+        switch variant {
+        case .snapshot: self = .snapshot(AtomicSnapshotCell(initial))
+        case .mutex: self = .mutex(MutexSnapshotCell(initial))
+        case .perThread: self = .perThread(PerThreadSnapshotCell(initial))
+        }
+    }
+
+    @inline(__always)
+    func lookup(kid: UnsafeRawBufferPointer?, algorithm: JWSAlgorithm) -> KeyLookup {
+        switch self {
+        case .snapshot(let cell): return cell.read { $0.lookup(kid: kid, algorithm: algorithm) }
+        case .mutex(let cell): return cell.read { $0.lookup(kid: kid, algorithm: algorithm) }
+        case .perThread(let cell): return cell.read { $0.lookup(kid: kid, algorithm: algorithm) }
+        }
+    }
+
+    func load() -> PublishedKeys {
+        switch self {
+        case .snapshot(let cell): return cell.load()
+        case .mutex(let cell): return cell.load()
+        case .perThread(let cell): return cell.load()
+        }
+    }
+
+    func publish(_ new: PublishedKeys) {
+        switch self {
+        case .snapshot(let cell): cell.publish(new)
+        case .mutex(let cell): cell.publish(new)
+        case .perThread(let cell): cell.publish(new)
+        }
+    }
+}

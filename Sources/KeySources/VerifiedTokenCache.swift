@@ -1,0 +1,189 @@
+import Foundation
+import JWTValidation
+import Synchronization
+
+/// A bounded cache of tokens that already verified, keyed by their exact bytes, like Envoy's
+/// `jwt_cache_config` (100 entries, tokens up to 4 KiB by default): a hit skips the signature
+/// check, which dominates validation, but never the time checks.
+///
+/// One table per thread, as Envoy keeps one per worker: no lock and no shared writes on the
+/// request path. An entry is only good for the key-set generation it was verified under, so a
+/// key refresh (a rotation, a retired key, the set becoming unavailable) invalidates it; and
+/// `exp`/`nbf` are checked again, with the validator's leeway, on every hit.
+public final class VerifiedTokenCache: Sendable {
+    /// Entries per thread.
+    public let capacity: Int
+    /// Longer tokens are never cached (a cache of huge tokens is a memory amplifier).
+    public let maxTokenBytes: Int
+    private let tables = ThreadLocal<Table>()
+
+    /// Hit and miss counts, summed over threads.
+    public struct Statistics: Sendable, Hashable {
+        /// Lookups that found a usable entry.
+        public var hits = 0
+        /// Lookups that did not (absent, or from an older key-set generation).
+        public var misses = 0
+        /// Tokens added.
+        public var inserts = 0
+        /// Entries pushed out by newer ones.
+        public var evictions = 0
+        /// Hits denied by the time check (expired or not yet valid).
+        public var timeDenials = 0
+    }
+
+    /// A cache with `capacity` entries per thread for tokens up to `maxTokenBytes`.
+    public init(capacity: Int = 100, maxTokenBytes: Int = 4096) {
+        self.capacity = max(1, capacity)
+        self.maxTokenBytes = maxTokenBytes
+    }
+
+    /// A cache sized by a strategy's `token-cache` settings.
+    public convenience init(_ settings: KeyCacheStrategy.TokenCache) {
+        self.init(capacity: settings.capacity, maxTokenBytes: settings.maxTokenBytes)
+    }
+
+    /// The counts so far, over all threads.
+    public var statistics: Statistics {
+        tables.allValues().reduce(into: Statistics()) { sum, table in
+            sum.hits += table.hits.load(ordering: .relaxed)
+            sum.misses += table.misses.load(ordering: .relaxed)
+            sum.inserts += table.inserts.load(ordering: .relaxed)
+            sum.evictions += table.evictions.load(ordering: .relaxed)
+            sum.timeDenials += table.timeDenials.load(ordering: .relaxed)
+        }
+    }
+
+    struct Entry {
+        let key: TokenBytes
+        let verified: VerifiedToken
+        let location: TokenLocation?
+        let exp: Int64?
+        let nbf: Int64?
+        let generation: UInt64
+        var referenced: Bool
+    }
+
+    /// One thread's table: a CLOCK (second-chance) approximation of LRU over `capacity` slots.
+    final class Table {
+        var slots: [Entry?]
+        var index: [TokenBytes: Int] = [:]
+        var hand = 0
+        // Atomics only so that `statistics` may read them from another thread.
+        let hits = Atomic<Int>(0)
+        let misses = Atomic<Int>(0)
+        let inserts = Atomic<Int>(0)
+        let evictions = Atomic<Int>(0)
+        let timeDenials = Atomic<Int>(0)
+
+        init(capacity: Int) { slots = Array(repeating: nil, count: capacity) }
+
+        func find(_ key: TokenBytes, location: TokenLocation?, generation: UInt64) -> Entry? {
+            guard let slot = index[key], let entry = slots[slot] else {
+                misses.add(1, ordering: .relaxed)
+                return nil
+            }
+            guard entry.generation == generation, entry.location == location else {
+                remove(slot)
+                misses.add(1, ordering: .relaxed)
+                return nil
+            }
+            slots[slot]!.referenced = true
+            hits.add(1, ordering: .relaxed)
+            return entry
+        }
+
+        func insert(_ entry: Entry) {
+            if let existing = index[entry.key] { remove(existing) }
+            // Advance the hand past recently used entries, clearing their mark.
+            while let current = slots[hand], current.referenced {
+                slots[hand]!.referenced = false
+                hand = (hand + 1) % slots.count
+            }
+            if slots[hand] != nil {
+                remove(hand)
+                evictions.add(1, ordering: .relaxed)
+            }
+            slots[hand] = entry
+            index[entry.key] = hand
+            hand = (hand + 1) % slots.count
+            inserts.add(1, ordering: .relaxed)
+        }
+
+        func remove(_ slot: Int) {
+            if let entry = slots[slot] { index[entry.key] = nil }
+            slots[slot] = nil
+        }
+    }
+
+    @inline(__always)
+    func table() -> Table { tables.value { Table(capacity: capacity) } }
+}
+
+/// A token's exact bytes as a dictionary key. `String`'s own equality is Unicode canonical
+/// equivalence, under which different byte sequences can be equal (U+212A KELVIN SIGN equals
+/// "K"): a forged spelling must never hit the entry of the token it imitates.
+struct TokenBytes: Hashable {
+    let text: String
+
+    static func == (a: TokenBytes, b: TokenBytes) -> Bool {
+        a.text.utf8.count == b.text.utf8.count && a.text.utf8.elementsEqual(b.text.utf8)
+    }
+
+    func hash(into hasher: inout Hasher) {
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        if done == nil {
+            for byte in text.utf8 { hasher.combine(byte) }
+        }
+    }
+}
+
+/// A `Validator` with a verified-token cache in front: a hit skips the signature, never the
+/// `exp`/`nbf` check.
+public struct CachingValidator: Sendable {
+    /// The validator a miss goes to.
+    public let validator: Validator
+    /// The cache in front of it.
+    public let cache: VerifiedTokenCache
+    private let generation: @Sendable () -> UInt64
+
+    /// Wraps `validator`. `keySetGeneration` must change whenever the keys behind the
+    /// validator change (`RemoteKeyProvider.generation`, `PolicyKeySources.generation`);
+    /// the default suits fixed keys.
+    public init(validator: Validator, cache: VerifiedTokenCache, keySetGeneration: @escaping @Sendable () -> UInt64 = { 0 }) {
+        self.validator = validator
+        self.cache = cache
+        self.generation = keySetGeneration
+    }
+
+    /// Like `Validator.validate(token:now:location:)`.
+    public func validate(token: String, now: Int64, location: TokenLocation? = nil) -> Decision {
+        let generation = generation()
+        let table = cache.table()
+        let key = TokenBytes(text: token)
+        if let hit = table.find(key, location: location, generation: generation) {
+            let leeway = validator.rules.leeway
+            if let exp = hit.exp, now >= exp + leeway {
+                table.timeDenials.add(1, ordering: .relaxed)
+                return .deny(Denial(.expired, "token expired at \(exp), \(now - exp) s ago (leeway \(leeway) s)"))
+            }
+            if let nbf = hit.nbf, now + leeway < nbf {
+                table.timeDenials.add(1, ordering: .relaxed)
+                return .deny(Denial(.notYetValid, "token is not valid before \(nbf), \(nbf - now) s from now (leeway \(leeway) s)"))
+            }
+            return .allow(hit.verified)
+        }
+        let decision = validator.validate(token: token, now: now, location: location)
+        if case .allow(let verified) = decision, token.utf8.count <= cache.maxTokenBytes {
+            table.insert(VerifiedTokenCache.Entry(
+                key: key, verified: verified, location: location, exp: verified.expiresAt,
+                nbf: Self.notBefore(verified), generation: generation, referenced: false))
+        }
+        return decision
+    }
+
+    /// The token's `nbf`, read once when it is cached (the validator already checked that it
+    /// is an integer).
+    private static func notBefore(_ verified: VerifiedToken) -> Int64? {
+        (verified.payload["nbf"] as? NSNumber)?.int64Value
+    }
+}

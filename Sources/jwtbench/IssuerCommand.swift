@@ -1,0 +1,91 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Issuer
+import JOSECrypto
+import KeySources
+
+/// `jwtbench issuer`: the embedded identity provider, serving until interrupted.
+struct IssuerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "issuer",
+        abstract: "Run the embedded identity provider (JWKS + OIDC discovery) on loopback until interrupted.",
+        discussion: """
+            Serves /jwks.json and /.well-known/openid-configuration. Prints the issuer URL, \
+            the JWKS URL and a sample token (valid for an hour) signed with the current key; \
+            point a policy's issuer allow list and additional_jkus at them. With --rotate-every, \
+            a new key is published and used for signing on that schedule, and the previous one \
+            stays in the JWKS for --overlap.
+            """)
+
+    @Option(help: "Port to listen on (0: an ephemeral port).")
+    var port: Int = 0
+    @Option(help: "Address to listen on.")
+    var host: String = "127.0.0.1"
+    @Option(name: .customLong("rotate-every"), help: "Rotate the signing key on this schedule (e.g. 60s, 15m).")
+    var rotateEvery: String?
+    @Option(help: "How long a replaced key stays published (e.g. 60s).")
+    var overlap: String = "60s"
+    @Option(help: "Signing algorithm (asymmetric: RS256, PS256, ES256, ES384, ES512, EdDSA, ...).")
+    var alg: String = "ES256"
+    @Option(name: .customLong("max-age"), help: "Cache-Control max-age of JWKS responses, in seconds (negative: no header).")
+    var maxAge: Int = 300
+    @Option(help: "Delay every response by this long (e.g. 200ms).")
+    var latency: String = "0s"
+
+    func run() throws {
+        guard let algorithm = JWSAlgorithm(rawValue: alg) else {
+            throw CLIError.usage("unknown algorithm \"\(alg)\"; use one of \(JWSAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard (0...65535).contains(port) else { throw CLIError.usage("--port \(port) is not a TCP port") }
+        var configuration = IssuerConfiguration(
+            host: host, port: port, algorithm: algorithm, overlap: try Self.duration(overlap, "--overlap"),
+            cacheMaxAge: maxAge < 0 ? nil : maxAge, latency: try Self.duration(latency, "--latency"))
+        if let rotateEvery {
+            let interval = try Self.duration(rotateEvery, "--rotate-every")
+            guard interval > .zero else { throw CLIError.usage("--rotate-every must be above zero") }
+            configuration.rotationInterval = interval
+        }
+        let issuer: EmbeddedIssuer
+        do {
+            issuer = try EmbeddedIssuer(configuration: configuration)
+            try issuer.start()
+        } catch {
+            throw CLIError.configuration("\(error)")
+        }
+        let now = Int64(Date().timeIntervalSince1970)
+        print("issuer:    \(issuer.issuer)")
+        print("jwks:      \(issuer.jwksURL)")
+        print("discovery: \(issuer.discoveryURL)")
+        print("signing:   \(issuer.signingKid) (\(algorithm.rawValue))\(configuration.rotationInterval.map { ", rotating every \($0.secondsText)" } ?? "")")
+        print("token:     \((try? issuer.token(now: now)) ?? "(could not sign)")")
+        print("Ctrl-C to stop.")
+        // Flush now: stdout is a pipe when a script starts the issuer and waits for its URL.
+        fflush(nil)
+        Self.waitForInterrupt()
+        issuer.stop()
+        print("stopped after \(issuer.jwksRequestCount) JWKS and \(issuer.discoveryRequestCount) discovery requests")
+    }
+
+    private static func duration(_ text: String, _ option: String) throws -> Duration {
+        guard let d = KeyCacheStrategy.parseDuration(text) else {
+            throw CLIError.usage("\(option) \"\(text)\" is not a duration (e.g. 500ms, 60s, 15m)")
+        }
+        return d
+    }
+
+    /// Blocks until SIGINT or SIGTERM. The signals are ignored for the process and delivered
+    /// to a dispatch source instead, so the issuer can be stopped cleanly.
+    private static func waitForInterrupt() {
+        let stop = DispatchSemaphore(value: 0)
+        let sources = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { stop.signal() }
+            source.resume()
+            return source
+        }
+        stop.wait()
+        for source in sources { source.cancel() }
+    }
+}
