@@ -5,7 +5,7 @@ SWIFT ?= swift
 VECTORS ?= $(abspath ../shared/vectors)
 SYSTEM_PACKAGES := libssl-dev libjemalloc-dev zlib1g-dev pkg-config
 
-.PHONY: all deps build release test conform run clean tsan
+.PHONY: all deps build release test run clean tsan
 
 all: build
 
@@ -33,14 +33,17 @@ release: deps
 # Then the conformance run (docs/conformance.md): any unexpected decision fails `make test`.
 # Without the vectors folder it runs the project's vectors only, and says so.
 test: deps
-	JWTBENCH_VECTORS=$(VECTORS) $(SWIFT) test
+	$(if $(wildcard $(VECTORS)/.),JWTBENCH_VECTORS=$(VECTORS)) $(SWIFT) test
 	$(SWIFT) run jwtbench conform $(if $(wildcard $(VECTORS)/.),--suites $(VECTORS)) --junit .build/conformance.xml
 
-# The main job on built-in defaults (until `jwtbench run` lands: the tool's help and a
-# raw verify-rate measurement of every OpenSSL call pattern).
+# The main job on built-in defaults: mint, conformance, thread sweep, open loop at 70% of
+# capacity, quick key-cache comparison; the report lands under reports/<run>/.
 run: release
-	$(SWIFT) run -c release jwtbench --help
-	$(SWIFT) run -c release jwtbench speed --alg RS256,ES256 --pattern all --seconds 1
+	$(SWIFT) run -c release jwtbench run $(if $(wildcard $(VECTORS)/.),--suites $(VECTORS))
+
+# ThreadSanitizer build and short multi-threaded runs (not part of `make test`).
+tsan: deps
+	bash scripts/tsan.sh
 
 clean:
 	rm -rf .build
