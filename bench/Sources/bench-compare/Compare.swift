@@ -1,0 +1,275 @@
+import BenchFixtures
+import Dispatch
+import Foundation
+import JOSECrypto
+import JWTKit
+import JWTValidation
+
+/// ours (end to end), vapor/jwt-kit and the raw verify of both crypto libraries, on the same
+/// tokens and key, on 1 thread and on all cores. Every cell is measured `--rounds` times,
+/// interleaved (each round runs every cell once, in the same order), and reported as the
+/// median. Prints a table, the ratios against issue 8's goals, and as its LAST line one JSON
+/// object with every figure (ops/s), every sample and every ratio.
+@main
+struct Compare {
+    struct Options {
+        var seconds = 1.0
+        var rounds = 5
+        var threadCounts = [1, ProcessInfo.processInfo.activeProcessorCount]
+        var algorithms: [JWSAlgorithm] = Fixtures.algorithms
+        var size = TokenSize.typical
+    }
+
+    struct Cell {
+        let name: String
+        let run: (Int, Double) -> Double   // (threads, seconds) -> ops/s over all threads
+    }
+
+    static func parse() throws -> Options {
+        var o = Options()
+        var args = Array(CommandLine.arguments.dropFirst())
+        func value(_ flag: String) throws -> String {
+            guard !args.isEmpty else { throw FixtureError("\(flag) needs a value") }
+            return args.removeFirst()
+        }
+        while !args.isEmpty {
+            let flag = args.removeFirst()
+            switch flag {
+            case "--seconds": o.seconds = Double(try value(flag)) ?? o.seconds
+            case "--rounds": o.rounds = max(1, Int(try value(flag)) ?? o.rounds)
+            case "--threads":
+                o.threadCounts = try value(flag).split(separator: ",").compactMap { Int($0) }.filter { $0 >= 1 }
+            case "--alg":
+                o.algorithms = try value(flag).split(separator: ",").map {
+                    guard let a = JWSAlgorithm(rawValue: String($0)) else { throw FixtureError("unknown alg \($0)") }
+                    return a
+                }
+            case "--size":
+                guard let s = TokenSize(rawValue: try value(flag)) else { throw FixtureError("size: small, typical or large") }
+                o.size = s
+            case "-h", "--help":
+                print("bench-compare [--seconds S] [--rounds N] [--threads 1,2] [--alg RS256,ES256] [--size small|typical|large]")
+                exit(0)
+            default: throw FixtureError("unknown option \(flag)")
+            }
+        }
+        guard !o.threadCounts.isEmpty, o.seconds > 0 else { throw FixtureError("--threads and --seconds must be positive") }
+        return o
+    }
+
+    static func main() throws {
+        let options = try parse()
+        let loadStart = loadAverage()
+        var cellsByAlg: [(JWSAlgorithm, [Cell], Int)] = []
+        var routes: [String: String] = [:]
+        for algorithm in options.algorithms {
+            let token = try Fixtures.token(algorithm, options.size)
+            let now = Fixtures.now
+            // Ours: the default backend choice (`auto`, per algorithm by measurement) and
+            // OpenSSL alone, for context.
+            let ours = try Fixtures.validator(algorithm, backend: "auto")
+            let oursOpenSSL = try Fixtures.validator(algorithm, backend: "openssl")
+            guard case .allow(let verified) = ours.validate(token: token, now: now),
+                  oursOpenSSL.validate(token: token, now: now).isAllowed else {
+                throw FixtureError("\(algorithm.rawValue): our validator denied the token")
+            }
+            routes[algorithm.rawValue] = verified.backend
+            let keys = try Fixtures.blocking { try await Fixtures.jwtKitKeys(algorithm) }
+            _ = try Fixtures.blocking { try await keys.verify(token, as: PeerClaims.self) }
+            let (signature, message) = try Fixtures.split(token)
+            let rawOpenSSL = try Fixtures.verifier(algorithm, backend: "openssl")
+            let rawBoringSSL = try Fixtures.verifier(algorithm, backend: "boringssl")
+            guard rawOpenSSL.verify(signature: signature, message: message),
+                  rawBoringSSL.verify(signature: signature, message: message) else {
+                throw FixtureError("\(algorithm.rawValue): raw verify failed")
+            }
+            let cells = [
+                Cell(name: "ours") { t, s in measure(threads: t, seconds: s) { ours.validate(token: token, now: now).isAllowed } },
+                Cell(name: "jwt-kit") { t, s in
+                    measureAsync(threads: t, seconds: s) { (try? await keys.verify(token, as: PeerClaims.self)) != nil }
+                },
+                Cell(name: "raw openssl") { t, s in
+                    measure(threads: t, seconds: s) { rawOpenSSL.verify(signature: signature, message: message) }
+                },
+                Cell(name: "raw boringssl") { t, s in
+                    measure(threads: t, seconds: s) { rawBoringSSL.verify(signature: signature, message: message) }
+                },
+                Cell(name: "ours openssl") { t, s in
+                    measure(threads: t, seconds: s) { oursOpenSSL.validate(token: token, now: now).isAllowed }
+                },
+            ]
+            cellsByAlg.append((algorithm, cells, token.utf8.count))
+        }
+
+        // samples[alg][cell][threads] = [ops/s per round]
+        var samples: [String: [String: [String: [Double]]]] = [:]
+        let totalCells = cellsByAlg.reduce(0) { $0 + $1.1.count } * options.threadCounts.count
+        FileHandle.standardError.write(Data(
+            "bench-compare: \(totalCells) cells x \(options.rounds) rounds x \(options.seconds) s (about \(Int(Double(totalCells * options.rounds) * options.seconds)) s)\n".utf8))
+        for round in 1...options.rounds {
+            for threads in options.threadCounts {
+                for (algorithm, cells, _) in cellsByAlg {
+                    for cell in cells {
+                        let rate = cell.run(threads, options.seconds)
+                        samples[algorithm.rawValue, default: [:]][cell.name, default: [:]]["\(threads)", default: []].append(rate)
+                    }
+                }
+            }
+            FileHandle.standardError.write(Data("  round \(round)/\(options.rounds) done\n".utf8))
+        }
+        let loadEnd = loadAverage()
+
+        func median(_ xs: [Double]) -> Double {
+            let s = xs.sorted()
+            return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+        }
+        var figures: [String: [String: [String: Double]]] = [:]
+        for (alg, byCell) in samples {
+            for (cell, byThreads) in byCell {
+                for (t, xs) in byThreads { figures[alg, default: [:]][cell, default: [:]][t] = median(xs) }
+            }
+        }
+
+        // The table.
+        let ts = options.threadCounts
+        let maxT = ts.max()!
+        print("jwtbench bench-compare: \(options.size.rawValue) token; median of \(options.rounds) interleaved rounds, \(options.seconds) s per cell; \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        print("\(OpenSSLBackend.versionString); BoringSSL via swift-crypto; vapor/jwt-kit 5 (one shared JWTKeyCollection, exp/nbf/aud/iss checked)")
+        print("load average at start \(loadStart), at end \(loadEnd)")
+        var header = "alg    implementation  "
+        for t in ts { header += "  \(t)t ops/s".leftPad(13) + "  µs/op".leftPad(8) }
+        if ts.count > 1 { header += "  \(maxT)t/1t".leftPad(8) }
+        print(header)
+        for (algorithm, cells, _) in cellsByAlg {
+            let alg = algorithm.rawValue
+            for cell in cells {
+                var line = alg.rightPad(7) + cell.name.rightPad(16)
+                for t in ts {
+                    let ops = figures[alg]?[cell.name]?["\(t)"] ?? 0
+                    line += String(format: "%13.0f", ops) + String(format: "%8.2f", 1e6 * Double(t) / max(ops, 1))
+                }
+                if ts.count > 1, let one = figures[alg]?[cell.name]?["1"], let many = figures[alg]?[cell.name]?["\(maxT)"] {
+                    line += String(format: "%8.2f", many / one)
+                }
+                print(line)
+            }
+        }
+        for (alg, backend) in routes.sorted(by: { $0.key < $1.key }) { print("ours (auto) verifies \(alg) with \(backend)") }
+
+        // Ratios against the goals.
+        struct Goal { let name: String; let value: Double; let goal: Double }
+        var goals: [Goal] = []
+        var ratios: [String: Double] = [:]
+        for (algorithm, _, _) in cellsByAlg {
+            let alg = algorithm.rawValue
+            guard let f = figures[alg] else { continue }
+            for t in ts.map({ "\($0)" }) {
+                guard let ours = f["ours"]?[t], let kit = f["jwt-kit"]?[t],
+                      let ro = f["raw openssl"]?[t], let rb = f["raw boringssl"]?[t] else { continue }
+                let rawBest = max(ro, rb)
+                ratios["\(alg) ours/raw_fastest \(t)t"] = ours / rawBest
+                ratios["\(alg) ours/jwt-kit \(t)t"] = ours / kit
+                ratios["\(alg) ours_openssl/raw_openssl \(t)t"] = (f["ours openssl"]?[t] ?? 0) / ro
+                ratios["\(alg) raw boringssl/openssl \(t)t"] = rb / ro
+                ratios["\(alg) jwt-kit/raw_fastest \(t)t"] = kit / rawBest
+                goals.append(Goal(name: "\(alg) ours/raw_fastest \(t)t", value: ours / rawBest, goal: 0.95))
+                goals.append(Goal(name: "\(alg) ours/jwt-kit \(t)t", value: ours / kit, goal: algorithm == .rs256 ? 1.9 : 1.25))
+            }
+            if ts.count > 1 {
+                for cell in ["ours", "jwt-kit", "raw openssl", "raw boringssl", "ours openssl"] {
+                    if let one = f[cell]?["1"], let many = f[cell]?["\(maxT)"] { ratios["\(alg) \(cell) \(maxT)t/1t"] = many / one }
+                }
+                if let one = f["ours"]?["1"], let many = f["ours"]?["\(maxT)"] {
+                    goals.append(Goal(name: "\(alg) ours \(maxT)t/1t", value: many / one, goal: 1.9))
+                }
+            }
+        }
+        print("")
+        print("goal                               ratio   goal  holds")
+        for g in goals {
+            print(g.name.rightPad(33) + String(format: "%7.3f", g.value) + String(format: "%7.2f", g.goal) + "  " + (g.value >= g.goal ? "yes" : "NO"))
+        }
+        let held = goals.filter { $0.value >= $0.goal }.count
+        print("\(held) of \(goals.count) goals hold in this run")
+
+        // The last line: every figure as JSON.
+        let json: [String: Any] = [
+            "tool": "bench-compare",
+            "size": options.size.rawValue,
+            "token_bytes": Dictionary(uniqueKeysWithValues: cellsByAlg.map { ($0.0.rawValue, $0.2) }),
+            "unit": "ops/s (all threads together); median of rounds",
+            "rounds": options.rounds,
+            "seconds_per_cell": options.seconds,
+            "threads": ts,
+            "cores": ProcessInfo.processInfo.activeProcessorCount,
+            "loadavg_start": loadStart,
+            "loadavg_end": loadEnd,
+            "backend_routes": routes,
+            "figures": figures,
+            "samples": samples,
+            "ratios": ratios,
+            "goals": goals.map { ["name": $0.name, "ratio": $0.value, "goal": $0.goal, "holds": $0.value >= $0.goal] as [String: Any] },
+        ]
+        let data = try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys, .withoutEscapingSlashes])
+        print(String(decoding: data, as: UTF8.self))
+    }
+
+    static func loadAverage() -> String {
+        (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))
+            .map { $0.split(separator: " ").prefix(3).joined(separator: " ") } ?? "?"
+    }
+
+    /// Operations per second over `threads` threads, each calling `body` until the deadline.
+    static func measure(threads: Int, seconds: Double, _ body: @escaping @Sendable () -> Bool) -> Double {
+        let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: threads)
+        counts.initialize(repeating: 0)
+        defer { counts.deallocate() }
+        nonisolated(unsafe) let shared = counts
+        let start = DispatchTime.now().uptimeNanoseconds
+        let deadline = start + UInt64(seconds * 1e9)
+        DispatchQueue.concurrentPerform(iterations: threads) { t in
+            var n = 0
+            var ok = true
+            while DispatchTime.now().uptimeNanoseconds < deadline {
+                for _ in 0..<16 { ok = body() && ok }
+                n += 16
+            }
+            precondition(ok, "verification failed during measurement")
+            shared[t] = n
+        }
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return Double(counts.reduce(0, +)) / elapsed
+    }
+
+    /// The same for an async body (jwt-kit): one task per thread, each looping until the
+    /// deadline on Swift's cooperative pool (as many threads as cores).
+    static func measureAsync(threads: Int, seconds: Double, _ body: @escaping @Sendable () async -> Bool) -> Double {
+        let result = try? Fixtures.blocking { () async -> Double in
+            let start = DispatchTime.now().uptimeNanoseconds
+            let deadline = start + UInt64(seconds * 1e9)
+            let total = await withTaskGroup(of: Int.self) { group in
+                for _ in 0..<threads {
+                    group.addTask {
+                        var n = 0
+                        var ok = true
+                        while DispatchTime.now().uptimeNanoseconds < deadline {
+                            for _ in 0..<16 { ok = await body() && ok }
+                            n += 16
+                        }
+                        precondition(ok, "jwt-kit verification failed during measurement")
+                        return n
+                    }
+                }
+                return await group.reduce(0, +)
+            }
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            return Double(total) / elapsed
+        }
+        return result ?? 0
+    }
+}
+
+extension String {
+    func leftPad(_ n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
+    func rightPad(_ n: Int) -> String { count >= n ? self : self + String(repeating: " ", count: n - count) }
+}
