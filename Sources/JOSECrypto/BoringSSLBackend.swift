@@ -5,7 +5,11 @@
 /// `verify` takes no lock of ours and keeps no per-thread state. The same key rules as
 /// `OpenSSLBackend` apply (`KeyFit.check` first, then the JWK encoding rules), and ECDSA
 /// signatures with r or s of 0 or >= n are refused before BoringSSL sees them, so both
-/// backends give the same answer for every input (the Wycheproof suites check it).
+/// backends give the same answer for every signature (the Wycheproof suites check it).
+///
+/// One key rule is BoringSSL's own and stricter: an RSA public exponent over 33 bits is refused
+/// (`invalidKey`; a denial-of-service limit in BoringSSL), where `KeyFit` and OpenSSL allow up
+/// to 64 bits. Real keys use 65537.
 public struct BoringSSLBackend: CryptoBackend {
     public var name: String { "boringssl" }
 

@@ -65,6 +65,21 @@ struct CrossBackendTests {
         #expect(try OpenSSLBackend().makeVerifier(key: key.publicKey, algorithm: .rs256).verify(signature: signature, message: message))
     }
 
+    /// The one known difference in key acceptance: BoringSSL refuses RSA public exponents over
+    /// 33 bits (its DoS limit in `rsa_check_public_key`), while `KeyFit` allows up to 64 bits and
+    /// OpenSSL takes them. Signatures are judged alike; such a key is just unusable on BoringSSL
+    /// (and so on `auto` for RSA). Pinned here so that a change on either side is noticed.
+    @Test("known difference: an RSA exponent of 34 to 64 bits is refused by BoringSSL only")
+    func largeRSAExponent() throws {
+        var key = try TestKeys.key(for: .rs256).publicKey
+        key.alg = nil
+        key.e = Base64URL.encode([0x01, 0x00, 0x00, 0x00, 0x00, 0x01])  // 2^40 + 1: odd, 41 bits
+        #expect(throws: Never.self) { try OpenSSLBackend().makeVerifier(key: key, algorithm: .rs256) }
+        expectInvalidKey("RSA e of 41 bits on BoringSSL") { try BoringSSLBackend().makeVerifier(key: key, algorithm: .rs256) }
+        key.e = Base64URL.encode([0x01, 0x00, 0x00, 0x00, 0x01])  // 2^32 + 1: 33 bits, accepted by both
+        #expect(throws: Never.self) { try BoringSSLBackend().makeVerifier(key: key, algorithm: .rs256) }
+    }
+
     /// A private JWK whose public members do not belong to `d` is refused for signing.
     @Test("EC and Ed25519 private keys whose x/y do not match d are refused by BoringSSL")
     func mismatchedPrivateKeys() throws {
