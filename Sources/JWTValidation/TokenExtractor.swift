@@ -65,8 +65,10 @@ public enum TokenExtractor {
         var token: Substring = ""
         var prefixWithoutToken = false
         for value in values {
-            for rawPart in value.split(separator: ",", omittingEmptySubsequences: true) {
-                let part = trimOWS(rawPart, leading: true, trailing: true)
+            // Split bytes, not Characters: walking a 1 KiB token by grapheme clusters cost more
+            // than the whole rest of a validation (35 µs in `jwtbench profile`).
+            for rawBytes in value.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: true) {
+                let part = trimOWS(Substring(rawBytes), leading: true, trailing: true)
                 if part.isEmpty { continue }
                 if prefix.isEmpty {
                     candidates += 1
