@@ -65,6 +65,7 @@ let package = Package(
             dependencies: [
                 "JOSECrypto", "JWTValidation", "TokenMint", "Reports", "KeySources", "Issuer", "CJemalloc",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(

@@ -9,7 +9,7 @@ import TokenMint
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "The main job: mint, conformance, a thread sweep, an open-loop run at 70% of capacity; one report.",
+        abstract: "The main job: mint, conformance, a thread sweep, an open-loop run at 70% of capacity, a quick key-cache comparison; one report.",
         discussion: "Exit status: 0 when every check passed, 1 when a decision mismatched or conformance failed, 2 on bad usage.")
 
     @Option(help: "Comma-separated JWS algorithms to load.")
@@ -26,6 +26,8 @@ struct RunCommand: ParsableCommand {
     var suites: String?
     @Flag(help: "Skip the conformance step.")
     var skipConform = false
+    @Flag(help: "Skip the quick key-cache comparison.")
+    var skipCacheCompare = false
     @Option(help: "Crypto backend: openssl, boringssl or auto.")
     var cryptoBackend: String = "openssl"
     @Option(help: "Report folder (default reports/run-<time>).")
@@ -92,6 +94,19 @@ struct RunCommand: ParsableCommand {
         try LoadRun.write(report, to: dir)
         let mismatches = sweep.mismatches + open.reduce(0) { $0 + $1.mismatches }
         if mismatches > 0 { failures.append("\(mismatches) load decisions did not match their expectation") }
+
+        // 5. A quick key-cache comparison: two strategies through the three scenarios where
+        // they differ most, 3 s per cell (about 20 s); `jwtbench cache-compare` runs them all.
+        if !skipCacheCompare {
+            print("== key-cache comparison (quick; the full one is jwtbench cache-compare)")
+            let cache = CacheCompareConfiguration(strategies: ["ttl", "default"], scenarios: [.rotation, .idpOutage, .kidFlood],
+                                                  threads: cores, durationSeconds: 3)
+            let cacheReport = try CacheCompareCommand.execute(cache, into: dir.appendingPathComponent("cache-compare"), quiet: false)
+            print(CacheCompareMarkdown.table(cacheReport.cells))
+            if cacheReport.falseAccepts > 0 {
+                failures.append("key-cache comparison: \(cacheReport.falseAccepts) invalid tokens allowed (see \(dir.path)/cache-compare)")
+            }
+        }
 
         print("== done in \(String(format: "%.0f", Double(MonotonicClock.now() - started) / 1e9)) s")
         for f in failures { print("FAILED: \(f)") }
