@@ -1,5 +1,6 @@
 import Foundation
 import JWTValidation
+import TokenMint
 
 /// The one-line JSON forms of decisions printed by `verify` (DESIGN.md section 6, frozen keys).
 enum DecisionJSON {
@@ -38,20 +39,6 @@ enum DecisionJSON {
         "{" + members.map { "\(quote($0.0)):\($0.1)" }.joined(separator: ",") + "}"
     }
 
-    /// A JSON string literal (RFC 8259 escaping).
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let c where c.value < 0x20: out += String(format: "\\u%04x", c.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    /// A JSON string literal (RFC 8259 escaping): the mint's quoting, so there is one copy.
+    static func quote(_ s: String) -> String { ClaimsSet.quote(s) }
 }
