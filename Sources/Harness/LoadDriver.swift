@@ -26,10 +26,13 @@ public enum LoadDriver {
             self.ids = ids
         }
 
-        /// The validation core over a minted corpus.
-        public init(corpus: LoadCorpus) {
+        /// The validation core over a minted corpus, or (`noop`) the same corpus answered
+        /// without validating, which leaves the driver's own cost per operation.
+        public init(corpus: LoadCorpus, noop: Bool = false) {
             let names = corpus.algorithms.map(\.rawValue)
-            self.init(target: ValidatorTarget(corpus: corpus), expected: corpus.items.map(\.expected),
+            let expected = corpus.items.map(\.expected)
+            let target: any LoadTarget = noop ? NoopTarget(expected: expected) : ValidatorTarget(corpus: corpus)
+            self.init(target: target, expected: expected,
                       algorithmIndex: corpus.items.map { item in corpus.algorithms.firstIndex(of: item.algorithm) ?? 0 },
                       algorithmNames: names, ids: corpus.items.map(\.id))
         }
