@@ -46,6 +46,8 @@ import JOSECrypto
 ///   max_lifetime: 3600              # deny exp - iat above this, seconds, 1...315360000
 ///   max_token_bytes: 16384          # 1...1048576, default 16384
 ///   key_cache: {strategy: refresh-ahead, ...}   # see KeyCacheSettings
+///   crypto_backend: auto            # openssl, boringssl or auto (default: each algorithm on
+///                                   # the backend measured fastest here, see AutoBackend)
 /// ```
 public struct Policy: Sendable, Equatable {
     /// Allowed `iss` values, matched exactly (no normalisation, trailing slash included).
@@ -74,6 +76,9 @@ public struct Policy: Sendable, Equatable {
     public var keyFiles: [String]
     /// The requested key-cache strategy (extension); nil means the library default.
     public var keyCache: KeyCacheSettings?
+    /// The crypto backend keys are imported with (extension): a `CryptoBackends` name; nil
+    /// means `auto`. Command-line flags override it.
+    public var cryptoBackend: String?
     /// The CEL `expressions` of the rule holding the action; not evaluated, kept so callers
     /// can warn that the action is conditional in ngrok.
     public var ruleExpressions: [String]
@@ -97,6 +102,7 @@ public struct Policy: Sendable, Equatable {
         inlineKeys: [JWK] = [],
         keyFiles: [String] = [],
         keyCache: KeyCacheSettings? = nil,
+        cryptoBackend: String? = nil,
         ruleExpressions: [String] = []
     ) {
         self.issuers = issuers
@@ -112,6 +118,7 @@ public struct Policy: Sendable, Equatable {
         self.inlineKeys = inlineKeys
         self.keyFiles = keyFiles
         self.keyCache = keyCache
+        self.cryptoBackend = cryptoBackend
         self.ruleExpressions = ruleExpressions
     }
 

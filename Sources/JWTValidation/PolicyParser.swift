@@ -658,7 +658,7 @@ struct PolicyParser {
         let field = "jwtbench"
         let ext = try mapping(node, field)
         try checkKeys(
-            ext, ["leeway", "require_expiration", "max_lifetime", "max_token_bytes", "key_cache"], field,
+            ext, ["leeway", "require_expiration", "max_lifetime", "max_token_bytes", "key_cache", "crypto_backend"], field,
             .invalidConfiguration)
         if let leeway = ext["leeway"] {
             policy.leewaySeconds = try integer(leeway, field + ".leeway", in: 0...Self.maxLeewaySeconds, unit: "seconds")
@@ -676,6 +676,15 @@ struct PolicyParser {
         }
         if let cache = ext["key_cache"] {
             policy.keyCache = try parseKeyCache(cache, field: field + ".key_cache")
+        }
+        if let backend = ext["crypto_backend"] {
+            let name = try string(backend, field + ".crypto_backend", .invalidConfiguration)
+            guard CryptoBackends.names.contains(name) else {
+                throw PolicyError(
+                    .invalidConfiguration, field + ".crypto_backend",
+                    "unknown crypto backend \"\(name)\"; use \(CryptoBackends.names.joined(separator: ", "))")
+            }
+            policy.cryptoBackend = name
         }
     }
 

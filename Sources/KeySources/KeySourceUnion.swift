@@ -76,14 +76,17 @@ public final class PolicyKeySources: Sendable {
     /// - Parameters:
     ///   - extraKeyFiles: JWK Set (or single JWK) files added to the policy's own.
     ///   - strategy: overrides the policy's `key_cache` (nil: the policy's, else `default`).
+    ///   - backend: overrides the policy's `crypto_backend` (nil: the policy's, else `auto`).
     /// - Throws: `KeySourceError` for an unreadable key file, `KeyCacheConfigurationError`
     ///   for a bad `key_cache`.
     public init(
         policy: Policy, extraKeyFiles: [String] = [], strategy: KeyCacheStrategy? = nil,
-        backend: any CryptoBackend = OpenSSLBackend(), clock: any KeyCacheClock = SystemKeyCacheClock(),
+        backend: (any CryptoBackend)? = nil, clock: any KeyCacheClock = SystemKeyCacheClock(),
         logger: Logger = Logger(label: "jwtbench.keysources")
     ) throws {
         let strategy = try strategy ?? KeyCacheStrategy(settings: policy.keyCache)
+        // The caller's choice (a command-line flag), else the policy's, else `auto`.
+        let backend = backend ?? policy.cryptoBackend.flatMap(CryptoBackends.named) ?? AutoBackend()
         self.strategy = strategy
         var fixedKeys = policy.inlineKeys
         for path in policy.keyFiles + extraKeyFiles {

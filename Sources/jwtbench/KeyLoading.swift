@@ -10,10 +10,11 @@ enum KeyLoading {
     /// a loaded set. A remote source that cannot be fetched is logged on stderr and its
     /// lookups answer `keys_unavailable`: a per-token decision, not a configuration error.
     /// Call `shutdown()` on the result when done.
-    static func sources(for policy: Policy, extraKeyFiles: [String], primeTimeout: Duration = .seconds(10)) throws -> PolicyKeySources {
+    static func sources(for policy: Policy, extraKeyFiles: [String], backend: (any CryptoBackend)? = nil,
+                        primeTimeout: Duration = .seconds(10)) throws -> PolicyKeySources {
         let sources: PolicyKeySources
         do {
-            sources = try PolicyKeySources(policy: policy, extraKeyFiles: extraKeyFiles)
+            sources = try PolicyKeySources(policy: policy, extraKeyFiles: extraKeyFiles, backend: backend)
         } catch let error as KeySourceError {
             throw CLIError.configuration(error.description)
         } catch {

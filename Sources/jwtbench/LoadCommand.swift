@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Harness
 import JOSECrypto
+import JWTValidation
+import KeySources
 import TokenMint
 
 /// `jwtbench load`: drive the validation core across thread counts and report latency.
@@ -35,10 +37,22 @@ struct LoadCommand: ParsableCommand {
     var perAlg = false
     @Flag(help: "One series mixing all algorithms.")
     var mixed = false
-    @Option(help: "Crypto backend: openssl (default), boringssl or auto (where available).")
-    var cryptoBackend: String = "openssl"
+    @Option(help: "Crypto backend: auto (default: each algorithm on the backend measured fastest here), openssl or boringssl. With --policy, overrides its crypto_backend.")
+    var cryptoBackend: String?
     @Option(help: "This run is shard i of N (i/N): shards use different corpora; merge with `jwtbench report merge`.")
     var shard: String?
+    @Option(help: "What to time: validator (default) or noop (expected decisions returned without validating: the driver's own cost per operation).")
+    var target: String = "validator"
+    @Option(help: "An ngrok Traffic Policy (or jwt-validation config) to validate --tokens under, with its real key sources (inline, files, additional_jkus under its key-cache strategy).")
+    var policy: String?
+    @Option(name: .customLong("keys"), help: "With --policy: a JWKS (or single JWK) file to trust as well; repeatable.")
+    var keyFiles: [String] = []
+    @Option(help: "With --policy: a file of tokens, one per line (e.g. tokens.txt from `jwtbench mint --out`).")
+    var tokens: String?
+    @Option(help: "With --policy: expectations, one JSON line per token as `mint --out` writes (default: expected.jsonl beside --tokens if present, else every token must be allowed).")
+    var expected: String?
+    @Option(help: "With --policy: validation time in seconds since the epoch (default: the expectations' mint time, else now).")
+    var now: Int64?
     @Option(help: "Report folder (default reports/load-<time>).")
     var out: String?
     @Flag(help: "No live progress.")
@@ -82,15 +96,43 @@ struct LoadCommand: ParsableCommand {
             }
             shard = (parts[0], parts[1])
         }
+        guard o.target == "validator" || o.target == "noop" else {
+            throw HarnessError.usage("--target must be validator or noop, not \"\(o.target)\"")
+        }
         guard o.corpus >= 1 else { throw HarnessError.usage("--corpus must be at least 1") }
         let options = LoadOptions(
             durationSeconds: try DurationParser.seconds(o.duration), count: o.count,
             warmupSeconds: try DurationParser.seconds(o.warmup), rate: try o.rate.map(DurationParser.rate), progress: !o.quiet)
+        var external: ExternalWorkload?
+        var sources: PolicyKeySources?
+        var policyBackend: (any CryptoBackend)?
+        defer { sources?.shutdown() }
+        let chosen = try o.cryptoBackend.map(BackendChoice.named)
+        if let policyPath = o.policy {
+            guard let tokensPath = o.tokens else { throw HarnessError.usage("--policy needs --tokens FILE (one token per line)") }
+            let loaded: Policy
+            do { loaded = try Policy.load(path: policyPath) } catch { throw CLIError.configuration("\(policyPath): \(error)") }
+            var expectedPath = o.expected
+            if expectedPath == nil {
+                let beside = URL(fileURLWithPath: tokensPath).deletingLastPathComponent().appendingPathComponent("expected.jsonl").path
+                if FileManager.default.fileExists(atPath: beside) { expectedPath = beside }
+            }
+            policyBackend = loaded.cryptoBackend.flatMap(CryptoBackends.named)
+            let set = try PolicyTokenSet.load(tokensPath: tokensPath, expectedPath: expectedPath)
+            let keySources = try KeyLoading.sources(for: loaded, extraKeyFiles: o.keyFiles, backend: chosen)
+            sources = keySources
+            external = ExternalWorkload.policy(loaded, sources: keySources, tokens: set, now: o.now, source: tokensPath,
+                                               policyName: policyPath)
+        } else if o.tokens != nil || o.expected != nil || !o.keyFiles.isEmpty || o.now != nil {
+            throw HarnessError.usage("--tokens, --expected, --keys and --now go with --policy")
+        }
         let name = o.out.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "load-" + RunNames.timestamp()
+        let backend = chosen ?? policyBackend ?? AutoBackend()
+        let runAlgorithms = external.map { $0.tokens.algorithms.compactMap(JWSAlgorithm.init(rawValue:)) } ?? algorithms
         let run = LoadRun(.init(
-            algorithms: algorithms, mix: try WorkloadMix(parsing: o.mix), mixSpec: o.mix, sizes: sizes, threads: threadList,
-            options: options, seed: o.seed, corpusSize: o.corpus, perAlgorithm: !o.mixed, backend: try BackendChoice.named(o.cryptoBackend),
-            runName: name, shard: shard))
+            algorithms: runAlgorithms, mix: try WorkloadMix(parsing: o.mix), mixSpec: o.mix, sizes: sizes, threads: threadList,
+            options: options, seed: o.seed, corpusSize: o.corpus, perAlgorithm: !o.mixed, backend: backend,
+            runName: name, shard: shard, noopTarget: o.target == "noop", external: external))
         let outcome = try run.execute(keySet: try TestKeySet.loadDefault()) { print($0) }
         let dir = URL(fileURLWithPath: o.out ?? "reports/\(name)")
         try LoadRun.write(outcome.report, to: dir)

@@ -24,8 +24,8 @@ struct ProfileCommand: ParsableCommand {
     var perf = false
     @Option(help: "Folder for --perf output.")
     var out: String = "reports/profile"
-    @Option(help: "Crypto backend: openssl, boringssl or auto.")
-    var cryptoBackend: String = "openssl"
+    @Option(help: "Crypto backend: auto (each algorithm on the backend measured fastest here), openssl or boringssl.")
+    var cryptoBackend: String = "auto"
 
     func run() throws {
         guard let algorithm = JWSAlgorithm(rawValue: alg) else { throw CLIError.usage("unknown algorithm \(alg)") }

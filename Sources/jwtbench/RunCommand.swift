@@ -28,8 +28,8 @@ struct RunCommand: ParsableCommand {
     var skipConform = false
     @Flag(help: "Skip the quick key-cache comparison.")
     var skipCacheCompare = false
-    @Option(help: "Crypto backend: openssl, boringssl or auto.")
-    var cryptoBackend: String = "openssl"
+    @Option(help: "Crypto backend: auto (each algorithm on the backend measured fastest here), openssl or boringssl.")
+    var cryptoBackend: String = "auto"
     @Option(help: "Report folder (default reports/run-<time>).")
     var out: String?
 

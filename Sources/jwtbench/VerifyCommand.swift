@@ -28,6 +28,8 @@ struct VerifyCommand: ParsableCommand {
     var now: Int64?
     @Option(help: "A request as JSON (method, headers, body) to extract the tokens from.")
     var request: String?
+    @Option(help: "Crypto backend: auto, openssl or boringssl (default: the policy's jwtbench.crypto_backend, else auto).")
+    var cryptoBackend: String?
     @Flag(help: "Exit 1 when any token or request is denied.")
     var failOnDeny = false
     @Argument(help: "Tokens to validate, or '-' to read one per line from stdin.")
@@ -40,7 +42,7 @@ struct VerifyCommand: ParsableCommand {
         } catch {
             throw CLIError.configuration("\(policy): \(error)")
         }
-        let sources = try KeyLoading.sources(for: loaded, extraKeyFiles: keyFiles)
+        let sources = try KeyLoading.sources(for: loaded, extraKeyFiles: keyFiles, backend: try cryptoBackend.map(BackendChoice.named))
         defer { sources.shutdown() }
         let validator = Validator(policy: loaded, keys: sources.provider)
         let cached = sources.strategy.tokenCache.map {

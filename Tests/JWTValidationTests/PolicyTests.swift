@@ -219,6 +219,7 @@ struct PolicyTests {
                     strategy: refresh-ahead
                     refresh_interval: 900
                     stale_if_error: 3600
+                  crypto_backend: boringssl
                 """)
         #expect(policy.leewaySeconds == 30)
         #expect(policy.requireExpiration)
@@ -226,6 +227,8 @@ struct PolicyTests {
         #expect(policy.maxTokenBytes == 8192)
         #expect(policy.keyCache == KeyCacheSettings(
             strategy: "refresh-ahead", options: ["refresh_interval": "900", "stale_if_error": "3600"]))
+        #expect(policy.cryptoBackend == "boringssl")
+        #expect(try Policy.parse(baseConfig).cryptoBackend == nil)
     }
 
     @Test("key identification, in both shapes")
@@ -638,6 +641,8 @@ struct PolicyTests {
             ("key_cache: {refresh_interval: 5}", "jwtbench.key_cache.strategy"),
             ("key_cache: {strategy: ttl, nested: {a: b}}", "jwtbench.key_cache.nested"),
             ("leway: 30", "jwtbench.leway"),
+            ("crypto_backend: libressl", "jwtbench.crypto_backend"),
+            ("crypto_backend: [auto]", "jwtbench.crypto_backend"),
         ])
     func badExtension(line: String, field: String) {
         expectPolicyError("ERR_NGROK_7171", field: field, baseConfig + "\njwtbench:\n  \(line)")
