@@ -15,7 +15,11 @@ public struct OpenSSLBackend: CryptoBackend {
         if algorithm.family == .hmac {
             return try OpenSSLHMAC(secret: try key.decoded("k", key.k), algorithm: algorithm)
         }
-        return try OpenSSLVerifier(key: try EVPKey.from(jwk: key, wantPrivate: false), algorithm: algorithm, pattern: pattern)
+        let evpKey = try EVPKey.from(jwk: key, wantPrivate: false)
+        if algorithm.family == .rsaPKCS1 && pattern == .perThreadContext {
+            return try OpenSSLRSAPKCS1Verifier(key: evpKey, algorithm: algorithm)
+        }
+        return try OpenSSLVerifier(key: evpKey, algorithm: algorithm, pattern: pattern)
     }
 
     public func makeSigner(key: JWK, algorithm: JWSAlgorithm) throws -> any SignatureSigner {

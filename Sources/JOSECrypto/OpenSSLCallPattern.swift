@@ -6,6 +6,8 @@ public enum OpenSSLCallPattern: String, Sendable, CaseIterable {
     case oneShot = "one-shot"
     /// `EVP_PKEY_CTX_dup` of a context prepared at key load, freed after the call.
     case duplicatedContext = "dup"
-    /// One prepared `EVP_PKEY_CTX` per thread and key, reused; digest context reused per thread.
+    /// One prepared `EVP_PKEY_CTX` per thread and key, reused; the digest on the stack. RS*
+    /// skip the EVP layer: `BN_mod_exp_mont` on a per-thread `BN_CTX` and the PKCS#1 v1.5
+    /// encoding compared whole (`OpenSSLRSAPKCS1Verifier`), which allocates nothing per call.
     case perThreadContext = "per-thread"
 }

@@ -30,21 +30,19 @@ final class ThreadContexts {
     // and only this thread ever touches it.
     private let slots: UnsafeMutablePointer<Slot>
     private var nextVictim = 0
-    /// One reusable digest context per hash, re-initialised with a pre-fetched EVP_MD per call.
-    private let digestContexts: UnsafeMutablePointer<OpaquePointer?>
+    /// This thread's bignum scratch space (`OpenSSLRSAPKCS1Verifier`): a `BN_CTX` keeps its
+    /// bignums between `BN_CTX_start` and `BN_CTX_end`, so a warm one allocates nothing.
+    private var bignums: OpaquePointer?
 
     private init() {
         slots = .allocate(capacity: Self.slotCount)
         slots.initialize(repeating: Slot(id: 0, context: nil, kind: .pkey), count: Self.slotCount)
-        digestContexts = .allocate(capacity: 3)
-        digestContexts.initialize(repeating: nil, count: 3)
     }
 
     deinit {
         for i in 0..<Self.slotCount { Self.free(slots[i]) }
         slots.deallocate()
-        for i in 0..<3 { if let c = digestContexts[i] { EVP_MD_CTX_free(c) } }
-        digestContexts.deallocate()
+        if let bignums { BN_CTX_free(bignums) }
     }
 
     private static func free(_ slot: Slot) {
@@ -77,19 +75,12 @@ final class ThreadContexts {
         }
     }
 
-    /// This thread's digest context for `hash`.
+    /// This thread's `BN_CTX`, shared by every key (a verify leaves it as it found it).
     @inline(__always)
-    func digestContext(_ hash: HashFunction) -> OpaquePointer? {
-        let i: Int
-        switch hash {
-        case .sha256: i = 0
-        case .sha384: i = 1
-        case .sha512: i = 2
-        }
-        if let c = digestContexts[i] { return c }
-        let c = EVP_MD_CTX_new()
-        digestContexts[i] = c
-        return c
+    func bignumContext() -> OpaquePointer? {
+        if let bignums { return bignums }
+        bignums = BN_CTX_new()
+        return bignums
     }
 
     // MARK: thread-local storage
