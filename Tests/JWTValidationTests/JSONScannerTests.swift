@@ -102,6 +102,46 @@ import Testing
 
     /// Random documents written by Foundation must be accepted; random mutations of them must
     /// be rejected whenever Foundation rejects them.
+    /// The 8-bytes-at-a-time skip of plain ASCII in string values: every special byte, at every
+    /// offset of a long string (so it falls in the first, a middle and the last word, and in
+    /// the tail shorter than a word), is seen exactly as the byte-by-byte path sees it.
+    @Test func theWordAtATimeSkipSeesEverySpecialByteAtEveryOffset() {
+        #expect(JSONScanner.isPlainASCII(0x6162_6364_6566_6768))  // "hgfedcba"
+        #expect(JSONScanner.isPlainASCII(0x2020_7E7E_2121_2323))  // space, ~, !, # are plain
+        for special: UInt8 in [0x22, 0x5C, 0x00, 0x1F, 0x0A, 0x7F, 0x80, 0xC3, 0xFF] where special != 0x7F {
+            for lane in 0..<8 {
+                #expect(!JSONScanner.isPlainASCII(0x4141_4141_4141_4141 & ~(0xFF << (8 * UInt64(lane))) | UInt64(special) << (8 * UInt64(lane))),
+                        "byte \(special) in lane \(lane)")
+            }
+        }
+        #expect(JSONScanner.isPlainASCII(0x7F7F_7F7F_7F7F_7F7F))  // DEL is allowed in JSON strings
+        for length in [0, 1, 7, 8, 9, 15, 16, 17, 31, 40] {
+            let plain = String(repeating: "a", count: length)
+            for offset in 0...length {
+                let before = String(plain.prefix(offset)), after = String(plain.dropFirst(offset))
+                // A quote anywhere ends the string exactly there.
+                let quoted = Array("\"\(before)\"\(after)\"".utf8).withUnsafeBytes { buf -> JSONSpan? in
+                    var s = JSONScanner(buf)
+                    return try? s.scanString()
+                }
+                #expect(quoted.map { $0.end - $0.start } == offset && quoted?.unescapedCount == offset, "quote at \(offset) of \(length)")
+                #expect(Self.accepts("[\"\(before)\",\"\(after)\"]"))
+                #expect(Self.accepts("[\"\(before)\\n\(after)\"]"), "escape at \(offset) of \(length)")
+                #expect(!Self.accepts("[\"\(before)\\q\(after)\"]"), "bad escape at \(offset) of \(length)")
+                #expect(!Self.accepts(Array("[\"\(before)".utf8) + [0x01] + Array("\(after)\"]".utf8)), "control at \(offset) of \(length)")
+                #expect(Self.accepts("[\"\(before)é\(after)\"]"), "UTF-8 at \(offset) of \(length)")
+                #expect(!Self.accepts(Array("[\"\(before)".utf8) + [0xC3] + Array("\(after)\"]".utf8)), "truncated UTF-8 at \(offset) of \(length)")
+                let text = "\"\(before)\\u00e9\(after)\""
+                let span = Array(text.utf8).withUnsafeBytes { buf -> JSONSpan? in
+                    var s = JSONScanner(buf)
+                    return try? s.scanString()
+                }
+                #expect(span?.unescapedCount == length + 2 && span?.hasEscapes == true)
+            }
+            #expect(!Self.accepts("[\"\(plain)"), "unterminated, \(length)")
+        }
+    }
+
     @Test func differentialAgainstFoundation() throws {
         var rng = ScannerRNG(seed: 0x5EED)
         var accepted = 0, mutatedRejected = 0
