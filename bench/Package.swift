@@ -57,6 +57,7 @@ let package = Package(
                 "BenchFixtures",
                 .product(name: "JOSECrypto", package: "jwtbench"),
                 .product(name: "JWTValidation", package: "jwtbench"),
+                .product(name: "KeySources", package: "jwtbench"),
                 .product(name: "JWTKit", package: "jwt-kit"),
             ]
         ),

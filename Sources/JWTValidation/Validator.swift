@@ -43,7 +43,7 @@ public struct Validator: Sendable {
         }()
         switch outcome {
         case .allow(let alg, let verifier, let exp):
-            return .allow(VerifiedToken(token: token, algorithm: alg, location: location, expiresAt: exp, verifier: verifier))
+            return .allow(VerifiedToken(token: token, algorithm: alg, location: location, expiresAt: exp, backend: verifier.backendName))
         case .deny(let denial):
             return .deny(denial)
         }

@@ -4,8 +4,10 @@ import JOSECrypto
 /// A token whose signature verified and whose claims passed, with what ngrok exposes as
 /// `actions.ngrok.jwt_validation.tokens[]`.
 ///
-/// Holds the token text and the verifier (two retains, no copies); header and payload are
-/// decoded only when asked for, off the hot path.
+/// Holds the token text (one retain, no copy) and scalars; header and payload are decoded only
+/// when asked for, off the hot path. It deliberately holds no reference to the shared verifier:
+/// a retain and release of one object on every validation from every thread is an atomic
+/// read-modify-write on one cache line, which costs the most when threads scale.
 public struct VerifiedToken: Sendable {
     public let token: String
     public let algorithm: JWSAlgorithm
@@ -13,10 +15,20 @@ public struct VerifiedToken: Sendable {
     public let location: TokenLocation?
     /// The token's `exp`, when it has one (for verified-token caches).
     public let expiresAt: Int64?
-    let verifier: any SignatureVerifier
+    /// The crypto backend that verified the signature (`openssl`, `boringssl`): a small
+    /// string, stored inline without a heap object.
+    public let backend: String
 
-    /// The crypto backend that verified the signature (`openssl`, `boringssl`).
-    public var backend: String { verifier.backendName }
+    /// What a validator (or a verified-token cache in front of one, re-stating an earlier
+    /// verification of the same bytes) found. Making one asserts that `token`'s signature
+    /// verified and its claims passed.
+    public init(token: String, algorithm: JWSAlgorithm, location: TokenLocation?, expiresAt: Int64?, backend: String) {
+        self.token = token
+        self.algorithm = algorithm
+        self.location = location
+        self.expiresAt = expiresAt
+        self.backend = backend
+    }
 
     private func segment(_ index: Int) -> Substring {
         token.split(separator: ".", maxSplits: 2, omittingEmptySubsequences: false)[index]
