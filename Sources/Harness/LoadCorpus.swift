@@ -77,19 +77,34 @@ public protocol LoadTarget: Sendable {
 }
 
 /// The real thing: the validation core over a corpus.
+///
+/// The corpus is flattened into parallel arrays at init, so that `decide` reads a token and a
+/// validator in place: copying an `Item` or a `Validator` per call would retain objects every
+/// worker shares (the validators' key sets, the token strings), and contended reference
+/// counts cost more than the rest of the driver when threads scale.
 public struct ValidatorTarget: LoadTarget {
     public let corpus: LoadCorpus
+    private let tokens: [String?]
+    private let requests: [HTTPRequest?]
+    private let validatorIndex: [Int]
+    private let validators: [Validator]
+    private let now: Int64
 
-    public init(corpus: LoadCorpus) { self.corpus = corpus }
+    public init(corpus: LoadCorpus) {
+        self.corpus = corpus
+        tokens = corpus.items.map { if case .token(let t) = $0.input { return String(decoding: Array(t.utf8), as: UTF8.self) } else { return nil } }
+        requests = corpus.items.map { if case .request(let r) = $0.input { return r } else { return nil } }
+        validatorIndex = corpus.items.map(\.validator)
+        validators = corpus.validators
+        now = corpus.now
+    }
 
     @inline(__always)
     public func decide(_ index: Int) -> ReasonCode? {
-        let item = corpus.items[index]
-        let validator = corpus.validators[item.validator]
-        switch item.input {
-        case .token(let t): return validator.validate(token: t, now: corpus.now).reason
-        case .request(let r): return validator.validate(request: r, now: corpus.now).reason
+        if let token = tokens[index] {
+            return validators[validatorIndex[index]].validate(token: token, now: now).reason
         }
+        return validators[validatorIndex[index]].validate(request: requests[index]!, now: now).reason
     }
 }
 
