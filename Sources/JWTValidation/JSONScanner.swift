@@ -213,11 +213,21 @@ struct JSONScanner {
             count += 1
         }
         while position < bytes.count {
-            if !hashing, position + 8 <= bytes.count,
-               Self.isPlainASCII(bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)) {
-                position += 8
-                count += 8
-                continue
+            if !hashing {
+                // Jump to the first byte that needs a look, 8 bytes per step, in a local.
+                var p = position
+                while p + 8 <= bytes.count {
+                    let special = Self.specialBytes(bytes.loadUnaligned(fromByteOffset: p, as: UInt64.self))
+                    if special == 0 {
+                        p += 8
+                        continue
+                    }
+                    p += special.trailingZeroBitCount >> 3
+                    break
+                }
+                count += p - position
+                position = p
+                if position >= bytes.count { break }
             }
             let c = bytes[position]
             if c == UInt8(ascii: "\"") {
@@ -246,11 +256,12 @@ struct JSONScanner {
         throw JSONScanError("unterminated string", at: start - 1)
     }
 
-    /// Whether none of the 8 bytes in `word` needs a look: each is printable ASCII other than
-    /// '"' and '\\'. The classic zero-byte test, `(v - 0x01..) & ~v & 0x80..`, is exact about
-    /// whether any byte qualifies, which is all this needs.
+    /// The bytes of `word` (little-endian lanes) that need a look in a string: below 0x20, at
+    /// or above 0x80, '"' or '\\'; the high bit of each such lane is set. This is the classic
+    /// zero-byte test, `(v - 0x01..) & ~v & 0x80..`: borrows can mark lanes above a true one,
+    /// never below, so the lowest set bit is exact, which is all the scanner uses.
     @inline(__always)
-    static func isPlainASCII(_ word: UInt64) -> Bool {
+    static func specialBytes(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let high: UInt64 = 0x8080_8080_8080_8080
         let quote = word ^ (ones &* 0x22)
@@ -258,8 +269,12 @@ struct JSONScanner {
         let belowSpace = (word &- ones &* 0x20) & ~word
         let hasQuote = (quote &- ones) & ~quote
         let hasBackslash = (backslash &- ones) & ~backslash
-        return (belowSpace | hasQuote | hasBackslash | word) & high == 0
+        return (belowSpace | hasQuote | hasBackslash | word) & high
     }
+
+    /// Whether all 8 bytes of `word` are plain string content.
+    @inline(__always)
+    static func isPlainASCII(_ word: UInt64) -> Bool { specialBytes(word) == 0 }
 
     /// Consumes one escape sequence (at the backslash); returns its scalar value.
     private mutating func scanEscape() throws(Failure) -> UInt32? {

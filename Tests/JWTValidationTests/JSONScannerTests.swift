@@ -115,6 +115,16 @@ import Testing
             }
         }
         #expect(JSONScanner.isPlainASCII(0x7F7F_7F7F_7F7F_7F7F))  // DEL is allowed in JSON strings
+        // The lowest marked lane is the first special byte, exactly, for words of mixed bytes.
+        var rng = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = [0x00, 0x01, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x5B, 0x5C, 0x5D, 0x41, 0x7F, 0x80, 0x81, 0xFF]
+        for _ in 0..<20_000 {
+            let lanes = (0..<8).map { _ in alphabet.randomElement(using: &rng)! }
+            let word = lanes.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+            let first = lanes.firstIndex { $0 < 0x20 || $0 >= 0x80 || $0 == 0x22 || $0 == 0x5C }
+            let special = JSONScanner.specialBytes(word)
+            #expect((special == 0 ? nil : special.trailingZeroBitCount / 8) == first, "\(lanes)")
+        }
         for length in [0, 1, 7, 8, 9, 15, 16, 17, 31, 40] {
             let plain = String(repeating: "a", count: length)
             for offset in 0...length {
