@@ -67,8 +67,26 @@ public enum HTMLReport {
         if let shard = c.shard { rows.append(("Shard", shard)) }
         rows += c.extra.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         var html = "<table class=\"run\">\n"
-        for (key, value) in rows { html += "<tr><th>\(t(key))</th><td>\(t(value))</td></tr>\n" }
+        for (key, value) in rows {
+            // `report: NAME` entries name a related report beside this one (the main job's
+            // conformance and key-cache folders): a link, when the path is a plain relative one.
+            if key.hasPrefix(Self.relatedReportPrefix), Self.isPlainRelativePath(value) {
+                let name = String(key.dropFirst(Self.relatedReportPrefix.count))
+                html += "<tr><th>\(t(name))</th><td><a href=\"\(t(value))\">\(t(value))</a></td></tr>\n"
+            } else {
+                html += "<tr><th>\(t(key))</th><td>\(t(value))</td></tr>\n"
+            }
+        }
         return html + "</table>\n"
+    }
+
+    /// The `extra` key prefix of a related report's relative path.
+    public static let relatedReportPrefix = "report: "
+
+    /// Letters, digits, `-_./`, not absolute and never climbing out (`..`).
+    static func isPlainRelativePath(_ path: String) -> Bool {
+        !path.isEmpty && !path.hasPrefix("/") && !path.contains("..")
+            && path.unicodeScalars.allSatisfy { ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || "-_./".unicodeScalars.contains($0) }
     }
 
     static func overviewTable(_ summary: LoadRunSummary) -> String {

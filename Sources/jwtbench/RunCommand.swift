@@ -91,6 +91,12 @@ struct RunCommand: ParsableCommand {
         }
         report.summary.configuration.extra["catalogueMintRate"] = String(format: "%.0f", Double(catalogue.count) / mintSeconds)
         report.summary.configuration.extra["openLoopShare"] = String(openLoopShare)
+        if !skipConform {
+            report.summary.configuration.extra[HTMLReport.relatedReportPrefix + "conformance"] = "conformance/junit.xml"
+        }
+        if !skipCacheCompare {
+            report.summary.configuration.extra[HTMLReport.relatedReportPrefix + "key-cache comparison"] = "cache-compare/index.html"
+        }
         try LoadRun.write(report, to: dir)
         let mismatches = sweep.mismatches + open.reduce(0) { $0 + $1.mismatches }
         if mismatches > 0 { failures.append("\(mismatches) load decisions did not match their expectation") }

@@ -49,6 +49,18 @@ import FoundationXML
         #expect(try root.nodes(forXPath: "//*[local-name()='title']").first?.stringValue == "jwtbench: run <&> \"quoted\" \u{FFFD}")
     }
 
+    @Test func relatedReportsAreLinkedOnlyWhenTheirPathIsPlainAndRelative() throws {
+        var report = Samples.report()
+        report.summary.configuration.extra[HTMLReport.relatedReportPrefix + "key-cache comparison"] = "cache-compare/index.html"
+        report.summary.configuration.extra[HTMLReport.relatedReportPrefix + "escape"] = "../../etc/passwd"
+        report.summary.configuration.extra[HTMLReport.relatedReportPrefix + "script"] = "javascript:alert(1)"
+        let document = try XMLDocument(data: Data(HTMLReport.render(report).utf8), options: [])
+        let root = try #require(document.rootElement())
+        let links = try root.nodes(forXPath: "//*[local-name()='a']").compactMap { ($0 as? XMLElement).flatMap { attribute("href", of: $0) } }
+        #expect(links == ["cache-compare/index.html"])
+        #expect(!HTMLReport.isPlainRelativePath("/abs") && !HTMLReport.isPlainRelativePath("a b") && HTMLReport.isPlainRelativePath("conformance/junit.xml"))
+    }
+
     @Test func chartsWithoutHistogramsStillRender() throws {
         var report = Samples.report()
         report.histograms = [:]
