@@ -1,4 +1,6 @@
+#if canImport(CJemalloc)
 import CJemalloc
+#endif
 
 /// Allocation counters from jemalloc, which the `jwtbench` executable links as its malloc.
 ///
@@ -8,6 +10,7 @@ import CJemalloc
 /// this thread's cache: exact when one thread allocates, which is how `profile` and the
 /// load driver's calibration pass use it.
 public enum AllocationCounter {
+    #if canImport(CJemalloc)
     /// Whether jemalloc is the process allocator (it is not under `swift test`'s default
     /// runtime unless linked; then every figure is reported as unavailable).
     public static let isAvailable: Bool = {
@@ -55,4 +58,12 @@ public enum AllocationCounter {
         guard let after = totalAllocations() else { return nil }
         return (Double(after - before) / Double(iterations), Double(bytesAfter - bytesBefore) / Double(iterations))
     }
+    #else
+    // Built without jemalloc (scripts/tsan.sh: ThreadSanitizer cannot share the process with
+    // it): every figure is unavailable, which reports show as such.
+    public static let isAvailable = false
+    public static func threadAllocatedBytesPointer() -> UnsafeMutablePointer<UInt64>? { nil }
+    public static func totalAllocations() -> UInt64? { nil }
+    public static func measure(iterations: Int, _ body: () -> Void) -> (allocations: Double, bytes: Double)? { nil }
+    #endif
 }
