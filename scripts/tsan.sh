@@ -18,14 +18,21 @@ trap 'rm -f "$log"' EXIT
 JWTBENCH_NO_JEMALLOC=1 swift build --sanitize=thread --scratch-path "$scratch" --manifest-cache none --product jwtbench
 bin="$scratch/debug/jwtbench"
 export TSAN_OPTIONS="halt_on_error=0 second_deadlock_stack=1 ${TSAN_OPTIONS:-}"
-"$bin" load --algs RS256,ES256,HS256 --mix good=0.7,bad=0.3 --threads 2 --duration 2s --warmup 0.2s \
-  --corpus 256 --quiet --out "$scratch/tsan-report" 2>>"$log"
-"$bin" load --algs ES256 --threads 2 --duration 2s --warmup 0 --rate 400/s --corpus 64 --quiet \
-  --out "$scratch/tsan-report-open" 2>>"$log"
-"$bin" cache-compare --strategies default,ttl,token-cache --scenarios steady,rotation,kid-flood --threads 2 \
-  --duration 2s --quiet --out "$scratch/tsan-cache-compare" 2>>"$log"
+# A run that TSan flags exits 66; keep going so every report is printed below.
+failed=0
+run() { "$@" 2>>"$log" || failed=1; }
+run "$bin" load --algs RS256,ES256,HS256 --mix good=0.7,bad=0.3 --threads 2 --duration 2s --warmup 0.2s \
+  --corpus 256 --quiet --out "$scratch/tsan-report"
+run "$bin" load --algs ES256 --threads 2 --duration 2s --warmup 0 --rate 400/s --corpus 64 --quiet \
+  --out "$scratch/tsan-report-open"
+run "$bin" cache-compare --strategies default,ttl,token-cache --scenarios steady,rotation,kid-flood --threads 2 \
+  --duration 2s --quiet --out "$scratch/tsan-cache-compare"
 if grep -q "WARNING: ThreadSanitizer" "$log"; then
   grep -A30 "WARNING: ThreadSanitizer" "$log" | head -120
   echo "tsan: data races reported (see above)"; exit 1
+fi
+if [ "$failed" != 0 ]; then
+  tail -40 "$log"
+  echo "tsan: a run failed (see above)"; exit 1
 fi
 echo "tsan: clean (load driver over the core, closed and open loop, and key-cache comparison, 2 threads)"

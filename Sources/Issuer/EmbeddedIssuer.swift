@@ -3,6 +3,8 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import struct NIOConcurrencyHelpers.NIOLock
+import struct NIOConcurrencyHelpers.NIOLockedValueBox
 import Synchronization
 import TokenMint
 
@@ -28,7 +30,7 @@ public final class EmbeddedIssuer: Sendable {
     /// How this issuer was set up.
     public let configuration: IssuerConfiguration
     private let state: IssuerState
-    private let runtime = Mutex<Runtime?>(nil)
+    private let runtime = NIOLockedValueBox<Runtime?>(nil)
     private let logger: Logger
 
     private struct Runtime: Sendable {
@@ -74,7 +76,7 @@ public final class EmbeddedIssuer: Sendable {
     }
 
     private func prepare() throws -> (MultiThreadedEventLoopGroup, ServerBootstrap) {
-        guard runtime.withLock({ $0 == nil }) else { throw IssuerError("the issuer is already running") }
+        guard runtime.withLockedValue({ $0 == nil }) else { throw IssuerError("the issuer is already running") }
         // Its own event loop, so the issuer's work does not queue behind the HTTP client's.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let state = self.state
@@ -112,31 +114,31 @@ public final class EmbeddedIssuer: Sendable {
                 }
             }
         }
-        runtime.withLock { $0 = Runtime(group: group, server: channel, rotation: rotation) }
+        runtime.withLockedValue { $0 = Runtime(group: group, server: channel, rotation: rotation) }
         logger.info("issuer listening at \(issuer)")
     }
 
     /// Stops serving and closes every connection (hung ones included). Blocks; not from an
     /// event loop or an async context (use `stop() async` there).
     public func stop() {
-        guard let r = runtime.withLock({ current -> Runtime? in defer { current = nil }; return current }) else { return }
+        guard let r = runtime.withLockedValue({ current -> Runtime? in defer { current = nil }; return current }) else { return }
         r.rotation?.cancel()
         try? r.server.close().wait()
-        for channel in state.channels.withLock({ Array($0.values) }) { try? channel.close().wait() }
+        for channel in state.channels.withLockedValue({ Array($0.values) }) { try? channel.close().wait() }
         try? r.group.syncShutdownGracefully()
     }
 
     /// Stops serving and closes every connection.
     public func stop() async {
-        guard let r = runtime.withLock({ current -> Runtime? in defer { current = nil }; return current }) else { return }
+        guard let r = runtime.withLockedValue({ current -> Runtime? in defer { current = nil }; return current }) else { return }
         r.rotation?.cancel()
         try? await r.server.close().get()
-        for channel in state.channels.withLock({ Array($0.values) }) { try? await channel.close().get() }
+        for channel in state.channels.withLockedValue({ Array($0.values) }) { try? await channel.close().get() }
         try? await r.group.shutdownGracefully()
     }
 
     /// Whether the issuer is serving.
-    public var isRunning: Bool { runtime.withLock { $0 != nil } }
+    public var isRunning: Bool { runtime.withLockedValue { $0 != nil } }
 
     // MARK: addresses
 
@@ -174,7 +176,7 @@ public final class EmbeddedIssuer: Sendable {
     /// now refuse).
     public func privateKey(kid: String) -> JWK? { state.key(kid: kid)?.privateKey }
     /// Every key event so far, in order.
-    public var events: [IssuerEvent] { state.ring.withLock { $0.events } }
+    public var events: [IssuerEvent] { state.ring.withLockedValue { $0.events } }
 
     // MARK: faults
 
@@ -186,14 +188,14 @@ public final class EmbeddedIssuer: Sendable {
     /// The fault in effect now, if any.
     public var fault: IssuerFault? {
         let now = IssuerClock.now()
-        return state.faults.withLock { f in f.until.map { now < $0 } ?? true ? f.fault : nil }
+        return state.faults.withLockedValue { f in f.until.map { now < $0 } ?? true ? f.fault : nil }
     }
 
     /// Delays every response by `latency` (a slow identity provider).
-    public func setLatency(_ latency: Duration) { state.faults.withLock { $0.latency = latency } }
+    public func setLatency(_ latency: Duration) { state.faults.withLockedValue { $0.latency = latency } }
 
     /// Changes the `Cache-Control: max-age` of JWKS responses (nil: no header).
-    public func setCacheMaxAge(_ seconds: Int?) { state.faults.withLock { $0.cacheMaxAge = seconds } }
+    public func setCacheMaxAge(_ seconds: Int?) { state.faults.withLockedValue { $0.cacheMaxAge = seconds } }
 
     // MARK: counters
 

@@ -19,13 +19,13 @@ final class IssuerHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         let channel = context.channel
-        state.channels.withLock { $0[ObjectIdentifier(channel)] = channel }
+        state.channels.withLockedValue { $0[ObjectIdentifier(channel)] = channel }
         context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         let channel = context.channel
-        _ = state.channels.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) }
+        _ = state.channels.withLockedValue { $0.removeValue(forKey: ObjectIdentifier(channel)) }
         context.fireChannelInactive()
     }
 

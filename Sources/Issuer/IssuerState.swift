@@ -6,6 +6,8 @@ import Darwin
 import Foundation
 import JOSECrypto
 import NIOCore
+import struct NIOConcurrencyHelpers.NIOLock
+import struct NIOConcurrencyHelpers.NIOLockedValueBox
 import Synchronization
 
 /// CLOCK_MONOTONIC in nanoseconds: the clock of issuer events and fault windows, the same one
@@ -49,23 +51,23 @@ final class IssuerState: Sendable {
     }
 
     let configuration: IssuerConfiguration
-    let ring = Mutex(KeyRing())
-    let faults: Mutex<Faults>
+    let ring = NIOLockedValueBox(KeyRing())
+    let faults: NIOLockedValueBox<Faults>
     let boundPort = Atomic<Int>(0)
     let jwksRequests = Atomic<Int>(0)
     let discoveryRequests = Atomic<Int>(0)
     let faultedResponses = Atomic<Int>(0)
-    let channels = Mutex<[ObjectIdentifier: any Channel]>([:])
+    let channels = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
 
     init(configuration: IssuerConfiguration) throws {
         guard configuration.algorithm.family != .hmac else {
             throw IssuerError("an issuer publishes its keys in a JWKS; \(configuration.algorithm.rawValue) would publish a secret")
         }
         self.configuration = configuration
-        faults = Mutex(Faults(fault: nil, until: nil, latency: configuration.latency, cacheMaxAge: configuration.cacheMaxAge))
+        faults = NIOLockedValueBox(Faults(fault: nil, until: nil, latency: configuration.latency, cacheMaxAge: configuration.cacheMaxAge))
         let first = try makeKey()
         let now = IssuerClock.now()
-        ring.withLock { ring in
+        ring.withLockedValue { ring in
             ring.keys = [first]
             ring.signingKid = first.kid
             ring.events = [IssuerEvent(kind: .published(kid: first.kid), at: now), IssuerEvent(kind: .signing(kid: first.kid), at: now)]
@@ -83,7 +85,7 @@ final class IssuerState: Sendable {
     // MARK: keys
 
     func makeKey() throws -> IssuedKey {
-        let serial = ring.withLock { ring -> Int in
+        let serial = ring.withLockedValue { ring -> Int in
             ring.serial += 1
             return ring.serial
         }
@@ -101,7 +103,7 @@ final class IssuerState: Sendable {
         let new = try makeKey()
         let now = IssuerClock.now()
         let retireAt = now &+ UInt64(max(0, overlap.nanosecondsClamped))
-        return ring.withLock { ring in
+        return ring.withLockedValue { ring in
             let previous = ring.signingKid
             ring.keys.append(new)
             ring.signingKid = new.kid
@@ -119,7 +121,7 @@ final class IssuerState: Sendable {
     /// Returns false for an unknown kid or the current signing key.
     func retire(kid: String) -> Bool {
         let now = IssuerClock.now()
-        return ring.withLock { ring in
+        return ring.withLockedValue { ring in
             guard kid != ring.signingKid, let index = ring.keys.firstIndex(where: { $0.kid == kid }) else { return false }
             if let scheduled = ring.keys[index].retireAt, scheduled <= now { return true }
             ring.keys[index].retireAt = now
@@ -131,12 +133,12 @@ final class IssuerState: Sendable {
 
     /// The keys in the JWKS at `now`, newest first.
     func publishedKeys(at now: UInt64) -> [IssuedKey] {
-        ring.withLock { ring in ring.keys.filter { $0.retireAt.map { now < $0 } ?? true }.reversed() }
+        ring.withLockedValue { ring in ring.keys.filter { $0.retireAt.map { now < $0 } ?? true }.reversed() }
     }
 
     /// The JWKS body at `now` (serialised once per change of the published set).
     func jwksBody(at now: UInt64) -> String {
-        ring.withLock { ring in
+        ring.withLockedValue { ring in
             let published = ring.keys.filter { $0.retireAt.map { now < $0 } ?? true }.reversed()
             let kids = published.map(\.kid)
             if kids != ring.cachedKids || ring.cachedJWKS.isEmpty {
@@ -148,11 +150,11 @@ final class IssuerState: Sendable {
     }
 
     func signingKey() -> IssuedKey {
-        ring.withLock { ring in ring.keys.first { $0.kid == ring.signingKid }! }
+        ring.withLockedValue { ring in ring.keys.first { $0.kid == ring.signingKid }! }
     }
 
     func key(kid: String) -> IssuedKey? {
-        ring.withLock { ring in ring.keys.first { $0.kid == kid } }
+        ring.withLockedValue { ring in ring.keys.first { $0.kid == kid } }
     }
 
     // MARK: requests
@@ -169,7 +171,7 @@ final class IssuerState: Sendable {
     /// Decides the response to `path` (counting JWKS and discovery requests) and the delay.
     func plan(method: String, path: String) -> (Plan, Duration) {
         let now = IssuerClock.now()
-        let (fault, latency, maxAge) = faults.withLock { f -> (IssuerFault?, Duration, Int?) in
+        let (fault, latency, maxAge) = faults.withLockedValue { f -> (IssuerFault?, Duration, Int?) in
             if let until = f.until, now >= until {
                 f.fault = nil
                 f.until = nil
@@ -217,7 +219,7 @@ final class IssuerState: Sendable {
 
     func setFault(_ fault: IssuerFault?, for duration: Duration?) {
         let until = duration.map { IssuerClock.now() &+ UInt64(max(0, $0.nanosecondsClamped)) }
-        faults.withLock { f in
+        faults.withLockedValue { f in
             f.fault = fault
             f.until = fault == nil ? nil : until
         }

@@ -5,6 +5,8 @@ import Darwin
 #endif
 import JOSECrypto
 import JWTValidation
+import struct NIOConcurrencyHelpers.NIOLock
+import struct NIOConcurrencyHelpers.NIOLockedValueBox
 import Synchronization
 
 /// One immutable state of a key source as lookups see it: a snapshot to answer from, or the
@@ -54,7 +56,7 @@ final class AtomicSnapshotCell: @unchecked Sendable {
     private let epoch = Atomic<Int>(0)
     // Raw memory because `Atomic` cannot live in an Array; written only in init and deinit.
     private let counters: UnsafeMutablePointer<Atomic<Int>>
-    private let writer = Mutex<Void>(())
+    private let writer = NIOLock()
 
     private static let stripes = 16
     /// Atomics per counter, so each counter has a 64-byte cache line of its own.
@@ -126,7 +128,7 @@ final class AtomicSnapshotCell: @unchecked Sendable {
 
     /// Makes `new` current and frees the previous state once no reader can hold it.
     func publish(_ new: PublishedKeys) {
-        writer.withLock { _ in
+        writer.withLock {
             let old = current.exchange(Unmanaged.passRetained(new), ordering: .sequentiallyConsistent)
             let previous = epoch.load(ordering: .sequentiallyConsistent)
             epoch.store(previous &+ 1, ordering: .sequentiallyConsistent)
@@ -144,18 +146,18 @@ final class AtomicSnapshotCell: @unchecked Sendable {
 /// The current state behind a mutex taken by every lookup: the naive variant the comparison
 /// measures the others against (Spring-style locking on the request path).
 final class MutexSnapshotCell: Sendable {
-    private let current: Mutex<PublishedKeys>
+    private let current: NIOLockedValueBox<PublishedKeys>
 
-    init(_ initial: PublishedKeys) { current = Mutex(initial) }
+    init(_ initial: PublishedKeys) { current = NIOLockedValueBox(initial) }
 
     @inline(__always)
     func read<R>(_ body: (PublishedKeys) -> R) -> R {
-        current.withLock { body($0) }
+        current.withLockedValue { body($0) }
     }
 
-    func load() -> PublishedKeys { current.withLock { $0 } }
+    func load() -> PublishedKeys { current.withLockedValue { $0 } }
 
-    func publish(_ new: PublishedKeys) { current.withLock { $0 = new } }
+    func publish(_ new: PublishedKeys) { current.withLockedValue { $0 = new } }
 }
 
 /// Each thread keeps its own reference to the current state and re-reads it only when the
@@ -180,7 +182,7 @@ final class PerThreadSnapshotCell: @unchecked Sendable {
     private let key: pthread_key_t
     /// Every slot made, to free them when the cell goes (see `ThreadLocal` for why not a
     /// pthread destructor).
-    private let slots = Mutex<[SlotAddress]>([])
+    private let slots = NIOLockedValueBox<[SlotAddress]>([])
 
     private struct SlotAddress: @unchecked Sendable {
         let pointer: UnsafeMutablePointer<Replica>
@@ -198,7 +200,7 @@ final class PerThreadSnapshotCell: @unchecked Sendable {
         // glibc gives a deleted key's number a new sequence, so a thread's stale value is
         // never returned for a later key that reuses the number.
         pthread_key_delete(key)
-        slots.withLock { all in
+        slots.withLockedValue { all in
             for slot in all {
                 slot.pointer.pointee.keys.release()
                 slot.pointer.deinitialize(count: 1)
@@ -227,7 +229,7 @@ final class PerThreadSnapshotCell: @unchecked Sendable {
         let made = UnsafeMutablePointer<Replica>.allocate(capacity: 1)
         made.initialize(to: Replica(version: .max, keys: Unmanaged.passRetained(source.load())))
         let address = SlotAddress(pointer: made)
-        slots.withLock { $0.append(address) }
+        slots.withLockedValue { $0.append(address) }
         pthread_setspecific(key, made)
         return made
     }

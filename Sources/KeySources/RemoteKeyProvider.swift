@@ -3,6 +3,8 @@ import Foundation
 import JOSECrypto
 import JWTValidation
 import Logging
+import struct NIOConcurrencyHelpers.NIOLock
+import struct NIOConcurrencyHelpers.NIOLockedValueBox
 import Synchronization
 
 /// A remote key set (a JWKS URL or an OIDC issuer) cached by a `KeyCacheStrategy`: runs the
@@ -73,7 +75,10 @@ public final class RemoteKeyProvider: KeyProvider, Sendable {
         }
     }
 
-    private let state: Mutex<State>
+    // Locks in KeySources and Issuer are NIO's (pthread mutexes), not Synchronization.Mutex:
+    // ThreadSanitizer sees pthread locking but not Mutex's futex calls on Linux, and reported
+    // every Mutex-guarded access as a race (scripts/tsan.sh). None of them is on the hot path.
+    private let state: NIOLockedValueBox<State>
     private let store: KeyStore
     private let negative: NegativeKidFilter?
     /// Mirror of the gate: no unknown-kid signal before this (nanoseconds on `clock`); `.max`
@@ -117,7 +122,7 @@ public final class RemoteKeyProvider: KeyProvider, Sendable {
             self.fetcher = HTTPJWKSFetcher(limits: strategy.fetch, logger: logger)
             ownsFetcher = true
         }
-        state = Mutex(State(machine: Machine(strategy: strategy)))
+        state = NIOLockedValueBox(State(machine: Machine(strategy: strategy)))
         store = KeyStore(strategy.lookup, initial: PublishedKeys(
             snapshot: nil, unavailableReason: "\(location): no key set loaded yet", generation: 0))
         negative = strategy.unknownKid.map { NegativeKidFilter(capacity: $0.negativeCacheCapacity) }
@@ -168,7 +173,7 @@ public final class RemoteKeyProvider: KeyProvider, Sendable {
     /// Starts the strategy: `refresh-ahead` begins its first load, and with `background` (the
     /// default) a refresher thread runs background work as it falls due. Idempotent.
     public func start(background: Bool = true) {
-        let first = state.withLock { st -> Bool in
+        let first = state.withLockedValue { st -> Bool in
             guard !st.started else { return false }
             st.started = true
             let actions = st.machine.start(now: clock.now())
@@ -198,7 +203,7 @@ public final class RemoteKeyProvider: KeyProvider, Sendable {
         while !stopping.load(ordering: .acquiring) {
             step()
             let now = clock.now()
-            let deadline = state.withLock { $0.machine.nextDeadline(now: now) }
+            let deadline = state.withLockedValue { $0.machine.nextDeadline(now: now) }
             // Wake at the next deadline, or when a lookup or `poke()` signals; never sleep
             // longer than a second so a test clock moved by hand is noticed, and never less
             // than a millisecond so a deadline that is already due cannot make this spin.
@@ -216,7 +221,7 @@ public final class RemoteKeyProvider: KeyProvider, Sendable {
     /// inline. The refresher thread calls this; tests call it directly.
     public func step() {
         let now = clock.now()
-        let actions = state.withLock { st -> [Machine.Action] in
+        let actions = state.withLockedValue { st -> [Machine.Action] in
             var actions = st.queued
             st.queued = []
             if let record = pendingKid.exchange(nil, ordering: .acquiringAndReleasing)?.takeRetainedValue() {
@@ -261,7 +266,7 @@ public final class RemoteKeyProvider: KeyProvider, Sendable {
             // Fetches (cold start), or waits for the fetch in flight, or answers at once.
             prepareSlowly(waitLimit: max(deadline - clock.now(), .milliseconds(1)))
             if everLoaded.load(ordering: .acquiring) { break }
-            if let failed = state.withLock({ $0.machine.lastError }) {
+            if let failed = state.withLockedValue({ $0.machine.lastError }) {
                 return KeySourceError(source: location.description, kind: .other, message: failed)
             }
             if clock.now() >= deadline {
@@ -277,10 +282,10 @@ public final class RemoteKeyProvider: KeyProvider, Sendable {
     private func prepareSlowly(waitLimit: Duration) -> Duration {
         // Without a refresher thread, work `start()` queued (the cold-start load) would never
         // run and this caller would wait for it in vain: run it here.
-        if !refresherRunning.load(ordering: .acquiring) && state.withLock({ !$0.queued.isEmpty }) { step() }
+        if !refresherRunning.load(ordering: .acquiring) && state.withLockedValue({ !$0.queued.isEmpty }) { step() }
         let started = clock.now()
         let seen = completions.load(ordering: .acquiring)
-        let action = state.withLock { st -> Machine.ValidationAction in
+        let action = state.withLockedValue { st -> Machine.ValidationAction in
             let action = st.machine.validationNeedsKeys(now: started)
             mirror(&st)
             return action
@@ -317,7 +322,7 @@ public final class RemoteKeyProvider: KeyProvider, Sendable {
         counterSet.fetchStarted(reason)
         let outcome = load()
         let now = clock.now()
-        state.withLock { st in
+        state.withLockedValue { st in
             let actions: [Machine.Action]
             switch outcome {
             case .success(let loaded):
@@ -367,7 +372,7 @@ public final class RemoteKeyProvider: KeyProvider, Sendable {
         case .failure(let error):
             return .failure(error)
         case .success(let set):
-            let (same, current) = state.withLock { ($0.fetchedKeys == set.keys, $0.machine.keys) }
+            let (same, current) = state.withLockedValue { ($0.fetchedKeys == set.keys, $0.machine.keys) }
             if same, let current {
                 return .success(Loaded(fetched: set, snapshot: current, changed: false))
             }
@@ -392,17 +397,17 @@ public final class RemoteKeyProvider: KeyProvider, Sendable {
             case .jwks(let url):
                 return .success(try fetcher.fetchKeySet(from: url))
             case .discovery(let issuer):
-                var url = state.withLock { $0.jwksURL }
+                var url = state.withLockedValue { $0.jwksURL }
                 if url == nil {
                     let found = try fetcher.discoverJWKSURL(issuer: issuer)
-                    state.withLock { $0.jwksURL = found }
+                    state.withLockedValue { $0.jwksURL = found }
                     url = found
                 }
                 do throws(KeySourceError) {
                     return .success(try fetcher.fetchKeySet(from: url!))
                 } catch {
                     // The issuer may have moved its keys: discover again next time.
-                    state.withLock { $0.jwksURL = nil }
+                    state.withLockedValue { $0.jwksURL = nil }
                     throw error
                 }
             }
@@ -459,17 +464,17 @@ public final class RemoteKeyProvider: KeyProvider, Sendable {
     public var published: PublishedKeys { store.load() }
 
     /// The strategy state, for tests and reports.
-    public var machineState: Machine { state.withLock { $0.machine } }
+    public var machineState: Machine { state.withLockedValue { $0.machine } }
 }
 
 /// A value handed from a task to a blocked thread.
 final class ResultBox<T: Sendable>: Sendable {
-    private let value = Mutex<T?>(nil)
-    func set(_ v: T) { value.withLock { $0 = v } }
-    func take() -> T { value.withLock { $0! } }
+    private let value = NIOLockedValueBox<T?>(nil)
+    func set(_ v: T) { value.withLockedValue { $0 = v } }
+    func take() -> T { value.withLockedValue { $0! } }
     /// Changes a value that was `set` before.
     func update(_ body: (inout T) -> Void) {
-        value.withLock { stored in
+        value.withLockedValue { stored in
             var v = stored!
             body(&v)
             stored = v

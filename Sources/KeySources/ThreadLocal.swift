@@ -3,6 +3,8 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import struct NIOConcurrencyHelpers.NIOLock
+import struct NIOConcurrencyHelpers.NIOLockedValueBox
 import Synchronization
 
 /// One value per thread, made on the thread's first use: what the per-thread lookup replicas
@@ -16,7 +18,7 @@ final class ThreadLocal<Value: AnyObject>: @unchecked Sendable {
     // A `let`: reading a class's `var` costs a dynamic exclusivity check per access.
     // Everything mutable is behind `registry`'s lock.
     private let key: pthread_key_t
-    private let registry = Mutex<[Retained]>([])
+    private let registry = NIOLockedValueBox<[Retained]>([])
 
     /// A +1 reference held by the registry. Values are reached from other threads only
     /// through `allValues()`, whose callers read them in a thread-safe way.
@@ -33,7 +35,7 @@ final class ThreadLocal<Value: AnyObject>: @unchecked Sendable {
 
     deinit {
         pthread_key_delete(key)
-        registry.withLock { values in
+        registry.withLockedValue { values in
             for retained in values { retained.value.release() }
         }
     }
@@ -46,14 +48,14 @@ final class ThreadLocal<Value: AnyObject>: @unchecked Sendable {
         }
         let made = Unmanaged.passRetained(make())
         let entry = Retained(value: made)
-        registry.withLock { $0.append(entry) }
+        registry.withLockedValue { $0.append(entry) }
         pthread_setspecific(key, made.toOpaque())
         return made.takeUnretainedValue()
     }
 
     /// Every thread's value, for statistics (the caller must read them in a thread-safe way).
     func allValues() -> [Value] {
-        let values = registry.withLock { values in values }
+        let values = registry.withLockedValue { values in values }
         return values.map { $0.value.takeUnretainedValue() }
     }
 }
