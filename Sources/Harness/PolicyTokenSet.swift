@@ -1,4 +1,5 @@
 import Foundation
+import JOSECrypto
 import JWTValidation
 import KeySources
 
@@ -71,11 +72,8 @@ public struct PolicyTokenSet: Sendable {
 
     /// The `alg` of a token's JOSE header, for labelling series (not for validating).
     static func headerAlgorithm(_ token: String) -> String? {
-        guard let dot = token.firstIndex(of: ".") else { return nil }
-        var b64 = token[..<dot].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while b64.count % 4 != 0 { b64 += "=" }
-        guard let data = Data(base64Encoded: b64),
-              let header = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        guard let dot = token.firstIndex(of: "."), let bytes = Base64URL.decode(String(token[..<dot])),
+              let header = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else { return nil }
         return header["alg"] as? String
     }
 

@@ -93,6 +93,8 @@ import TokenMint
             #expect(sources.prime(timeout: .seconds(5)).isEmpty)
             let tokens = try PolicyTokenSet.load(tokensPath: tokensPath, expectedPath: expectedPath)
             #expect(tokens.fromExpectations && tokens.now == 1_767_225_600 && tokens.items.count == 8)
+            // Without expectations, series are labelled by each token's header alg.
+            #expect(try PolicyTokenSet.load(tokensPath: tokensPath, expectedPath: nil).algorithms == ["ES256"])
             let outcome = try Self.run(.policy(policy, sources: sources, tokens: tokens, now: nil, source: tokensPath, policyName: "test"))
             let s = try #require(outcome.series.first).summary
             #expect(s.operations == 400)
