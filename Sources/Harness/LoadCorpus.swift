@@ -92,7 +92,7 @@ public struct ValidatorTarget: LoadTarget {
 
     public init(corpus: LoadCorpus) {
         self.corpus = corpus
-        tokens = corpus.items.map { if case .token(let t) = $0.input { return String(decoding: Array(t.utf8), as: UTF8.self) } else { return nil } }
+        tokens = corpus.items.map { if case .token(let t) = $0.input { return t } else { return nil } }
         requests = corpus.items.map { if case .request(let r) = $0.input { return r } else { return nil } }
         validatorIndex = corpus.items.map(\.validator)
         validators = corpus.validators
