@@ -57,7 +57,9 @@ public struct LoadRun: Sendable {
 
     public init(_ configuration: Configuration) { self.configuration = configuration }
 
-    public func execute(keySet: TestKeySet, log: @escaping @Sendable (String) -> Void) throws -> Outcome {
+    /// Runs every series. `keySet` (the test keys) is needed to mint the corpus; a run over
+    /// `external` tokens does without it.
+    public func execute(keySet: @autoclosure () throws -> TestKeySet, log: @escaping @Sendable (String) -> Void) throws -> Outcome {
         let c = configuration
         let now = Int64(Date().timeIntervalSince1970)
         let seed = c.seed &+ UInt64(c.shard?.index ?? 0)
@@ -72,7 +74,7 @@ public struct LoadRun: Sendable {
         } else {
             let mintStart = MonotonicClock.now()
             let corpus = try LoadCorpus.mint(algorithms: c.algorithms, mix: c.mix, sizes: c.sizes, count: c.corpusSize,
-                                             seed: seed, now: now, keySet: keySet, backend: c.backend)
+                                             seed: seed, now: now, keySet: try keySet(), backend: c.backend)
             log(String(format: "corpus: %d tokens minted in %.2f s (%@, sizes %@, mix %@)", corpus.items.count,
                        Double(MonotonicClock.now() - mintStart) / 1e9, c.algorithms.map(\.rawValue).joined(separator: ","),
                        c.sizes.map(\.rawValue).joined(separator: ","), c.mix.description))
