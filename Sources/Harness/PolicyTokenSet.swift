@@ -142,14 +142,11 @@ extension ExternalWorkload {
     public static func policy(
         _ policy: Policy, sources: PolicyKeySources, tokens: PolicyTokenSet, now: Int64?, source: String, policyName: String
     ) -> ExternalWorkload {
-        let validator = Validator(policy: policy, keys: sources.provider)
-        let cached = sources.strategy.tokenCache.map {
-            CachingValidator(validator: validator, cache: VerifiedTokenCache($0), keySetGeneration: { sources.generation })
-        }
+        let decide = sources.tokenDecider(for: Validator(policy: policy, keys: sources.provider))
         return ExternalWorkload(
             tokens: tokens, now: now ?? tokens.now ?? Int64(Date().timeIntervalSince1970), source: source,
             policyDescription: "\(policyName) (key cache: \(sources.strategy.name))",
             prepare: { _ = sources.prepareForValidation() },
-            validate: { token, now in cached?.validate(token: token, now: now) ?? validator.validate(token: token, now: now) })
+            validate: decide)
     }
 }

@@ -272,10 +272,6 @@ struct JSONScanner {
         return (belowSpace | hasQuote | hasBackslash | word) & high
     }
 
-    /// Whether all 8 bytes of `word` are plain string content.
-    @inline(__always)
-    static func isPlainASCII(_ word: UInt64) -> Bool { specialBytes(word) == 0 }
-
     /// Consumes one escape sequence (at the backslash); returns its scalar value.
     private mutating func scanEscape() throws(Failure) -> UInt32? {
         let at = position

@@ -174,3 +174,16 @@ public enum KeyFile {
         throw KeySourceError(source: path, kind: .file, message: "neither a JWK Set ({\"keys\": [...]}) nor a JWK")
     }
 }
+
+extension PolicyKeySources {
+    /// How tokens are decided under `validator` (built over `provider`): through a
+    /// verified-token cache keyed to this set's generation when the strategy has one, else by
+    /// the validator itself. One place for `verify` and `load --policy` to get it from.
+    public func tokenDecider(for validator: Validator) -> @Sendable (String, Int64) -> Decision {
+        guard let settings = strategy.tokenCache else {
+            return { token, now in validator.validate(token: token, now: now) }
+        }
+        let cached = CachingValidator(validator: validator, cache: VerifiedTokenCache(settings), keySetGeneration: { self.generation })
+        return { token, now in cached.validate(token: token, now: now) }
+    }
+}

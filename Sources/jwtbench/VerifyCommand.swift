@@ -45,9 +45,7 @@ struct VerifyCommand: ParsableCommand {
         let sources = try KeyLoading.sources(for: loaded, extraKeyFiles: keyFiles, backend: try cryptoBackend.map(BackendChoice.named))
         defer { sources.shutdown() }
         let validator = Validator(policy: loaded, keys: sources.provider)
-        let cached = sources.strategy.tokenCache.map {
-            CachingValidator(validator: validator, cache: VerifiedTokenCache($0), keySetGeneration: { sources.generation })
-        }
+        let decide = sources.tokenDecider(for: validator)
         let at = now ?? Int64(Date().timeIntervalSince1970)
         var denied = false
 
@@ -78,7 +76,7 @@ struct VerifyCommand: ParsableCommand {
             for token in inputs {
                 // Blocks only for the `none` and `ttl` strategies (see RemoteKeyProvider).
                 sources.prepareForValidation()
-                let decision = cached?.validate(token: token, now: at) ?? validator.validate(token: token, now: at)
+                let decision = decide(token, at)
                 if !decision.isAllowed { denied = true }
                 print(DecisionJSON.line(for: decision))
             }
