@@ -14,9 +14,9 @@
 ///
 /// | alg    | OpenSSL µs | BoringSSL µs | BoringSSL/OpenSSL rate, 3 runs (wall, cpu, cpu) | route     |
 /// |--------|-----------:|-------------:|--------------------------------|-----------|
-/// | RS256  |   31.4     |   28.7       | 1.14, 1.10, 1.10               | boringssl |
-/// | RS384  |   29.6     |   30.1       | 0.98, 1.05, 0.98               | boringssl |
-/// | RS512  |   26.1     |   25.0       | 0.99, 1.09, 1.04               | boringssl |
+/// | RS256  |   31.4     |   28.7       | 1.14, 1.10, 1.10               | openssl, see below |
+/// | RS384  |   29.6     |   30.1       | 0.98, 1.05, 0.98               | openssl, see below |
+/// | RS512  |   26.1     |   25.0       | 0.99, 1.09, 1.04               | openssl, see below |
 /// | PS256  |   31.7     |   28.5       | 1.29, 0.99, 1.11               | boringssl |
 /// | PS384  |   37.5     |   34.5       | 1.02, 1.11, 1.09               | boringssl |
 /// | PS512  |   29.0     |   27.8       | 1.06, 1.05, 1.04               | boringssl |
@@ -28,10 +28,22 @@
 /// | HS384  |    2.39    |    3.28      | 0.76, 0.67, 0.73               | openssl   |
 /// | HS512  |    3.15    |    5.20      | 0.72, 0.67, 0.61               | openssl   |
 ///
-/// (µs per verification of CPU time, from the second cpu run.) The RSA algorithms are routed as
-/// one family: the public-key operation is the same for all six and dominates; the 18 ratios
-/// have a median of 1.06 (BoringSSL about 6% faster, as ANCHORS.md's 17.9 vs 19.5 µs), and
-/// RS384's own median (0.98) is within the noise. OpenSSL wins ES512 (this OpenSSL build has the
+/// (µs per verification of CPU time, from the second cpu run.) In that table the RSA
+/// algorithms were one family (the public-key operation is the same for all six and dominates;
+/// BoringSSL about 6% faster, as ANCHORS.md's 17.9 vs 19.5 µs). Since then RS* on OpenSSL no
+/// longer goes through EVP (`OpenSSLRSAPKCS1Verifier`: 16 Montgomery squarings and 1 product
+/// for e = 65537 where `BN_mod_exp_mont` spends about 19.5, and no allocation), and RS* moved
+/// to OpenSSL. Re-measured with `jwtbench speed --alg RS256,RS384,RS512,PS256 --pattern
+/// per-thread --backend all --seconds 0.5 --rounds 9 --clock cpu` (2026-11-29, load about 1):
+///
+/// | alg   | OpenSSL µs, 1 thread | BoringSSL µs | BoringSSL/OpenSSL rate, 1 thread / 2 threads | route   |
+/// |-------|------:|------:|-------------|-----------|
+/// | RS256 | 21.2  | 25.2  | 0.84 / 0.82 | openssl   |
+/// | RS384 | 28.3  | 31.2  | 0.91 / 0.87 | openssl   |
+/// | RS512 | 29.4  | 31.4  | 0.94 / 0.85 | openssl   |
+/// | PS256 | 27.4  | 23.1  | 1.19 / 1.14 | boringssl |
+///
+/// PS* still go through `EVP_PKEY_verify` on OpenSSL, so BoringSSL keeps them. OpenSSL wins ES512 (this OpenSSL build has the
 /// dedicated 64-bit `ecp_nistp521` code; BoringSSL uses its generic Montgomery code for P-384 and
 /// P-521, which still beats OpenSSL 3.0's generic P-384) and HMAC (swift-crypto's HMAC costs about
 /// 1 µs more per call: copies of the hash state, three allocations, generic dispatch). With two threads the
@@ -56,7 +68,8 @@ public struct AutoBackend: CryptoBackend {
     /// The library that verifies `algorithm` fastest (figures in the type's documentation).
     public static func preferred(for algorithm: JWSAlgorithm) -> Choice {
         switch algorithm {
-        case .rs256, .rs384, .rs512, .ps256, .ps384, .ps512: return .boringssl
+        case .rs256, .rs384, .rs512: return .openssl
+        case .ps256, .ps384, .ps512: return .boringssl
         case .es256, .es384: return .boringssl
         case .es512: return .openssl
         case .edDSA, .ed25519: return .boringssl

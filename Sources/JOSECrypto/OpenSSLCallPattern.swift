@@ -7,7 +7,11 @@ public enum OpenSSLCallPattern: String, Sendable, CaseIterable {
     /// `EVP_PKEY_CTX_dup` of a context prepared at key load, freed after the call.
     case duplicatedContext = "dup"
     /// One prepared `EVP_PKEY_CTX` per thread and key, reused; the digest on the stack. RS*
-    /// skip the EVP layer: `BN_mod_exp_mont` on a per-thread `BN_CTX` and the PKCS#1 v1.5
-    /// encoding compared whole (`OpenSSLRSAPKCS1Verifier`), which allocates nothing per call.
+    /// skip the EVP layer: OpenSSL's Montgomery multiplication on a per-thread `BN_CTX` and the
+    /// PKCS#1 v1.5 encoding compared whole (`OpenSSLRSAPKCS1Verifier`), which allocates nothing.
     case perThreadContext = "per-thread"
+    /// `perThreadContext` with RS* through `EVP_PKEY_verify` as well: OpenSSL's own verify API
+    /// at its fastest, the ceiling a program that calls OpenSSL gets (bench-compare's
+    /// "raw openssl").
+    case perThreadEVP = "per-thread-evp"
 }

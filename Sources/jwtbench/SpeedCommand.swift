@@ -15,7 +15,7 @@ struct SpeedCommand: ParsableCommand {
 
     @Option(help: "Comma-separated JWS algorithms.")
     var alg: String = "RS256,ES256"
-    @Option(help: "Call pattern: one-shot, dup, per-thread, or all.")
+    @Option(help: "Call pattern: one-shot, dup, per-thread, per-thread-evp, or all.")
     var pattern: String = "all"
     @Option(help: "Seconds to measure each cell.")
     var seconds: Double = 2
@@ -51,7 +51,7 @@ struct SpeedCommand: ParsableCommand {
         } else if let p = OpenSSLCallPattern(rawValue: pattern) {
             patterns = [p]
         } else {
-            throw ValidationError("unknown pattern \(pattern); use one-shot, dup, per-thread or all")
+            throw ValidationError("unknown pattern \(pattern); use one-shot, dup, per-thread, per-thread-evp or all")
         }
         let backendNames: [String]
         if backend == "all" {

@@ -47,9 +47,11 @@ let benchmarks: @Sendable () -> Void = {
                 }
             }
 
-            // The ceiling: the signature check alone, same key and signing input (typical token).
+            // The signature check alone, same key and signing input (typical token): the
+            // verifier our validator uses on each backend, and OpenSSL's own EVP API at its
+            // fastest (`openssl-evp`); the ceilings are `openssl-evp` and `boringssl`.
             let (signature, message) = try Fixtures.split(try Fixtures.token(algorithm, .typical))
-            for backend in Fixtures.backendNames {
+            for backend in Fixtures.backendNames + ["openssl-evp"] {
                 let verifier = try Fixtures.verifier(algorithm, backend: backend)
                 guard verifier.verify(signature: signature, message: message) else { fatalError("raw \(alg) \(backend)") }
                 Benchmark("raw-verify-\(alg)-\(backend)") { benchmark in

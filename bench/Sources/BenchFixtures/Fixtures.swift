@@ -112,13 +112,18 @@ public enum Fixtures {
             keys: StaticKeyProvider(keys: [key], algorithms: [algorithm], backend: cryptoBackend))
     }
 
-    /// A prepared verifier (the raw ceiling) for `algorithm`'s key on the named backend.
-    /// OpenSSL uses its fastest call pattern (one `EVP_PKEY_CTX` per thread, reused).
+    /// A prepared verifier for `algorithm`'s key on the named backend: `openssl-evp` is
+    /// OpenSSL's own verify API at its fastest (one `EVP_PKEY_CTX` per thread, reused: the raw
+    /// ceiling), `openssl` the verifier our validator uses (for RS*, Montgomery arithmetic
+    /// below the EVP layer), `boringssl` swift-crypto's public API (the other raw ceiling).
     public static func verifier(_ algorithm: JWSAlgorithm, backend: String) throws -> any SignatureVerifier {
         let key = try privateKey(algorithm).publicKey
-        let cryptoBackend: any CryptoBackend = backend == "openssl"
-            ? OpenSSLBackend(pattern: .perThreadContext)
-            : try CryptoBackends.named(backend).orThrow(FixtureError("unknown backend \(backend)"))
+        let cryptoBackend: any CryptoBackend
+        switch backend {
+        case "openssl-evp": cryptoBackend = OpenSSLBackend(pattern: .perThreadEVP)
+        case "openssl": cryptoBackend = OpenSSLBackend(pattern: .perThreadContext)
+        default: cryptoBackend = try CryptoBackends.named(backend).orThrow(FixtureError("unknown backend \(backend)"))
+        }
         return try cryptoBackend.makeVerifier(key: key, algorithm: algorithm)
     }
 
