@@ -5,8 +5,13 @@ public struct OpenSSLBackend: CryptoBackend {
     public var name: String { "openssl" }
     /// How verifiers call OpenSSL; see `OpenSSLCallPattern`.
     public let pattern: OpenSSLCallPattern
+    /// When ES256 keys get their table of multiples (`perThreadContext` only).
+    public let keyTables: KeyTables
 
-    public init(pattern: OpenSSLCallPattern = .perThreadContext) { self.pattern = pattern }
+    public init(pattern: OpenSSLCallPattern = .perThreadContext, keyTables: KeyTables = .afterUses(8)) {
+        self.pattern = pattern
+        self.keyTables = keyTables
+    }
 
     public func supports(_ algorithm: JWSAlgorithm) -> Bool { true }
 
@@ -18,6 +23,11 @@ public struct OpenSSLBackend: CryptoBackend {
         let evpKey = try EVPKey.from(jwk: key, wantPrivate: false)
         if algorithm.family == .rsaPKCS1 && pattern == .perThreadContext {
             return try OpenSSLRSAPKCS1Verifier(key: evpKey, algorithm: algorithm)
+        }
+        if algorithm == .es256 && pattern == .perThreadContext {
+            // The import above checked the point; the verifier makes a table of its multiples.
+            return try OpenSSLP256Verifier(uncompressedPoint: [0x04] + (try key.decoded("x", key.x)) + (try key.decoded("y", key.y)),
+                                           tables: keyTables)
         }
         return try OpenSSLVerifier(key: evpKey, algorithm: algorithm, pattern: pattern)
     }

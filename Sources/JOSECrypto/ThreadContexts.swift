@@ -33,6 +33,8 @@ final class ThreadContexts {
     /// This thread's bignum scratch space (`OpenSSLRSAPKCS1Verifier`): a `BN_CTX` keeps its
     /// bignums between `BN_CTX_start` and `BN_CTX_end`, so a warm one allocates nothing.
     private var bignums: OpaquePointer?
+    /// This thread's two P-256 points (`OpenSSLP256Verifier`), made on first use.
+    private var p256: (OpaquePointer, OpaquePointer)?
 
     private init() {
         slots = .allocate(capacity: Self.slotCount)
@@ -43,6 +45,10 @@ final class ThreadContexts {
         for i in 0..<Self.slotCount { Self.free(slots[i]) }
         slots.deallocate()
         if let bignums { BN_CTX_free(bignums) }
+        if let p256 {
+            EC_POINT_free(p256.0)
+            EC_POINT_free(p256.1)
+        }
     }
 
     private static func free(_ slot: Slot) {
@@ -81,6 +87,20 @@ final class ThreadContexts {
         if let bignums { return bignums }
         bignums = BN_CTX_new()
         return bignums
+    }
+
+    /// This thread's scratch points on P-256 (`group` is the one standard P-256 group; points
+    /// of any P-256 group object may be used with any other).
+    @inline(__always)
+    func p256Points(_ group: OpaquePointer) -> (OpaquePointer, OpaquePointer)? {
+        if let p256 { return p256 }
+        guard let a = EC_POINT_new(group) else { return nil }
+        guard let b = EC_POINT_new(group) else {
+            EC_POINT_free(a)
+            return nil
+        }
+        p256 = (a, b)
+        return p256
     }
 
     // MARK: thread-local storage

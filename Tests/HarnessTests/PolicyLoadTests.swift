@@ -101,8 +101,8 @@ import TokenMint
             #expect(outcome.mismatches == 0, "\(outcome.series.first?.firstMismatches ?? [])")
             #expect((s.countsByReason["allow"] ?? 0) > 0 && (s.countsByReason["expired"] ?? 0) > 0
                     && (s.countsByReason["signature_invalid"] ?? 0) > 0)
-            // ES256 under `auto` is BoringSSL's (AutoBackend's measured routing table).
-            #expect(outcome.report.summary.series.first?.backendByAlgorithm["ES256"] == "boringssl")
+            // ES256 under `auto` goes where AutoBackend's measured routing table says.
+            #expect(outcome.report.summary.series.first?.backendByAlgorithm["ES256"] == AutoBackend.preferred(for: .es256).rawValue)
         }
         #expect(issuer.jwksRequestCount >= 2)
     }

@@ -208,7 +208,11 @@ enum BackendUnderTest: String, CaseIterable, Sendable, CustomTestStringConvertib
     var configurations: [BackendConfiguration] {
         switch self {
         case .openssl:
+            // per-thread twice: ES256 keys with their table of multiples made at import (every
+            // vector through the fixed-base path), and as by default (a key's first uses take the
+            // general path; the table comes after 8).
             return OpenSSLCallPattern.allCases.map { BackendConfiguration(name: "openssl/\($0.rawValue)", backend: OpenSSLBackend(pattern: $0)) }
+                + [BackendConfiguration(name: "openssl/per-thread+key-tables", backend: OpenSSLBackend(pattern: .perThreadContext, keyTables: .eager))]
         case .boringssl:
             return [BackendConfiguration(name: "boringssl", backend: BoringSSLBackend())]
         }
