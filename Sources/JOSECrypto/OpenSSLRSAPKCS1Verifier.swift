@@ -165,7 +165,9 @@ final class OpenSSLRSAPKCS1Verifier: SignatureVerifier, @unchecked Sendable {
                   BN_bin2bn(digest, Int32(hashBytes), h) != nil,
                   BN_mul(expected, h, descale, ctx) == 1,
                   BN_nnmod(expected, expected, modulus, ctx) == 1,
-                  BN_mod_add_quick(expected, expected, scaledPadding, modulus) == 1
+                  // Not BN_mod_add_quick: it mallocs a scratch buffer for moduli over 1024 bits.
+                  BN_add(expected, expected, scaledPadding) == 1,
+                  BN_ucmp(expected, modulus) < 0 || BN_usub(expected, expected, modulus) == 1
             else {
                 OpenSSLErrorQueue.clear()
                 return false
