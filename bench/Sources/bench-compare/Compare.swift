@@ -19,6 +19,8 @@ struct Compare {
         var threadCounts = [1, ProcessInfo.processInfo.activeProcessorCount]
         var algorithms: [JWSAlgorithm] = Fixtures.algorithms
         var size = TokenSize.typical
+        /// Only these cells (for profiling one of them); nil: all.
+        var cells: Set<String>?
     }
 
     struct Cell {
@@ -48,8 +50,10 @@ struct Compare {
             case "--size":
                 guard let s = TokenSize(rawValue: try value(flag)) else { throw FixtureError("size: small, typical or large") }
                 o.size = s
+            case "--cells":
+                o.cells = Set(try value(flag).split(separator: ",").map { String($0) })
             case "-h", "--help":
-                print("bench-compare [--seconds S] [--rounds N] [--threads 1,2] [--alg RS256,ES256] [--size small|typical|large]")
+                print("bench-compare [--seconds S] [--rounds N] [--threads 1,2] [--alg RS256,ES256] [--size small|typical|large] [--cells 'ours,ours cache hit']")
                 exit(0)
             default: throw FixtureError("unknown option \(flag)")
             }
@@ -147,7 +151,7 @@ struct Compare {
                     measure(threads: t, seconds: s) { i in cached.validate(token: copies[i], now: now).isAllowed }
                 },
             ]
-            cellsByAlg.append((algorithm, cells, token.utf8.count))
+            cellsByAlg.append((algorithm, cells.filter { options.cells?.contains($0.name) ?? true }, token.utf8.count))
         }
 
         // samples[alg][cell][threads] = [ops/s per round]
