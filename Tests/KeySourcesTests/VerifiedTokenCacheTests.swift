@@ -52,6 +52,18 @@ final class CountingProvider: KeyProvider {
             #expect(forged == token)  // Swift String equality says equal...
             #expect(cached.validate(token: forged, now: Fixture.now).reason == .tokenMalformed)  // ...the cache does not
         }
+        // Same length and same last 8 bytes (the hash: the signature's tail), one payload byte
+        // changed: same bucket, and still not a hit: equality compares every byte.
+        var bytes = Array(token.utf8)
+        let firstDot = bytes.firstIndex(of: UInt8(ascii: "."))!
+        bytes[firstDot + 5] = bytes[firstDot + 5] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+        let sameTail = String(decoding: bytes, as: UTF8.self)
+        #expect(sameTail.utf8.count == token.utf8.count && sameTail.utf8.suffix(8).elementsEqual(token.utf8.suffix(8)))
+        let hitsBefore = cached.cache.statistics.hits
+        #expect(cached.validate(token: sameTail, now: Fixture.now).reason != nil)
+        #expect(cached.cache.statistics.hits == hitsBefore)
+        #expect(cached.validate(token: token, now: Fixture.now).isAllowed)
+        #expect(cached.cache.statistics.hits == hitsBefore + 1)
         // Denied tokens are not cached; oversized ones not either.
         let wrongKey = Fixture.token(Fixture.ecKey("c"))
         #expect(cached.validate(token: wrongKey, now: Fixture.now).reason == .signatureInvalid)
@@ -68,5 +80,17 @@ final class CountingProvider: KeyProvider {
         for t in tokens { #expect(cached.validate(token: t, now: Fixture.now + 5).isAllowed) }
         let stats = cached.cache.statistics
         #expect(stats.inserts == 3 && stats.evictions == 1)
+        // CLOCK: the newest two are cached and hit; the first was evicted and is verified again.
+        #expect(cached.validate(token: tokens[2], now: Fixture.now + 5).isAllowed)
+        #expect(cached.validate(token: tokens[1], now: Fixture.now + 5).isAllowed)
+        #expect(cached.cache.statistics.hits == 2)
+        let lookups = provider.lookups.value
+        #expect(cached.validate(token: tokens[0], now: Fixture.now + 5).isAllowed)
+        #expect(provider.lookups.value == lookups + 1)
+        // A hit for a token found in another place (location differs) is not reused.
+        let header = TokenLocation(type: .jwt, method: .header, name: "Authorization", prefix: "Bearer ")
+        let before = provider.lookups.value
+        #expect(cached.validate(token: tokens[0], now: Fixture.now + 5, location: header).isAllowed)
+        #expect(provider.lookups.value == before + 1)
     }
 }
