@@ -25,38 +25,73 @@ public enum Base64URL {
         return (encodedCount >> 2) * 3 + (rem == 0 ? 0 : rem - 1)
     }
 
+    /// The alphabet's values pre-shifted for each of the four positions of a quantum
+    /// (`[position * 256 + byte]`: v << 18, v << 12, v << 6, v), and 0xFF00_0000 for a byte
+    /// outside the alphabet, so that one OR of four lookups both assembles 24 bits and flags
+    /// any bad byte in the top 8. Why: the decode is ~3% of an RS256 validation, and this
+    /// saves the per-quantum shifts and the separate range check of `decodeTable`.
+    @usableFromInline
+    static let shiftedTable: [UInt32] = {
+        var t = [UInt32](repeating: 0xFF00_0000, count: 1024)
+        for byte in 0..<256 where decodeTable[byte] != 0xFF {
+            let v = UInt32(decodeTable[byte])
+            t[byte] = v << 18
+            t[256 + byte] = v << 12
+            t[512 + byte] = v << 6
+            t[768 + byte] = v
+        }
+        return t
+    }()
+
     /// Decodes `input` into `output`, which must hold `decodedCount(input.count)` bytes.
     /// Returns the number of bytes written, or nil on any character outside the alphabet,
-    /// an impossible length, or non-zero trailing bits.
+    /// an impossible length, or non-zero trailing bits. Writes nothing past
+    /// `decodedCount(input.count)` bytes.
     public static func decode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int? {
         guard let n = decodedCount(input.count), output.count >= n else { return nil }
-        return decodeTable.withUnsafeBufferPointer { table -> Int? in
+        guard n > 0 else { return input.count == 0 ? 0 : nil }
+        return shiftedTable.withUnsafeBufferPointer { table -> Int? in
+            let t = table.baseAddress!
+            let inp = input.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            let out = output.baseAddress!
+            @inline(__always) func quantum(_ at: Int) -> UInt32 {
+                t[Int(inp[at])] | t[256 + Int(inp[at + 1])] | t[512 + Int(inp[at + 2])] | t[768 + Int(inp[at + 3])]
+            }
             var o = 0
             var i = 0
             let full = input.count & ~3
+            // Eight characters to six bytes, stored as one 8-byte word while at least 8 bytes
+            // of the decoded length remain (the 2 extra bytes are rewritten by the next step).
+            while i + 8 <= full && o + 8 <= n {
+                let x = quantum(i), y = quantum(i + 4)
+                if (x | y) & 0xFF00_0000 != 0 { return nil }
+                let word = (UInt64(x) << 40 | UInt64(y) << 16).bigEndian
+                out.storeBytes(of: word, toByteOffset: o, as: UInt64.self)
+                o += 6
+                i += 8
+            }
             while i < full {
-                let a = table[Int(input[i])], b = table[Int(input[i + 1])]
-                let c = table[Int(input[i + 2])], d = table[Int(input[i + 3])]
-                if (a | b | c | d) & 0xC0 != 0 { return nil }
-                let v = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
-                output[o] = UInt8(truncatingIfNeeded: v >> 16)
-                output[o + 1] = UInt8(truncatingIfNeeded: v >> 8)
-                output[o + 2] = UInt8(truncatingIfNeeded: v)
+                let x = quantum(i)
+                if x & 0xFF00_0000 != 0 { return nil }
+                out.storeBytes(of: UInt8(truncatingIfNeeded: x >> 16), toByteOffset: o, as: UInt8.self)
+                out.storeBytes(of: UInt8(truncatingIfNeeded: x >> 8), toByteOffset: o + 1, as: UInt8.self)
+                out.storeBytes(of: UInt8(truncatingIfNeeded: x), toByteOffset: o + 2, as: UInt8.self)
                 o += 3
                 i += 4
             }
+            // The last 2 or 3 characters: 1 or 2 bytes, and the unused low bits must be zero.
             switch input.count - full {
             case 0: break
             case 2:
-                let a = table[Int(input[i])], b = table[Int(input[i + 1])]
-                if (a | b) & 0xC0 != 0 || b & 0x0F != 0 { return nil }
-                output[o] = a << 2 | b >> 4
+                let x = t[Int(inp[i])] | t[256 + Int(inp[i + 1])]
+                if x & 0xFF00_0000 != 0 || x & 0xFFFF != 0 { return nil }
+                out.storeBytes(of: UInt8(truncatingIfNeeded: x >> 16), toByteOffset: o, as: UInt8.self)
                 o += 1
             case 3:
-                let a = table[Int(input[i])], b = table[Int(input[i + 1])], c = table[Int(input[i + 2])]
-                if (a | b | c) & 0xC0 != 0 || c & 0x03 != 0 { return nil }
-                output[o] = a << 2 | b >> 4
-                output[o + 1] = (b & 0x0F) << 4 | c >> 2
+                let x = t[Int(inp[i])] | t[256 + Int(inp[i + 1])] | t[512 + Int(inp[i + 2])]
+                if x & 0xFF00_0000 != 0 || x & 0xFF != 0 { return nil }
+                out.storeBytes(of: UInt8(truncatingIfNeeded: x >> 16), toByteOffset: o, as: UInt8.self)
+                out.storeBytes(of: UInt8(truncatingIfNeeded: x >> 8), toByteOffset: o + 1, as: UInt8.self)
                 o += 2
             default: return nil
             }

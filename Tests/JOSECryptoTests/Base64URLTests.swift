@@ -142,6 +142,28 @@ struct Base64URLTests {
         #expect(accepted3 == 65536)
     }
 
+    @Test("every byte value at every position of texts up to 131 characters: the same answer as the reference decoder")
+    func everyByteEverywhere() {
+        var generator = SystemRandomNumberGenerator()
+        // Lengths around the decoder's 8-character steps and its switch to 4 and to the tail.
+        for length in [2, 3, 4, 6, 7, 8, 10, 11, 12, 14, 15, 16, 23, 24, 43, 86, 130, 131] {
+            let base = (0..<length).map { _ in Self.alphabet[Int(generator.next() % 64)] }
+            for position in 0..<length {
+                for value in 0...255 {
+                    var text = base
+                    text[position] = UInt8(value)
+                    let expected = Self.referenceDecode(text)
+                    let got = Self.decodeIntoBuffer(String(decoding: text, as: UTF8.self))
+                    if value < 0x80 {  // (non-ASCII bytes become U+FFFD in a String; checked below)
+                        #expect(got == expected, "length \(length), byte \(value) at \(position)")
+                    }
+                    let raw = text.withUnsafeBytes { Base64URL.decode(bytes: $0) }
+                    #expect(raw == expected, "raw bytes: length \(length), byte \(value) at \(position)")
+                }
+            }
+        }
+    }
+
     @Test("a buffer too small for the output is refused, not overrun")
     func smallBuffer() {
         let input = Array("QUJDREVG".utf8)  // 6 bytes
