@@ -28,7 +28,19 @@ public final class KeySnapshot: Sendable {
     private let table: [Int32]
     private let tableMask: Int
 
-    public init(keys: [JWK], algorithms: [JWSAlgorithm], backend: any CryptoBackend = OpenSSLBackend(), loadedAt: Int64 = 0) {
+    /// The algorithms the verifiers were made for (a later snapshot reuses them only for the same list).
+    private let algorithms: [JWSAlgorithm]
+
+    /// Prepares verifiers for every key and allowed algorithm. `previous`, a snapshot made by
+    /// the same source with the same backend, lends its verifiers for keys that are in both
+    /// (same JWK, same algorithms): a refresh that adds or retires one key leaves the others'
+    /// prepared state alone (an ES256 key's table of multiples costs ~50 ms to rebuild).
+    public init(keys: [JWK], algorithms: [JWSAlgorithm], backend: any CryptoBackend = OpenSSLBackend(), loadedAt: Int64 = 0,
+                reusing previous: KeySnapshot? = nil) {
+        var earlier: [JWK: [[any SignatureVerifier]?]] = [:]
+        if let previous, previous.algorithms == algorithms {
+            for (key, list) in zip(previous.keys, previous.verifiers) { earlier[key] = list }
+        }
         var usable: [JWK] = []
         var skipped: [Skipped] = []
         var verifiers: [[[any SignatureVerifier]?]] = []
@@ -39,6 +51,11 @@ public final class KeySnapshot: Sendable {
         for key in keys {
             if let kid = key.kid, kidCounts[kid]! > 1 {
                 skipped.append(Skipped(kid: kid, reason: "kid \"\(kid)\" names \(kidCounts[kid]!) keys in the set"))
+                continue
+            }
+            if let reused = earlier[key] {
+                usable.append(key)
+                verifiers.append(reused)
                 continue
             }
             var perAlgorithm = [[any SignatureVerifier]?](repeating: nil, count: JWSAlgorithm.ordinalCount)
@@ -74,6 +91,7 @@ public final class KeySnapshot: Sendable {
             table[slot] = Int32(index + 1)
         }
         self.keys = usable
+        self.algorithms = algorithms
         self.skipped = skipped
         self.loadedAt = loadedAt
         self.kidBytes = kidBytes

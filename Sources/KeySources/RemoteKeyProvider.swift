@@ -376,7 +376,8 @@ public final class RemoteKeyProvider: KeyProvider, Sendable {
             if same, let current {
                 return .success(Loaded(fetched: set, snapshot: current, changed: false))
             }
-            let snapshot = KeySnapshot(keys: set.keys, algorithms: algorithms, backend: backend, loadedAt: clock.wallSeconds())
+            let snapshot = KeySnapshot(keys: set.keys, algorithms: algorithms, backend: backend, loadedAt: clock.wallSeconds(),
+                                       reusing: current)
             let skipped = set.skipped + snapshot.skipped.map { SkippedKey(kid: $0.kid, reason: $0.reason) }
             guard !snapshot.keys.isEmpty else {
                 // Reported through the (rate-limited) failure log, with the first reasons.

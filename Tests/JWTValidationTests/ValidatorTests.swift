@@ -334,6 +334,30 @@ import Testing
         }
     }
 
+    @Test func aRefreshReusesTheVerifiersOfKeysItKeeps() throws {
+        let a = try KeyGenerator.generate(for: .es256, kid: "a").publicKey
+        let b = try KeyGenerator.generate(for: .es256, kid: "b").publicKey
+        let c = try KeyGenerator.generate(for: .es256, kid: "c").publicKey
+        func verifier(_ snapshot: KeySnapshot, _ kid: String) -> (any SignatureVerifier)? {
+            guard case .found(let list) = Array(kid.utf8).withUnsafeBytes({ snapshot.lookup(kid: $0, algorithm: .es256) }) else { return nil }
+            return list.first
+        }
+        let first = KeySnapshot(keys: [a, b], algorithms: [.es256])
+        let second = KeySnapshot(keys: [b, c], algorithms: [.es256], reusing: first)
+        // b is the same object (its prepared state kept); c is new; a is gone.
+        let b1 = try #require(verifier(first, "b")), b2 = try #require(verifier(second, "b"))
+        #expect(b1 as AnyObject === b2 as AnyObject)
+        #expect(verifier(second, "c") != nil && verifier(second, "a") == nil)
+        #expect(second.keys.map(\.kid) == ["b", "c"])
+        // A key under the same kid but with other material is not reused.
+        let bPrime = try KeyGenerator.generate(for: .es256, kid: "b").publicKey
+        let third = KeySnapshot(keys: [bPrime], algorithms: [.es256], reusing: second)
+        #expect(try #require(verifier(third, "b")) as AnyObject !== b2 as AnyObject)
+        // Another algorithm list: nothing reused.
+        let fourth = KeySnapshot(keys: [b, c], algorithms: [.es256, .es384], reusing: second)
+        #expect(try #require(verifier(fourth, "b")) as AnyObject !== b2 as AnyObject)
+    }
+
     @Test func manyKeysResolveByKid() throws {
         let keys = try (0..<40).map { try KeyGenerator.generate(for: .hs256, kid: "key-\($0)") }
         let snapshot = KeySnapshot(keys: keys, algorithms: [.hs256, .hs384])
