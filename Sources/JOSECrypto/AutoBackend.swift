@@ -17,9 +17,9 @@
 /// | RS256  |   31.4     |   28.7       | 1.14, 1.10, 1.10               | openssl, see below |
 /// | RS384  |   29.6     |   30.1       | 0.98, 1.05, 0.98               | openssl, see below |
 /// | RS512  |   26.1     |   25.0       | 0.99, 1.09, 1.04               | openssl, see below |
-/// | PS256  |   31.7     |   28.5       | 1.29, 0.99, 1.11               | boringssl |
-/// | PS384  |   37.5     |   34.5       | 1.02, 1.11, 1.09               | boringssl |
-/// | PS512  |   29.0     |   27.8       | 1.06, 1.05, 1.04               | boringssl |
+/// | PS256  |   31.7     |   28.5       | 1.29, 0.99, 1.11               | openssl, see below |
+/// | PS384  |   37.5     |   34.5       | 1.02, 1.11, 1.09               | openssl, see below |
+/// | PS512  |   29.0     |   27.8       | 1.06, 1.05, 1.04               | openssl, see below |
 /// | ES256  |  100.1     |   81.9       | 1.24, 1.16, 1.22               | openssl, see below |
 /// | ES384  |  930       |  647         | 1.54, 1.56, 1.44               | boringssl |
 /// | ES512  |  703       | 1467         | 0.51, 0.45, 0.48               | openssl   |
@@ -28,29 +28,36 @@
 /// | HS384  |    2.39    |    3.28      | 0.76, 0.67, 0.73               | openssl   |
 /// | HS512  |    3.15    |    5.20      | 0.72, 0.67, 0.61               | openssl   |
 ///
-/// (µs per verification of CPU time, from the second cpu run.) In that table the RSA
-/// algorithms were one family (the public-key operation is the same for all six and dominates;
-/// BoringSSL about 6% faster, as ANCHORS.md's 17.9 vs 19.5 µs). Since then RS* on OpenSSL no
-/// longer goes through EVP (`OpenSSLRSAPKCS1Verifier`: 16 Montgomery squarings and 1 product
-/// for e = 65537 where `BN_mod_exp_mont` spends about 19.5, and no allocation), and RS* moved
-/// to OpenSSL. Re-measured with `jwtbench speed --alg RS256,RS384,RS512,PS256 --pattern
-/// per-thread --backend all --seconds 0.5 --rounds 9 --clock cpu` (2026-11-29, load about 1):
+/// (µs per verification of CPU time, from the second cpu run.) OpenSSL won ES512 (this OpenSSL
+/// build has the dedicated 64-bit `ecp_nistp521` code; BoringSSL uses its generic Montgomery
+/// code for P-384 and P-521, which still beats OpenSSL 3.0's generic P-384) and HMAC
+/// (swift-crypto's HMAC costs about 1 µs more per call: copies of the hash state, three
+/// allocations, generic dispatch). With two threads the ratios were the same (RS256 1.16,
+/// ES256 1.28, EdDSA 1.58, HS256 0.53). The RSA algorithms were one family then (the
+/// public-key operation is the same for all six and dominates; BoringSSL about 6% faster, as
+/// ANCHORS.md's 17.9 vs 19.5 µs).
+///
+/// Since then RSA on OpenSSL no longer goes through EVP: `OpenSSLRSAPublicKey` spends 16
+/// Montgomery squarings and 1 product on e = 65537 where `BN_mod_exp_mont` spends about 19.5,
+/// and `OpenSSLRSAPKCS1Verifier` / `OpenSSLRSAPSSVerifier` check the encodings on stack buffers
+/// (0 allocations against BoringSSL's ~20). Re-measured with `jwtbench speed --alg
+/// RS256,RS384,RS512,PS256 --pattern per-thread --backend all --seconds 0.5 --rounds 9 --clock
+/// cpu` (2026-11-29, load about 1; PS256's row is from before PS* had the new path):
 ///
 /// | alg   | OpenSSL µs, 1 thread | BoringSSL µs | BoringSSL/OpenSSL rate, 1 thread / 2 threads | route   |
 /// |-------|------:|------:|-------------|-----------|
 /// | RS256 | 21.2  | 25.2  | 0.84 / 0.82 | openssl   |
 /// | RS384 | 28.3  | 31.2  | 0.91 / 0.87 | openssl   |
 /// | RS512 | 29.4  | 31.4  | 0.94 / 0.85 | openssl   |
-/// | PS256 | 27.4  | 23.1  | 1.19 / 1.14 | boringssl |
+/// | PS256 | 27.4  | 23.1  | 1.19 / 1.14 | (EVP then) |
 ///
-/// PS* still go through `EVP_PKEY_verify` on OpenSSL, so BoringSSL keeps them. ES256 moved to
-/// OpenSSL too, with a table of each key's multiples (`OpenSSLP256Verifier`: both point
-/// multiplications fixed-base): same command with `--alg ES256`, 43.0 µs against BoringSSL's
-/// 87.1 µs on one thread (rate 0.49), 0.44 on two. ES384 and ES512 keep the table's routes. OpenSSL wins ES512 (this OpenSSL build has the
-/// dedicated 64-bit `ecp_nistp521` code; BoringSSL uses its generic Montgomery code for P-384 and
-/// P-521, which still beats OpenSSL 3.0's generic P-384) and HMAC (swift-crypto's HMAC costs about
-/// 1 µs more per call: copies of the hash state, three allocations, generic dispatch). With two threads the
-/// ratios were the same (RS256 1.16, ES256 1.28, EdDSA 1.58, HS256 0.53).
+/// With `OpenSSLRSAPSSVerifier` (same command, `--alg RS256,PS256,PS384,PS512`): rate PS256
+/// 0.82 / 0.92, PS384 1.08 / 0.81, PS512 1.02 / 0.96 (RS256 in the same runs 0.83 / 0.89), so
+/// PS* follow RS* to OpenSSL. ES256 moved to OpenSSL too, with a table of each key's multiples
+/// (`OpenSSLP256Verifier`: both point multiplications fixed-base): same command with `--alg
+/// ES256`, 43.0 µs against BoringSSL's 87.1 µs on one thread (rate 0.49), 0.44 on two. ES384,
+/// ES512, EdDSA and HMAC keep the first table's routes (a key table does not pay off with
+/// OpenSSL's generic P-384/P-521 code: measured in C, split fixed-base products were slower).
 public struct AutoBackend: CryptoBackend {
     /// One of the two libraries.
     public enum Choice: String, Sendable, CaseIterable {
@@ -71,8 +78,7 @@ public struct AutoBackend: CryptoBackend {
     /// The library that verifies `algorithm` fastest (figures in the type's documentation).
     public static func preferred(for algorithm: JWSAlgorithm) -> Choice {
         switch algorithm {
-        case .rs256, .rs384, .rs512: return .openssl
-        case .ps256, .ps384, .ps512: return .boringssl
+        case .rs256, .rs384, .rs512, .ps256, .ps384, .ps512: return .openssl
         case .es256: return .openssl
         case .es384: return .boringssl
         case .es512: return .openssl

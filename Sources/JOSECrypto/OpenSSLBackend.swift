@@ -24,6 +24,9 @@ public struct OpenSSLBackend: CryptoBackend {
         if algorithm.family == .rsaPKCS1 && pattern == .perThreadContext {
             return try OpenSSLRSAPKCS1Verifier(key: evpKey, algorithm: algorithm)
         }
+        if algorithm.family == .rsaPSS && pattern == .perThreadContext {
+            return try OpenSSLRSAPSSVerifier(key: evpKey, algorithm: algorithm)
+        }
         if algorithm == .es256 && pattern == .perThreadContext {
             // The import above checked the point; the verifier makes a table of its multiples.
             return try OpenSSLP256Verifier(uncompressedPoint: [0x04] + (try key.decoded("x", key.x)) + (try key.decoded("y", key.y)),

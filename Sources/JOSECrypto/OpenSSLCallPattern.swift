@@ -9,9 +9,10 @@ public enum OpenSSLCallPattern: String, Sendable, CaseIterable {
     /// One prepared `EVP_PKEY_CTX` per thread and key, reused; the digest on the stack. RS*
     /// skip the EVP layer: OpenSSL's Montgomery multiplication on a per-thread `BN_CTX` and the
     /// PKCS#1 v1.5 encoding compared whole (`OpenSSLRSAPKCS1Verifier`), which allocates nothing.
-    /// ES256 uses a table of the key's multiples (`OpenSSLP256Verifier`).
+    /// PS* use the same arithmetic (`OpenSSLRSAPSSVerifier`); ES256 uses a table of the key's
+    /// multiples (`OpenSSLP256Verifier`).
     case perThreadContext = "per-thread"
-    /// `perThreadContext` with RS* and ES256 through `EVP_PKEY_verify` as well: OpenSSL's own verify API
+    /// `perThreadContext` with RS*, PS* and ES256 through `EVP_PKEY_verify` as well: OpenSSL's own verify API
     /// at its fastest, the ceiling a program that calls OpenSSL gets (bench-compare's
     /// "raw openssl").
     case perThreadEVP = "per-thread-evp"
