@@ -1,4 +1,5 @@
 import Foundation
+import Reports
 
 /// The self-contained HTML page of a `CacheCompareReport`: inline CSS and SVG grouped bar
 /// charts (false rejects, fetches, throughput per scenario and strategy) and the table. No
@@ -102,18 +103,8 @@ public enum CacheCompareHTML {
         return svg + "</svg>\n"
     }
 
-    /// Text and attribute escaping (the page is also well-formed XML, as the other reports).
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.unicodeScalars.append(ch)
-            }
-        }
-        return out
-    }
+    /// Text and attribute escaping (the page is also well-formed XML, as the other reports):
+    /// the attribute form of the reports' escaping, which is also correct in text.
+    static func escape(_ s: String) -> String { XMLEscape.attribute(s) }
 }
+

@@ -1,8 +1,8 @@
-/// Escaping for the XML-based outputs (XHTML report, SVG, JUnit), which must parse as XML.
-enum XMLEscape {
+/// Escaping for the XML-based outputs (XHTML reports, SVG, JUnit), which must parse as XML.
+public enum XMLEscape {
     /// Text content: `&`, `<`, `>` escaped; characters XML 1.0 forbids (most C0 controls,
     /// which a decoded token's garbage can contain) replaced by U+FFFD so the file still parses.
-    static func text(_ value: String) -> String {
+    public static func text(_ value: String) -> String {
         var out = ""
         out.reserveCapacity(value.utf8.count)
         for scalar in value.unicodeScalars {
@@ -18,7 +18,7 @@ enum XMLEscape {
 
     /// Attribute values (always double-quoted): also `"` and `'`, and tab/CR/LF as character
     /// references, because a parser would otherwise normalize them to spaces.
-    static func attribute(_ value: String) -> String {
+    public static func attribute(_ value: String) -> String {
         var out = ""
         out.reserveCapacity(value.utf8.count)
         for scalar in value.unicodeScalars {
@@ -37,7 +37,8 @@ enum XMLEscape {
         return out
     }
 
-    static func allowed(_ scalar: Unicode.Scalar) -> Bool {
+    /// Whether XML 1.0 allows `scalar` in a document.
+    public static func allowed(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x9, 0xA, 0xD: return true
         case 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: return true
