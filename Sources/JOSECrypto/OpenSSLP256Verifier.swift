@@ -59,8 +59,8 @@ final class OpenSSLP256Verifier: SignatureVerifier, @unchecked Sendable {
         return Curve(group: group, orderRR: limbs)
     }()
 
-    /// A key's table, published once. A class of its own so that a build still running when
-    /// the verifier goes away frees what it made.
+    /// A key's table, published once through an atomic pointer, and the counts that decide
+    /// when to build it.
     final class KeyTable: @unchecked Sendable {
         // @unchecked: `group` is only set through the atomic; `uses` and `requested` are atomics.
         private let group = Atomic<OpaquePointer?>(nil)
@@ -69,9 +69,10 @@ final class OpenSSLP256Verifier: SignatureVerifier, @unchecked Sendable {
 
         var published: OpaquePointer? { group.load(ordering: .acquiring) }
 
-        /// Builds the table for `point` (65 bytes, uncompressed) and publishes it.
-        func build(point: [UInt8]) {
-            guard let curve = OpenSSLP256Verifier.curve, let made = Self.make(point: point, curve: curve) else {
+        /// Builds the table of `q`'s multiples (a P-256 group with `q` as its generator) and
+        /// publishes it. `q` is only read.
+        func build(generator q: OpaquePointer) {
+            guard let curve = OpenSSLP256Verifier.curve, let made = Self.make(generator: q, curve: curve) else {
                 OpenSSLErrorQueue.clear()
                 return
             }
@@ -79,14 +80,10 @@ final class OpenSSLP256Verifier: SignatureVerifier, @unchecked Sendable {
             if !exchanged { EC_GROUP_free(made) }
         }
 
-        private static func make(point: [UInt8], curve: Curve) -> OpaquePointer? {
+        private static func make(generator q: OpaquePointer, curve: Curve) -> OpaquePointer? {
             guard let ctx = BN_CTX_new() else { return nil }
             defer { BN_CTX_free(ctx) }
-            guard let q = EC_POINT_new(curve.group) else { return nil }
-            defer { EC_POINT_free(q) }
-            guard EC_POINT_oct2point(curve.group, q, point, point.count, ctx) == 1,
-                  let group = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1)
-            else { return nil }
+            guard let group = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1) else { return nil }
             guard EC_GROUP_set_generator(group, q, EC_GROUP_get0_order(curve.group), BN_value_one()) == 1,
                   EC_GROUP_precompute_mult(group, ctx) == 1
             else {
@@ -100,9 +97,6 @@ final class OpenSSLP256Verifier: SignatureVerifier, @unchecked Sendable {
             EC_GROUP_free(group.load(ordering: .acquiring))
         }
     }
-
-    /// The uncompressed SEC 1 point (0x04 || x || y), for the background build.
-    private let point: [UInt8]
 
     /// `point`: the key as an uncompressed SEC 1 point (0x04 || x || y); it must lie on P-256.
     init(uncompressedPoint point: [UInt8], tables: KeyTables = .afterUses(8)) throws {
@@ -121,12 +115,11 @@ final class OpenSSLP256Verifier: SignatureVerifier, @unchecked Sendable {
             throw OpenSSLErrorQueue.error("reading the P-256 public key")
         }
         key = q
-        self.point = point
         table = KeyTable()
         switch tables {
         case .eager:
             tableAfter = 0
-            table.build(point: point)
+            table.build(generator: q)
             guard table.published != nil else { throw OpenSSLErrorQueue.error("precomputing the multiples of a P-256 public key") }
         case .afterUses(let n): tableAfter = max(1, n)
         case .never: tableAfter = Int.max
@@ -137,7 +130,7 @@ final class OpenSSLP256Verifier: SignatureVerifier, @unchecked Sendable {
         EC_POINT_free(key)
     }
 
-    /// Whether the key's table is published (tests; reports).
+    /// Whether the key's table is published (tests).
     var hasKeyTable: Bool { table.published != nil }
 
     /// The published table, or nil; counts the use and starts the build on the `tableAfter`th.
@@ -148,8 +141,8 @@ final class OpenSSLP256Verifier: SignatureVerifier, @unchecked Sendable {
               table.uses.wrappingAdd(1, ordering: .relaxed).newValue >= tableAfter,
               !table.requested.exchange(true, ordering: .relaxed)
         else { return nil }
-        let table = self.table, point = self.point
-        DispatchQueue.global(qos: .utility).async { table.build(point: point) }
+        // The build reads `key`, so the closure keeps this verifier alive until it is done.
+        DispatchQueue.global(qos: .utility).async { [self] in table.build(generator: key) }
         return nil
     }
 
