@@ -35,10 +35,12 @@ let package = Package(
         ),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CJemalloc", pkgConfig: "jemalloc", providers: [.apt(["libjemalloc-dev"])]),
+        // P-256 point arithmetic for ES256 with per-key tables (see p256.c for why it is ours).
+        .target(name: "CP256"),
         .target(
             name: "JOSECrypto",
             dependencies: [
-                "COpenSSL",
+                "COpenSSL", "CP256",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]

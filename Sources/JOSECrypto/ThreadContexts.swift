@@ -33,8 +33,8 @@ final class ThreadContexts {
     /// This thread's bignum scratch space (`OpenSSLRSAPKCS1Verifier`): a `BN_CTX` keeps its
     /// bignums between `BN_CTX_start` and `BN_CTX_end`, so a warm one allocates nothing.
     private var bignums: OpaquePointer?
-    /// This thread's two P-256 points (`OpenSSLP256Verifier`), made on first use.
-    private var p256: (OpaquePointer, OpaquePointer)?
+    /// This thread's P-256 point (`OpenSSLP256Verifier`'s general path), made on first use.
+    private var p256: OpaquePointer?
 
     private init() {
         slots = .allocate(capacity: Self.slotCount)
@@ -45,10 +45,7 @@ final class ThreadContexts {
         for i in 0..<Self.slotCount { Self.free(slots[i]) }
         slots.deallocate()
         if let bignums { BN_CTX_free(bignums) }
-        if let p256 {
-            EC_POINT_free(p256.0)
-            EC_POINT_free(p256.1)
-        }
+        if let p256 { EC_POINT_free(p256) }
     }
 
     private static func free(_ slot: Slot) {
@@ -89,17 +86,11 @@ final class ThreadContexts {
         return bignums
     }
 
-    /// This thread's scratch points on P-256 (`group` is the one standard P-256 group; points
-    /// of any P-256 group object may be used with any other).
+    /// This thread's scratch point on P-256 (`group`: the one standard P-256 group).
     @inline(__always)
-    func p256Points(_ group: OpaquePointer) -> (OpaquePointer, OpaquePointer)? {
+    func p256Point(_ group: OpaquePointer) -> OpaquePointer? {
         if let p256 { return p256 }
-        guard let a = EC_POINT_new(group) else { return nil }
-        guard let b = EC_POINT_new(group) else {
-            EC_POINT_free(a)
-            return nil
-        }
-        p256 = (a, b)
+        p256 = EC_POINT_new(group)
         return p256
     }
 
