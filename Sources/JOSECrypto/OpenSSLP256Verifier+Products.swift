@@ -47,4 +47,15 @@ extension OpenSSLP256Verifier {
         guard written else { throw OpenSSLErrorQueue.error("reading a P-256 point") }
         return out
     }
+
+    /// x^-1 mod n (the group order) as the verifier computes it (divsteps), or by Fermat's
+    /// x^(n-2): nil unless 1 <= x < n.
+    static func orderInverse(_ x: [UInt8], fermat: Bool) -> [UInt8]? {
+        precondition(x.count == 32)
+        var out = [UInt8](repeating: 0, count: 32)
+        let ok = out.withUnsafeMutableBufferPointer { o in
+            jwtbench_p256_order_inverse(x, fermat ? 1 : 0, o.baseAddress!) == 1
+        }
+        return ok ? out : nil
+    }
 }

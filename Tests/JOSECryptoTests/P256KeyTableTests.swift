@@ -196,4 +196,32 @@ struct P256KeyTableTests {
         #expect(valid >= 40, "every unchanged signature verifies (and the changed ones almost never)")
         #expect(valid <= 41)
     }
+
+    @Test("s^-1 mod n by divsteps equals Fermat's s^(n-2) at the edges and at random; 0 and n have none")
+    func orderInverseAgrees() throws {
+        let zero = [UInt8](repeating: 0, count: 32)
+        var values: [[UInt8]] = [1, 2, 3, 255, 256].map { Self.adding(zero, $0) }
+        values += (1...6).map { Self.adding(Self.order, -$0) }
+        for bit in 0..<256 {
+            var power = zero
+            power[31 - bit / 8] = UInt8(1 << (bit % 8))
+            if Self.lessThanOrder(power) { values.append(power) }
+            values.append(Self.adding(power, -1))  // runs of ones; 2^0 - 1 = 0 is dropped below
+        }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 { values.append((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }) }
+        var checked = 0
+        for x in values where x != zero && Self.lessThanOrder(x) {
+            let divsteps = OpenSSLP256Verifier.orderInverse(x, fermat: false)
+            #expect(divsteps != nil)
+            #expect(divsteps == OpenSSLP256Verifier.orderInverse(x, fermat: true), "x = \(x)")
+            checked += 1
+        }
+        #expect(checked > 2000)
+        #expect(OpenSSLP256Verifier.orderInverse(zero, fermat: false) == nil)
+        #expect(OpenSSLP256Verifier.orderInverse(Self.order, fermat: false) == nil)
+        #expect(OpenSSLP256Verifier.orderInverse([UInt8](repeating: 0xFF, count: 32), fermat: false) == nil)
+    }
+
+    static func lessThanOrder(_ x: [UInt8]) -> Bool { x.lexicographicallyPrecedes(order) }
 }

@@ -38,4 +38,9 @@ int jwtbench_p256_scalars(const unsigned char *signature, const unsigned char *d
 /// inversion. X and Z big-endian, below p, Z not zero (else 0).
 int jwtbench_p256_x_matches(const unsigned char *x, const unsigned char *z, const unsigned char *signature);
 
+/// x^-1 mod n (the group order) for a 32-byte big-endian 1 <= x < n, by the divsteps the
+/// verifier uses (`fermat` 0) or by x^(n-2) (`fermat` 1). Returns 0 for x outside [1, n).
+/// For tests, which hold the two to each other.
+int jwtbench_p256_order_inverse(const unsigned char *x, int fermat, unsigned char *out);
+
 #endif
