@@ -9,6 +9,9 @@ extension OpenSSLP256Verifier {
     /// on the curve.
     static func tableProduct(x: [UInt8]?, y: [UInt8]?, scalar k: [UInt8]) throws -> [UInt8]? {
         precondition(k.count == 32)
+        if let x, let y, x.count != 32 || y.count != 32 {
+            throw JOSECryptoError.invalidKey("P-256 coordinates are 32 bytes, not \(x.count) and \(y.count)")
+        }
         let table = UnsafeMutableRawPointer.allocate(byteCount: jwtbench_p256_table_size(), alignment: 64)
         defer { table.deallocate() }
         let made = if let x, let y { jwtbench_p256_table_make(table, x, y) } else { jwtbench_p256_table_make_generator(table) }
