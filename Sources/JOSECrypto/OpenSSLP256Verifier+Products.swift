@@ -9,16 +9,23 @@ extension OpenSSLP256Verifier {
     /// on the curve.
     static func tableProduct(x: [UInt8]?, y: [UInt8]?, scalar k: [UInt8]) throws -> [UInt8]? {
         precondition(k.count == 32)
-        if let x, let y, x.count != 32 || y.count != 32 {
-            throw JOSECryptoError.invalidKey("P-256 coordinates are 32 bytes, not \(x.count) and \(y.count)")
+        // The verifier's own tables: a key's as `KeyTable` builds it, G's the process's.
+        let keyTable = KeyTable()
+        let table: UnsafeRawPointer
+        if let x, let y {
+            guard x.count == 32, y.count == 32, keyTable.build(coordinates: x + y), let built = keyTable.published else {
+                throw JOSECryptoError.invalidKey("not a P-256 point")
+            }
+            table = built
+        } else {
+            guard let generator = generatorTable else { throw JOSECryptoError.invalidKey("no table of G") }
+            table = generator.bytes
         }
-        let table = UnsafeMutableRawPointer.allocate(byteCount: jwtbench_p256_table_size(), alignment: 64)
-        defer { table.deallocate() }
-        let made = if let x, let y { jwtbench_p256_table_make(table, x, y) } else { jwtbench_p256_table_make_generator(table) }
-        guard made == 1 else { throw JOSECryptoError.invalidKey("not a P-256 point") }
         var out = [UInt8](repeating: 0, count: 64)
-        let finite = out.withUnsafeMutableBufferPointer { o in
-            jwtbench_p256_table_mul(table, k, o.baseAddress!, o.baseAddress! + 32) == 1
+        let finite = withExtendedLifetime(keyTable) {
+            out.withUnsafeMutableBufferPointer { o in
+                jwtbench_p256_table_mul(table, k, o.baseAddress!, o.baseAddress! + 32) == 1
+            }
         }
         return finite ? out : nil
     }

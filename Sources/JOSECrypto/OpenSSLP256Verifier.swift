@@ -26,7 +26,7 @@ import Synchronization
 final class OpenSSLP256Verifier: SignatureVerifier, @unchecked Sendable {
     // @unchecked: the point is written before publication and only read afterwards
     // (`EC_POINT_mul` reads the group and the point); per-call state is the thread's BN_CTX and
-    // points; the table is published once through an atomic and never written afterwards.
+    // point; the table is published once through an atomic and never written afterwards.
     let algorithm: JWSAlgorithm = .es256
     var backendName: String { "openssl" }
     /// The key Q on the standard group (the general path).
