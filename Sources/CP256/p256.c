@@ -14,8 +14,9 @@
 // constant time; special cases (a sum that meets a doubling or the point at infinity, which
 // crafted signatures reach) take branches. Field elements are four 64-bit little-endian
 // limbs in Montgomery form (R = 2^256), always fully reduced (below p). Correctness is checked
-// by the Wycheproof ECDSA P-256 vectors, run through both of the verifier's paths, and by
-// tests comparing products with OpenSSL's.
+// by the Wycheproof ECDSA P-256 vectors, run through both of the verifier's paths, by its
+// P-256 ECDH vectors (x(d Q) from Q's table, doubling edge cases included), and by tests
+// comparing products with OpenSSL's and the divsteps inverse with Fermat's.
 #include "CP256.h"
 #include <stdlib.h>
 #include <string.h>
