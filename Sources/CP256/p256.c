@@ -500,22 +500,23 @@ static int64_t divsteps62(int64_t eta, uint64_t f, uint64_t g, s62_matrix *t) {
     return eta;
 }
 
-/// (f, g) = t (f, g) / 2^62, exactly (the matrix makes the low 62 bits zero).
-static void s62_update_fg(s62 *f, s62 *g, const s62_matrix *t) {
-    __int128 cf = (__int128)t->u * f->v[0] + (__int128)t->v * g->v[0];
-    __int128 cg = (__int128)t->q * f->v[0] + (__int128)t->r * g->v[0];
-    cf >>= 62;
-    cg >>= 62;
+/// (a, b) = (t (a, b) + (ma n, mb n)) / 2^62, for ma and mb that make both sums' low 62 bits
+/// zero (0 for f and g, which the matrix itself makes divisible).
+static void s62_apply(s62 *a, s62 *b, const s62_matrix *t, int64_t ma, int64_t mb) {
+    __int128 ca = (__int128)t->u * a->v[0] + (__int128)t->v * b->v[0] + (__int128)N62.v[0] * ma;
+    __int128 cb = (__int128)t->q * a->v[0] + (__int128)t->r * b->v[0] + (__int128)N62.v[0] * mb;
+    ca >>= 62;
+    cb >>= 62;
     for (int i = 1; i < 5; i++) {
-        cf += (__int128)t->u * f->v[i] + (__int128)t->v * g->v[i];
-        cg += (__int128)t->q * f->v[i] + (__int128)t->r * g->v[i];
-        f->v[i - 1] = (int64_t)((uint64_t)cf & M62);
-        g->v[i - 1] = (int64_t)((uint64_t)cg & M62);
-        cf >>= 62;
-        cg >>= 62;
+        ca += (__int128)t->u * a->v[i] + (__int128)t->v * b->v[i] + (__int128)N62.v[i] * ma;
+        cb += (__int128)t->q * a->v[i] + (__int128)t->r * b->v[i] + (__int128)N62.v[i] * mb;
+        a->v[i - 1] = (int64_t)((uint64_t)ca & M62);
+        b->v[i - 1] = (int64_t)((uint64_t)cb & M62);
+        ca >>= 62;
+        cb >>= 62;
     }
-    f->v[4] = (int64_t)cf;
-    g->v[4] = (int64_t)cg;
+    a->v[4] = (int64_t)ca;
+    b->v[4] = (int64_t)cb;
 }
 
 static inline void s62_add_n(s62 *a, int64_t sign) {
@@ -542,24 +543,12 @@ static inline void s62_reduce(s62 *a) {
 /// (d, e) = t (d, e) / 2^62 mod n, for d, e in [0, n): each sum is made divisible by 2^62 by
 /// adding m n (m below 2^62), so the result is in [-n, 2n) and one step reduces it.
 static void s62_update_de(s62 *d, s62 *e, const s62_matrix *t) {
-    __int128 cd = (__int128)t->u * d->v[0] + (__int128)t->v * e->v[0];
-    __int128 ce = (__int128)t->q * d->v[0] + (__int128)t->r * e->v[0];
-    uint64_t md = ((uint64_t)0 - (uint64_t)cd * N_INV62) & M62;
-    uint64_t me = ((uint64_t)0 - (uint64_t)ce * N_INV62) & M62;
-    cd += (__int128)N62.v[0] * (int64_t)md;
-    ce += (__int128)N62.v[0] * (int64_t)me;
-    cd >>= 62;
-    ce >>= 62;
-    for (int i = 1; i < 5; i++) {
-        cd += (__int128)t->u * d->v[i] + (__int128)t->v * e->v[i] + (__int128)N62.v[i] * (int64_t)md;
-        ce += (__int128)t->q * d->v[i] + (__int128)t->r * e->v[i] + (__int128)N62.v[i] * (int64_t)me;
-        d->v[i - 1] = (int64_t)((uint64_t)cd & M62);
-        e->v[i - 1] = (int64_t)((uint64_t)ce & M62);
-        cd >>= 62;
-        ce >>= 62;
-    }
-    d->v[4] = (int64_t)cd;
-    e->v[4] = (int64_t)ce;
+    // Only the sums' low 62 bits decide m: 64-bit wrapping arithmetic gives them.
+    uint64_t lowD = (uint64_t)t->u * (uint64_t)d->v[0] + (uint64_t)t->v * (uint64_t)e->v[0];
+    uint64_t lowE = (uint64_t)t->q * (uint64_t)d->v[0] + (uint64_t)t->r * (uint64_t)e->v[0];
+    int64_t md = (int64_t)(((uint64_t)0 - lowD * N_INV62) & M62);
+    int64_t me = (int64_t)(((uint64_t)0 - lowE * N_INV62) & M62);
+    s62_apply(d, e, t, md, me);
     s62_reduce(d);
     s62_reduce(e);
 }
@@ -587,7 +576,7 @@ static void order_inverse(uint64_t r[4], const uint64_t x[4]) {
         s62_matrix t;
         eta = divsteps62(eta, (uint64_t)f.v[0] | (uint64_t)f.v[1] << 62, (uint64_t)g.v[0] | (uint64_t)g.v[1] << 62, &t);
         s62_update_de(&d, &e, &t);
-        s62_update_fg(&f, &g, &t);
+        s62_apply(&f, &g, &t, 0, 0);   // exact: the matrix makes f and g divisible
     }
     // f = -1: x^-1 = -d = n - d (d is not 0: x is invertible).
     if (f.v[4] < 0) {
