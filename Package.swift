@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .library(name: "JOSECrypto", targets: ["JOSECrypto"]),
         .library(name: "JWTValidation", targets: ["JWTValidation"]),
+        .library(name: "Policy", targets: ["Policy"]),
         // For bench/ (the verified-token cache's hit rate).
         .library(name: "KeySources", targets: ["KeySources"]),
         .executable(name: "jwtbench", targets: ["jwtbench"]),
@@ -45,21 +46,26 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        // The validation core: extraction, strict JWS/JSON parsing, claims, the validator and
+        // its decisions. No I/O and no document formats.
+        .target(name: "JWTValidation", dependencies: ["JOSECrypto"]),
+        // ngrok Traffic Policy documents (YAML/JSON, ERR_NGROK codes) into validator rules,
+        // token locations and key-source settings; the CLI's request files.
         .target(
-            name: "JWTValidation",
-            dependencies: ["JOSECrypto", .product(name: "Yams", package: "Yams")]
+            name: "Policy",
+            dependencies: ["JOSECrypto", "JWTValidation", .product(name: "Yams", package: "Yams")]
         ),
-        .target(name: "TokenMint", dependencies: ["JOSECrypto", "JWTValidation"]),
         .target(
             name: "KeySources",
             dependencies: [
-                "JOSECrypto", "JWTValidation",
+                "JOSECrypto", "JWTValidation", "Policy",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "TokenMint", dependencies: ["JOSECrypto", "JWTValidation", "Policy"]),
         .target(
             name: "Issuer",
             dependencies: [
@@ -71,35 +77,65 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(
-            name: "Harness",
-            dependencies: [
-                "JOSECrypto", "JWTValidation", "TokenMint", "Reports", "KeySources", "Issuer",
-                .product(name: "Histogram", package: "hdrhistogram-swift"),
-                .product(name: "Logging", package: "swift-log"),
-            ] + jemalloc
-        ),
+        // Every report writer: HdrHistogram files, JSON/Markdown/HTML, JUnit, TAP, decisions.
         .target(
             name: "Reports",
             dependencies: ["CZlib", .product(name: "Histogram", package: "hdrhistogram-swift")]
         ),
+        // Clocks, allocation counts (jemalloc) and the harness's duration/rate arguments.
+        .target(name: "Measurement", dependencies: jemalloc),
+        // Conformance suites (ours, Wycheproof, RFC 7515/7520) judged against expectations.
+        .target(
+            name: "Conformance",
+            dependencies: ["JOSECrypto", "JWTValidation", "Policy", "TokenMint", "Reports"]
+        ),
+        // The load driver: corpus, workers, closed/open loop, speed and profile engines.
+        .target(
+            name: "LoadDriver",
+            dependencies: [
+                "JOSECrypto", "JWTValidation", "Policy", "KeySources", "TokenMint", "Reports", "Measurement",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        // Key-cache strategies compared through rotation, outages and kid floods.
+        .target(
+            name: "CacheCompare",
+            dependencies: [
+                "JOSECrypto", "JWTValidation", "Policy", "KeySources", "Issuer", "Reports", "Measurement",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "jwtbench",
             dependencies: [
-                "JOSECrypto", "JWTValidation", "TokenMint", "Reports", "KeySources", "Issuer", "Harness",
+                "JOSECrypto", "JWTValidation", "Policy", "KeySources", "TokenMint", "Issuer", "Reports",
+                "Measurement", "Conformance", "LoadDriver", "CacheCompare",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "JOSECryptoTests", dependencies: ["JOSECrypto"]),
         .testTarget(name: "JWTValidationTests", dependencies: ["JWTValidation", "JOSECrypto"]),
-        .testTarget(name: "TokenMintTests", dependencies: ["TokenMint", "JWTValidation", "JOSECrypto"]),
-        .testTarget(name: "KeySourcesTests", dependencies: ["KeySources", "Issuer", "JWTValidation", "JOSECrypto", "TokenMint"]),
-        .testTarget(name: "IssuerTests", dependencies: ["Issuer", "JOSECrypto", "TokenMint"]),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy", "JWTValidation", "JOSECrypto"]),
+        .testTarget(name: "TokenMintTests", dependencies: ["TokenMint", "Policy", "JWTValidation", "JOSECrypto"]),
         .testTarget(
-            name: "HarnessTests",
-            dependencies: ["Harness", "Reports", "TokenMint", "JWTValidation", "JOSECrypto",
-                           .product(name: "Histogram", package: "hdrhistogram-swift")]
+            name: "KeySourcesTests",
+            dependencies: ["KeySources", "Policy", "Issuer", "JWTValidation", "JOSECrypto", "TokenMint"]
         ),
+        .testTarget(name: "IssuerTests", dependencies: ["Issuer", "JOSECrypto", "TokenMint"]),
+        .testTarget(name: "MeasurementTests", dependencies: ["Measurement"]),
+        .testTarget(
+            name: "ConformanceTests",
+            dependencies: ["Conformance", "Reports", "TokenMint", "Policy", "JWTValidation", "JOSECrypto"]
+        ),
+        .testTarget(
+            name: "LoadDriverTests",
+            dependencies: [
+                "LoadDriver", "Measurement", "Reports", "TokenMint", "Policy", "KeySources", "Issuer",
+                "JWTValidation", "JOSECrypto", .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        .testTarget(name: "CacheCompareTests", dependencies: ["CacheCompare", "Reports"]),
         .testTarget(
             name: "ReportsTests",
             dependencies: ["Reports", .product(name: "Histogram", package: "hdrhistogram-swift")]

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ours (end to end), vapor/jwt-kit and raw verify (OpenSSL and BoringSSL) on the same tokens
 # and key, on 1 thread and on all cores; each figure the median of interleaved rounds.
-# Prints a table, the ratios against issue 8's goals, and as its LAST line a JSON object with
+# Prints a table, the ratios against the goals (NOTES.md, Goals), and as its LAST line a JSON object with
 # every figure (ops/s), sample and ratio.
 #
 #   bench/compare.sh                        # typical token, 5 rounds x 1 s per cell

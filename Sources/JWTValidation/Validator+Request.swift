@@ -8,7 +8,7 @@ extension Validator {
         case .success(let tokens): extracted = tokens
         case .failure(let denial): return .deny(denial)
         }
-        // Size first, for every token, before any parsing (DESIGN: extract -> size -> parse).
+        // Size first, for every token, before any parsing (docs/ARCHITECTURE.md, Check order).
         for t in extracted where t.token.utf8.count > rules.maxTokenBytes {
             return .deny(Denial(.tokenTooLarge, "token in \(t.locationDescription) is \(t.token.utf8.count) bytes; the limit is \(rules.maxTokenBytes)"))
         }

@@ -9,8 +9,8 @@ import JOSECrypto
 ///
 /// `validate` is the hot path: it takes no lock, awaits nothing, decodes the three segments
 /// into temporary (stack) memory, reads only the members the decision needs with a strict
-/// scanner, and calls one prepared verifier. Checks run in the fixed order of DESIGN.md
-/// section 3, cheapest first; the first failure wins.
+/// scanner, and calls one prepared verifier. Checks run in the fixed order of docs/ARCHITECTURE.md
+/// (Check order), cheapest first; the first failure wins.
 public struct Validator: Sendable {
     public let rules: ValidationRules
     public let keys: any KeyProvider

@@ -1,7 +1,8 @@
 import Foundation
 import JWTValidation
+import Policy
 
-/// How a remote key set is cached and refreshed: one of the strategies of DESIGN.md section 4,
+/// How a remote key set is cached and refreshed: one of the strategies of docs/ARCHITECTURE.md (Key sources and key-cache strategies),
 /// or a combination of them, with every knob.
 ///
 /// Named in a policy (jwtbench extension) as `jwtbench.key_cache.strategy`, with the other
@@ -28,7 +29,7 @@ public struct KeyCacheStrategy: Sendable, Hashable, CustomStringConvertible {
         case ahead
     }
 
-    /// How a lookup reaches the current snapshot (DESIGN.md section 4, lookup variants).
+    /// How a lookup reaches the current snapshot (docs/ARCHITECTURE.md, Key sources and key-cache strategies).
     public enum LookupVariant: String, Sendable, Hashable, CaseIterable {
         /// An atomically swapped pointer: no lock, no allocation (the default).
         case snapshot
@@ -104,7 +105,7 @@ public struct KeyCacheStrategy: Sendable, Hashable, CustomStringConvertible {
         "none", "ttl", "refresh-ahead", "refetch-unknown-kid", "stale-if-error", "default", "token-cache",
     ]
 
-    /// The default for real use (DESIGN.md section 4). The name is a constant this file
+    /// The default for real use (docs/ARCHITECTURE.md, Key sources and key-cache strategies). The name is a constant this file
     /// accepts, so the conversion cannot fail.
     public static let `default` = try! KeyCacheStrategy.named("default")
 

@@ -2,6 +2,7 @@ import Foundation
 import JOSECrypto
 import JWTValidation
 import Logging
+import Policy
 
 /// Several key sources as one provider (a policy's inline and file keys plus each of its
 /// `additional_jkus`): the first source, in policy order, that has the key answers.

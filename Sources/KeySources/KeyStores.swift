@@ -38,7 +38,7 @@ public final class PublishedKeys: Sendable {
 }
 
 /// The current `PublishedKeys` behind an atomically swapped pointer: readers take no lock,
-/// allocate nothing and never wait (DESIGN.md section 4, "atomic snapshot swap").
+/// allocate nothing and never wait (docs/ARCHITECTURE.md, Key sources and key-cache strategies: `snapshot`).
 ///
 /// The hard part of swapping a reference atomically is knowing when the old one may be freed:
 /// a reader may have loaded the pointer and not yet used it. Readers therefore announce

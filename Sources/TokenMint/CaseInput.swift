@@ -32,3 +32,4 @@ public struct MintedCase: Sendable {
 }
 
 import JOSECrypto
+import Policy

@@ -1,5 +1,6 @@
 import JOSECrypto
 import JWTValidation
+import Policy
 
 /// The policies the catalogue's expectations are stated under. `standard` is ngrok's
 /// jwt-validation config for the catalogue issuer and audience, a Bearer header token and every

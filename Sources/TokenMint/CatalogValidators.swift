@@ -1,5 +1,6 @@
 import JOSECrypto
 import JWTValidation
+import Policy
 
 /// One validator per catalogue policy, over the test key set: what the catalogue's
 /// expectations are checked against (by the tests, the vectors and the load driver).

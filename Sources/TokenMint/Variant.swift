@@ -1,5 +1,6 @@
 import JOSECrypto
 import JWTValidation
+import Policy
 
 /// One entry of the catalogue: a token shape with a planted defect (or none) and the decision
 /// the validator must reach under the stated policy.

@@ -1,5 +1,6 @@
 import JOSECrypto
 import JWTValidation
+import Policy
 
 /// The catalogue of good and bad tokens. Every variant plants one defect (or none) into an
 /// otherwise good token, so its expected reason is the only one that can apply.

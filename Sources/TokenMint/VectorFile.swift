@@ -1,6 +1,7 @@
 import Foundation
 import JOSECrypto
 import JWTValidation
+import Policy
 
 /// The project's own conformance vectors (`vectors/jwtbench-cases.json`), generated from the
 /// catalogue with the committed keys at a fixed time and seed. Schema:

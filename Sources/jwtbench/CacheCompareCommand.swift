@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
-import Harness
+import CacheCompare
+import Measurement
 
 /// `jwtbench cache-compare`: every key-cache strategy through every scenario against the
-/// embedded issuer (issue 7, DESIGN.md section 4).
+/// embedded issuer (docs/ARCHITECTURE.md, Key sources and key-cache strategies).
 struct CacheCompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cache-compare",

@@ -1,10 +1,10 @@
 import ArgumentParser
 import Foundation
-import Harness
 import JOSECrypto
 import Reports
+import Conformance
 
-/// `jwtbench conform`: the conformance suites, case by case, for CI (DESIGN.md sections 5, 6).
+/// `jwtbench conform`: the conformance suites, case by case, for CI (docs/conformance.md).
 struct ConformCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "conform",

@@ -2,7 +2,7 @@ import Foundation
 import JWTValidation
 import TokenMint
 
-/// The one-line JSON forms of decisions printed by `verify` (DESIGN.md section 6, frozen keys).
+/// The one-line JSON forms of decisions printed by `verify` (docs/ARCHITECTURE.md, The `verify` output: frozen keys).
 enum DecisionJSON {
     static func line(for decision: Decision) -> String {
         switch decision {

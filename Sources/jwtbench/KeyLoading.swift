@@ -2,6 +2,7 @@ import Foundation
 import JOSECrypto
 import JWTValidation
 import KeySources
+import Policy
 
 /// Builds the key sources for a policy plus `--keys` files.
 enum KeyLoading {

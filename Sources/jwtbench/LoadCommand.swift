@@ -1,10 +1,12 @@
 import ArgumentParser
 import Foundation
-import Harness
 import JOSECrypto
 import JWTValidation
 import KeySources
 import TokenMint
+import Policy
+import LoadDriver
+import Measurement
 
 /// `jwtbench load`: drive the validation core across thread counts and report latency.
 struct LoadCommand: ParsableCommand {

@@ -1,10 +1,11 @@
 import ArgumentParser
 import Dispatch
 import Foundation
-import Harness
 import JOSECrypto
 @_spi(Profiling) import JWTValidation
 import TokenMint
+import LoadDriver
+import Measurement
 
 /// `jwtbench profile`: where the time of one validation goes.
 struct ProfileCommand: ParsableCommand {

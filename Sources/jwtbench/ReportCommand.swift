@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import Harness
 import Reports
+import LoadDriver
 
 /// `jwtbench report`: merge shard reports, compare a run against a baseline.
 struct ReportCommand: ParsableCommand {

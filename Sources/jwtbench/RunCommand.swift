@@ -1,11 +1,14 @@
 import ArgumentParser
 import Foundation
-import Harness
 import JOSECrypto
 import Reports
 import TokenMint
+import Conformance
+import LoadDriver
+import CacheCompare
+import Measurement
 
-/// `jwtbench run`: the main job on built-in defaults (DESIGN.md section 6).
+/// `jwtbench run`: the main job on built-in defaults (docs/ARCHITECTURE.md, CLI commands).
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",

@@ -5,7 +5,7 @@ import JOSECrypto
 import JWTValidation
 
 /// Raw signature-verify rate per algorithm, OpenSSL call pattern and crypto backend: the ceiling
-/// that an end-to-end validation is compared against (issue: "measure the calling patterns"), and
+/// that an end-to-end validation is compared against, and
 /// the figures behind `AutoBackend`'s routing table (all backends on the same key and message,
 /// interleaved in one run, so their ratio holds on a noisy shared machine).
 struct SpeedCommand: ParsableCommand {

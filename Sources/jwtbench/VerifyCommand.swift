@@ -3,8 +3,9 @@ import Foundation
 import JOSECrypto
 import JWTValidation
 import KeySources
+import Policy
 
-/// `jwtbench verify`: decisions for tokens or a request under a policy (DESIGN.md section 6).
+/// `jwtbench verify`: decisions for tokens or a request under a policy (docs/ARCHITECTURE.md, The `verify` output).
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",

@@ -4,7 +4,7 @@ import Foundation
 import Glibc
 #endif
 
-// Exit codes are a contract (DESIGN.md section 6): 0 done and as expected, 1 a check failed,
+// Exit codes are a contract (docs/ARCHITECTURE.md, Exit codes): 0 done and as expected, 1 a check failed,
 // 2 bad usage or configuration. ArgumentParser's own defaults (64 for usage, 1 for errors)
 // are mapped onto that here.
 do {

@@ -4,7 +4,7 @@ import Testing
 
 /// ES256 on OpenSSL: a key's table of multiples is made in the background after its nth
 /// verification, and the answers before and after it are the same.
-@Suite("ES256 key tables (OpenSSLP256Verifier)")
+@Suite("ES256 key tables (P256TableVerifier)")
 struct P256KeyTableTests {
     static func point(_ key: JWK) throws -> [UInt8] {
         [0x04] + (try #require(Base64URL.decode(key.x ?? ""))) + (try #require(Base64URL.decode(key.y ?? "")))
@@ -19,7 +19,7 @@ struct P256KeyTableTests {
         let messages: [[UInt8]] = (0..<16).map { i in Array("message \(i)".utf8) }
         let signatures = try messages.map { try signer.sign($0) }
         let foreignSignatures = try messages.map { try foreign.sign($0) }
-        let verifier = try OpenSSLP256Verifier(uncompressedPoint: try Self.point(key.publicKey), tables: .afterUses(3))
+        let verifier = try P256TableVerifier(uncompressedPoint: try Self.point(key.publicKey), tables: .afterUses(3))
         func check(_ phase: String) {
             for (i, message) in messages.enumerated() {
                 #expect(verifier.verify(signature: signatures[i], message: message), "\(phase): good signature \(i)")
@@ -43,11 +43,11 @@ struct P256KeyTableTests {
     func neverAndEager() throws {
         let key = try KeyGenerator.generate(for: .es256, kid: "t")
         let signature = try OpenSSLBackend().makeSigner(key: key, algorithm: .es256).sign(Array("m".utf8))
-        let never = try OpenSSLP256Verifier(uncompressedPoint: try Self.point(key.publicKey), tables: .never)
+        let never = try P256TableVerifier(uncompressedPoint: try Self.point(key.publicKey), tables: .never)
         for _ in 0..<50 { #expect(never.verify(signature: signature, message: Array("m".utf8))) }
         Thread.sleep(forTimeInterval: 0.2)
         #expect(!never.hasKeyTable)
-        let eager = try OpenSSLP256Verifier(uncompressedPoint: try Self.point(key.publicKey), tables: .eager)
+        let eager = try P256TableVerifier(uncompressedPoint: try Self.point(key.publicKey), tables: .eager)
         #expect(eager.hasKeyTable)
         #expect(eager.verify(signature: signature, message: Array("m".utf8)))
         #expect(!eager.verify(signature: signature, message: Array("n".utf8)))
@@ -57,9 +57,9 @@ struct P256KeyTableTests {
     func badPoints() throws {
         let key = try KeyGenerator.generate(for: .es256, kid: "t")
         var point = try Self.point(key.publicKey)
-        #expect(throws: (any Error).self) { try OpenSSLP256Verifier(uncompressedPoint: Array(point.dropLast())) }
+        #expect(throws: (any Error).self) { try P256TableVerifier(uncompressedPoint: Array(point.dropLast())) }
         point[64] ^= 0x01  // y changed: off the curve
-        #expect(throws: (any Error).self) { try OpenSSLP256Verifier(uncompressedPoint: point) }
+        #expect(throws: (any Error).self) { try P256TableVerifier(uncompressedPoint: point) }
     }
 
     // MARK: the tables' arithmetic against OpenSSL's
@@ -145,8 +145,8 @@ struct P256KeyTableTests {
         ]
         for (name, x, y) in points {
             for k in Self.edgeScalars() {
-                let ours = try OpenSSLP256Verifier.tableProduct(x: x, y: y, scalar: k)
-                let theirs = try OpenSSLP256Verifier.openSSLProduct(x: x, y: y, scalar: k)
+                let ours = try P256TableVerifier.tableProduct(x: x, y: y, scalar: k)
+                let theirs = try P256TableVerifier.openSSLProduct(x: x, y: y, scalar: k)
                 #expect(ours == theirs, "\(name) times \(k.map { String(format: "%02x", $0) }.joined())")
             }
         }
@@ -156,11 +156,11 @@ struct P256KeyTableTests {
     func tablesRefuseBadPoints() throws {
         var y = Self.gy
         y[31] ^= 1
-        #expect(throws: (any Error).self) { try OpenSSLP256Verifier.tableProduct(x: Self.gx, y: y, scalar: Self.order) }
+        #expect(throws: (any Error).self) { try P256TableVerifier.tableProduct(x: Self.gx, y: y, scalar: Self.order) }
         // x + p names the same residue as x but is not a canonical coordinate.
         let big = [UInt8](repeating: 0xFF, count: 32)
-        #expect(throws: (any Error).self) { try OpenSSLP256Verifier.tableProduct(x: big, y: Self.gy, scalar: Self.order) }
-        #expect(throws: (any Error).self) { try OpenSSLP256Verifier.tableProduct(x: Self.gx, y: Self.prime, scalar: Self.order) }
+        #expect(throws: (any Error).self) { try P256TableVerifier.tableProduct(x: big, y: Self.gy, scalar: Self.order) }
+        #expect(throws: (any Error).self) { try P256TableVerifier.tableProduct(x: Self.gx, y: Self.prime, scalar: Self.order) }
     }
 
     @Test("with and without the key's table, every verification answers the same (random, changed and crafted signatures)")
@@ -168,8 +168,8 @@ struct P256KeyTableTests {
         let key = try KeyGenerator.generate(for: .es256, kid: "t")
         let signer = try OpenSSLBackend().makeSigner(key: key, algorithm: .es256)
         let point = try Self.point(key.publicKey)
-        let tabled = try OpenSSLP256Verifier(uncompressedPoint: point, tables: .eager)
-        let general = try OpenSSLP256Verifier(uncompressedPoint: point, tables: .never)
+        let tabled = try P256TableVerifier(uncompressedPoint: point, tables: .eager)
+        let general = try P256TableVerifier(uncompressedPoint: point, tables: .never)
         var generator = SystemRandomNumberGenerator()
         var signatures: [([UInt8], [UInt8])] = []
         for i in 0..<40 {
@@ -212,15 +212,15 @@ struct P256KeyTableTests {
         for _ in 0..<2000 { values.append((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }) }
         var checked = 0
         for x in values where x != zero && Self.lessThanOrder(x) {
-            let divsteps = OpenSSLP256Verifier.orderInverse(x, fermat: false)
+            let divsteps = P256TableVerifier.orderInverse(x, fermat: false)
             #expect(divsteps != nil)
-            #expect(divsteps == OpenSSLP256Verifier.orderInverse(x, fermat: true), "x = \(x)")
+            #expect(divsteps == P256TableVerifier.orderInverse(x, fermat: true), "x = \(x)")
             checked += 1
         }
         #expect(checked > 2000)
-        #expect(OpenSSLP256Verifier.orderInverse(zero, fermat: false) == nil)
-        #expect(OpenSSLP256Verifier.orderInverse(Self.order, fermat: false) == nil)
-        #expect(OpenSSLP256Verifier.orderInverse([UInt8](repeating: 0xFF, count: 32), fermat: false) == nil)
+        #expect(P256TableVerifier.orderInverse(zero, fermat: false) == nil)
+        #expect(P256TableVerifier.orderInverse(Self.order, fermat: false) == nil)
+        #expect(P256TableVerifier.orderInverse([UInt8](repeating: 0xFF, count: 32), fermat: false) == nil)
     }
 
     static func lessThanOrder(_ x: [UInt8]) -> Bool { x.lexicographicallyPrecedes(order) }

@@ -55,16 +55,16 @@ struct WycheproofECDHP256Tests {
                 let y = try Self.decoded(test.public.y, "public y", test.tcId)
                 let d = try #require(leftPadded(stripLeadingZeros(try Self.decoded(test.private.d, "private d", test.tcId)), to: 32))
                 if test.result == "valid" {
-                    let product = try OpenSSLP256Verifier.tableProduct(x: x, y: y, scalar: d)
+                    let product = try P256TableVerifier.tableProduct(x: x, y: y, scalar: d)
                     #expect(product.map { Array($0.prefix(32)) } == (try hexBytes(test.shared)),
                             "case \(test.tcId) (\(test.comment), \(test.flags))")
                     valid += 1
                 } else {
                     #expect(throws: (any Error).self, "case \(test.tcId) (\(test.comment)): an invalid point got a table") {
-                        try OpenSSLP256Verifier.tableProduct(x: x, y: y, scalar: d)
+                        try P256TableVerifier.tableProduct(x: x, y: y, scalar: d)
                     }
                     #expect(throws: (any Error).self, "case \(test.tcId) (\(test.comment)): an invalid point was accepted as a key") {
-                        try OpenSSLP256Verifier(uncompressedPoint: [0x04] + x + y, tables: .eager)
+                        try P256TableVerifier(uncompressedPoint: [0x04] + x + y, tables: .eager)
                     }
                     refused += 1
                 }

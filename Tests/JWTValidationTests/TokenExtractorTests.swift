@@ -316,38 +316,6 @@ struct TokenExtractorTests {
         #expect(HTTPRequest.bearer("t").headers == [HTTPHeader("Authorization", "Bearer t")])
         #expect(HTTPRequest.bearer("t").method == "GET")
     }
-
-    @Test("request description with headers as an object")
-    func requestJSONObject() throws {
-        let json = #"{"method":"POST","headers":{"Content-Type":"application/json","X-Multi":["a","b"]},"body":"{\"_id_token\":\"a.b.c\"}"}"#
-        let r = try HTTPRequest(json: Data(json.utf8))
-        #expect(r.method == "POST")
-        #expect(r.values(forHeader: "x-multi") == ["a", "b"])
-        #expect(tokens(r, [bodyToken]) == ["a.b.c"])
-    }
-
-    @Test("request description with headers as pairs, and a raw body")
-    func requestJSONPairs() throws {
-        let json = #"{"headers":[["Authorization","Bearer a.b.c"],{"name":"Authorization","value":"Bearer d.e.f"}],"body_base64":"AAEC"}"#
-        let r = try HTTPRequest(json: Data(json.utf8))
-        #expect(r.method == "GET")
-        #expect(r.body == [0, 1, 2])
-        denial(.tokenAmbiguous, r, [bearer])
-        let objectBody = try HTTPRequest(json: Data(#"{"method":"POST","body":{"_id_token":"a.b.c"}}"#.utf8))
-        #expect(String(decoding: objectBody.body, as: UTF8.self) == #"{"_id_token":"a.b.c"}"#)
-    }
-
-    @Test(
-        "bad request descriptions throw",
-        arguments: [
-            "", "[]", "{\"header\":{}}", "{\"method\":1}", "{\"method\":\"\"}", "{\"headers\":\"x\"}",
-            "{\"headers\":{\"A\":1}}", "{\"headers\":[[\"A\"]]}", "{\"headers\":{\"Bad Name\":\"x\"}}",
-            "{\"headers\":{\"A\":\"x\\r\\nB: y\"}}", "{\"body\":\"a\",\"body_base64\":\"AA==\"}", "{\"body_base64\":\"***\"}",
-            "{\"body\":5}",
-        ])
-    func badRequestJSON(json: String) {
-        #expect(throws: HTTPRequestError.self) { try HTTPRequest(json: Data(json.utf8)) }
-    }
 }
 
 /// A small deterministic generator, so the garbage tests are reproducible.

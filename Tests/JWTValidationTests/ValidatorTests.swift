@@ -2,7 +2,7 @@ import JOSECrypto
 import Testing
 @testable import JWTValidation
 
-/// One test per reason code (and the attack classes of DESIGN.md section 3), each with a token
+/// One test per reason code (and the attack classes of docs/ARCHITECTURE.md, Security rules), each with a token
 /// that has exactly one defect.
 @Suite struct ValidatorTests {
     typealias F = Fixtures

@@ -4,6 +4,7 @@ import JOSECrypto
 import JWTValidation
 import KeySources
 import Testing
+import Policy
 
 /// Remote key sources against the embedded issuer on an ephemeral loopback port: real HTTP,
 /// brief runs, time injected where the scenario allows.

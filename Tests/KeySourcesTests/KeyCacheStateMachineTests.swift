@@ -1,6 +1,7 @@
 import JWTValidation
 import KeySources
 import Testing
+import Policy
 
 /// The strategies as pure state machines: made-up instants, string "key sets", no I/O.
 @Suite struct KeyCacheStateMachineTests {

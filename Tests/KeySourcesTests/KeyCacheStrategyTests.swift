@@ -1,6 +1,7 @@
 import JWTValidation
 import KeySources
 import Testing
+import Policy
 
 @Suite struct KeyCacheStrategyTests {
     @Test func namedStrategiesConfigureTheMachine() throws {

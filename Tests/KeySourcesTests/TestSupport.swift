@@ -3,6 +3,7 @@ import JOSECrypto
 import JWTValidation
 import KeySources
 import Synchronization
+import Policy
 
 /// Keys, tokens and validators shared by the suites.
 enum Fixture {

@@ -3,6 +3,7 @@ import JOSECrypto
 import JWTValidation
 import Testing
 import TokenMint
+import Policy
 
 /// The committed vectors must equal what the catalogue generates now, cover every reason
 /// code, and each get its expected decision from the core.

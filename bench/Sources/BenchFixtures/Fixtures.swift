@@ -7,7 +7,7 @@ import JWTValidation
 public enum TokenSize: String, CaseIterable, Sendable {
     /// iss, sub, aud (a string), exp: about 130 bytes of claims.
     case small
-    /// An Auth0/Okta-like access token: about 600 bytes of claims (the "typical").
+    /// An Auth0/Okta-like access token: about 600 bytes of claims.
     case typical
     /// A token with many permissions and custom claims: about 4 KiB of claims.
     case large

@@ -9,7 +9,7 @@ import KeySources
 /// ours (end to end), vapor/jwt-kit and the raw verify of both crypto libraries, on the same
 /// tokens and key, on 1 thread and on all cores. Every cell is measured `--rounds` times,
 /// interleaved (each round runs every cell once, in the same order), and reported as the
-/// median. Prints a table, the ratios against issue 8's goals, and as its LAST line one JSON
+/// median. Prints a table, the ratios against the goals (bench/NOTES.md, Goals), and as its LAST line one JSON
 /// object with every figure (ops/s), every sample and every ratio.
 @main
 struct Compare {
@@ -106,7 +106,7 @@ struct Compare {
             }
             // The default key-cache strategy (refresh-ahead + refetch-unknown-kid + stale-if-error,
             // snapshot lookup) over the same key served by an in-process JWKS source, with the
-            // per-request step a gateway runs: its cost next to static keys is issue 7's goal.
+            // per-request step a gateway runs: its cost next to static keys is a goal (bench/NOTES.md, Goals).
             let remote = RemoteKeyProvider(location: .jwks("https://idp.example/jwks.json"), strategy: .default,
                                            algorithms: [algorithm], fetcher: FixedFetcher(keys: [try Fixtures.privateKey(algorithm).publicKey]),
                                            backend: AutoBackend())
@@ -116,7 +116,7 @@ struct Compare {
                 keys: remote)
             guard oursRemote.validate(token: token, now: now).isAllowed else { throw FixtureError("the remote-keyed validator denied the token") }
             // Warm-up as a gateway's steady state has it: an ES256 key's table of multiples is
-            // made in the background after its 8th verification (OpenSSLP256Verifier).
+            // made in the background after its 8th verification (P256TableVerifier).
             for _ in 0..<16 {
                 _ = ours.validate(token: token, now: now)
                 _ = oursOpenSSL.validate(token: token, now: now)

@@ -1,0 +1,135 @@
+import Dispatch
+import Foundation
+import Histogram
+import JWTValidation
+import Reports
+import Synchronization
+import Measurement
+
+/// Drives a `LoadTarget` from N OS threads, closed loop or at a constant arrival rate, and
+/// returns HdrHistograms of latency measured from each request's *intended* start (so a
+/// stall delays every request queued behind it, as users would see: no coordinated
+/// omission), beside the uncorrected ones, with every decision checked.
+public enum LoadDriver {
+    /// The workload as the driver sees it: expectations and labels per corpus index.
+    public struct Workload: Sendable {
+        public let target: any LoadTarget
+        public let expected: [ReasonCode?]
+        public let algorithmIndex: [Int]
+        public let algorithmNames: [String]
+        public let ids: [String]
+
+        public init(target: any LoadTarget, expected: [ReasonCode?], algorithmIndex: [Int], algorithmNames: [String], ids: [String]) {
+            self.target = target
+            self.expected = expected
+            self.algorithmIndex = algorithmIndex
+            self.algorithmNames = algorithmNames
+            self.ids = ids
+        }
+
+        /// The validation core over a minted corpus, or (`noop`) the same corpus answered
+        /// without validating, which leaves the driver's own cost per operation.
+        public init(corpus: LoadCorpus, noop: Bool = false) {
+            let names = corpus.algorithms.map(\.rawValue)
+            let expected = corpus.items.map(\.expected)
+            let target: any LoadTarget = noop ? NoopTarget(expected: expected) : ValidatorTarget(corpus: corpus)
+            self.init(target: target, expected: expected,
+                      algorithmIndex: corpus.items.map { item in corpus.algorithms.firstIndex(of: item.algorithm) ?? 0 },
+                      algorithmNames: names, ids: corpus.items.map(\.id))
+        }
+    }
+
+    /// Runs one series on `threads` threads. `runStart` (monotonic ns) anchors interval times
+    /// so the series of a sweep line up in one interval log.
+    public static func run(
+        name: String, workload label: String, _ workload: Workload, threads: Int, options: LoadOptions,
+        runStart: UInt64, backendByAlgorithm: [String: String] = [:], log: @escaping @Sendable (String) -> Void = { _ in }
+    ) -> LoadSeriesResult {
+        precondition(threads >= 1 && !workload.expected.isEmpty)
+        // Allocation count per operation: a short single-threaded pass (jemalloc keeps no
+        // per-thread count; see AllocationCounter).
+        var calibration = 0
+        let allocations = AllocationCounter.measure(iterations: min(2000, max(200, workload.expected.count))) {
+            _ = workload.target.decide(calibration % workload.expected.count)
+            calibration += 1
+        }
+        let perThreadRate = options.rate.map { $0 / Double(threads) }
+        let interval = perThreadRate.map { UInt64(1e9 / max($0, 1e-3)) }
+        let intervals = options.count == nil ? Int(options.durationSeconds.rounded(.up)) + 1 : 1
+        let workers = (0..<threads).map { t in
+            LoadWorker(plan: .init(
+                target: workload.target, expected: workload.expected, algorithmIndex: workload.algorithmIndex,
+                ids: workload.ids, algorithmCount: workload.algorithmNames.count,
+                offset: t * workload.expected.count / threads,
+                interval: interval, phase: interval.map { $0 * UInt64(t) / UInt64(threads) } ?? 0,
+                intervals: intervals, operationLimit: options.count.map { UInt64(($0 + threads - 1) / threads) }))
+        }
+        let warmup = UInt64(options.warmupSeconds * 1e9)
+        let startAt = MonotonicClock.now() + 20_000_000  // let every thread reach the line
+        let measureStart = startAt + warmup
+        let measureEnd = options.count == nil ? measureStart + UInt64(options.durationSeconds * 1e9) : measureStart + 3_600_000_000_000
+        let group = DispatchGroup()
+        for worker in workers {
+            group.enter()
+            let thread = Thread {
+                while MonotonicClock.now() < startAt {}
+                if warmup > 0 { worker.run(start: startAt, end: measureStart, record: false) }
+                worker.run(start: measureStart, end: measureEnd, record: true)
+                group.leave()
+            }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+        let reporter = LoadProgress(name: name, workers: workers, measureStart: measureStart, measureEnd: options.count == nil ? measureEnd : nil,
+                                    totalOperations: options.count, enabled: options.progress, log: log)
+        while group.wait(timeout: .now() + .milliseconds(250)) == .timedOut {
+            reporter.tick()
+        }
+        reporter.finish()
+        let elapsedEnd = MonotonicClock.now()
+
+        // Merge: per interval across workers, then totals.
+        var merged = LoadWorkerResult(intervals: 0, algorithms: workload.algorithmNames.count)
+        let intervalCount = workers.map { $0.result.corrected.count }.max() ?? 0
+        var corrected: [IntervalHistogram] = []
+        var uncorrected: [IntervalHistogram] = []
+        let offset = Double(measureStart &- min(runStart, measureStart)) / 1e9
+        for k in 0..<intervalCount {
+            var c = LatencyHistogram.make(), u = LatencyHistogram.make()
+            for w in workers where k < w.result.corrected.count {
+                c.add(w.result.corrected[k])
+                u.add(w.result.uncorrected[k])
+            }
+            if c.totalCount == 0 { continue }
+            corrected.append(IntervalHistogram(startSeconds: offset + Double(k), lengthSeconds: 1, histogram: c))
+            uncorrected.append(IntervalHistogram(startSeconds: offset + Double(k), lengthSeconds: 1, histogram: u))
+        }
+        var totalC = LatencyHistogram.make(), totalU = LatencyHistogram.make()
+        for i in corrected { totalC.add(i.histogram) }
+        for i in uncorrected { totalU.add(i.histogram) }
+        for w in workers {
+            merged.operations += w.result.operations
+            merged.mismatches += w.result.mismatches
+            merged.firstMismatches += w.result.firstMismatches
+            merged.allocatedBytes += w.result.allocatedBytes
+            for i in merged.reasons.indices { merged.reasons[i] += w.result.reasons[i] }
+            for i in merged.algorithms.indices { merged.algorithms[i] += w.result.algorithms[i] }
+        }
+        let seconds = options.count == nil ? options.durationSeconds : Double(elapsedEnd - measureStart) / 1e9
+        var reasons: [String: UInt64] = [:]
+        for (i, n) in merged.reasons.enumerated() where n > 0 { reasons[ReasonCode.tallyNames[i]] = n }
+        var algorithms: [String: UInt64] = [:]
+        for (i, n) in merged.algorithms.enumerated() where n > 0 { algorithms[workload.algorithmNames[i]] = n }
+        let summary = SeriesSummary(
+            name: name, workload: label, threads: threads, mode: options.rate == nil ? .closed : .open,
+            targetRatePerSecond: options.rate, durationSeconds: seconds, operations: merged.operations,
+            operationsPerSecond: Double(merged.operations) / seconds,
+            correctedLatencyNanos: LatencyPercentiles(histogram: totalC), uncorrectedLatencyNanos: LatencyPercentiles(histogram: totalU),
+            countsByAlgorithm: algorithms, countsByReason: reasons, mismatches: merged.mismatches,
+            allocationsPerOperation: allocations?.allocations,
+            bytesPerOperation: AllocationCounter.isAvailable && merged.operations > 0 ? Double(merged.allocatedBytes) / Double(merged.operations) : nil,
+            backendByAlgorithm: backendByAlgorithm)
+        return LoadSeriesResult(summary: summary, histograms: SeriesHistograms(corrected: corrected, uncorrected: uncorrected),
+                                firstMismatches: Array(merged.firstMismatches.prefix(10)))
+    }
+}

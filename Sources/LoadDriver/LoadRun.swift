@@ -1,0 +1,186 @@
+import Foundation
+import JOSECrypto
+import JWTValidation
+import Reports
+import TokenMint
+import Measurement
+
+/// A whole `jwtbench load` run: mint the corpus, sweep thread counts (optionally one series
+/// per algorithm), and assemble the report.
+public struct LoadRun: Sendable {
+    public struct Configuration: Sendable {
+        public var algorithms: [JWSAlgorithm]
+        public var mix: WorkloadMix
+        public var mixSpec: String
+        public var sizes: [SizeClass]
+        public var threads: [Int]
+        public var options: LoadOptions
+        public var seed: UInt64
+        public var corpusSize: Int
+        public var perAlgorithm: Bool
+        public var backend: any CryptoBackend
+        public var runName: String
+        /// `i/N` when this run is one shard of N.
+        public var shard: (index: Int, count: Int)?
+        /// Time a no-op target instead of the validator (the driver's own cost).
+        public var noopTarget: Bool
+        /// Tokens from files under a user's policy instead of a minted corpus.
+        public var external: ExternalWorkload?
+
+        public init(algorithms: [JWSAlgorithm], mix: WorkloadMix, mixSpec: String, sizes: [SizeClass], threads: [Int],
+                    options: LoadOptions, seed: UInt64, corpusSize: Int, perAlgorithm: Bool, backend: any CryptoBackend,
+                    runName: String, shard: (index: Int, count: Int)? = nil, noopTarget: Bool = false,
+                    external: ExternalWorkload? = nil) {
+            self.algorithms = algorithms
+            self.mix = mix
+            self.mixSpec = mixSpec
+            self.sizes = sizes
+            self.threads = threads
+            self.options = options
+            self.seed = seed
+            self.corpusSize = corpusSize
+            self.perAlgorithm = perAlgorithm
+            self.backend = backend
+            self.runName = runName
+            self.shard = shard
+            self.noopTarget = noopTarget
+            self.external = external
+        }
+    }
+
+    public struct Outcome: Sendable {
+        public var report: RunReport
+        public var series: [LoadSeriesResult]
+        public var mismatches: UInt64 { series.reduce(0) { $0 + $1.summary.mismatches } }
+    }
+
+    public let configuration: Configuration
+
+    public init(_ configuration: Configuration) { self.configuration = configuration }
+
+    /// Runs every series. `keySet` (the test keys) is needed to mint the corpus; a run over
+    /// `external` tokens does without it.
+    public func execute(keySet: @autoclosure () throws -> TestKeySet, log: @escaping @Sendable (String) -> Void) throws -> Outcome {
+        let c = configuration
+        let now = Int64(Date().timeIntervalSince1970)
+        let seed = c.seed &+ UInt64(c.shard?.index ?? 0)
+        let groups: [(String, LoadDriver.Workload)]
+        let backends: [String: String]
+        let corpusCount: Int
+        if let external = c.external {
+            (groups, backends) = Self.externalGroups(external, perAlgorithm: c.perAlgorithm, noop: c.noopTarget)
+            corpusCount = external.tokens.items.count
+            log("tokens: \(corpusCount) from \(external.source) under \(external.policyDescription)"
+                + (external.tokens.fromExpectations ? ", each checked against its expectation" : ", every one expected to be allowed"))
+        } else {
+            let mintStart = MonotonicClock.now()
+            let corpus = try LoadCorpus.mint(algorithms: c.algorithms, mix: c.mix, sizes: c.sizes, count: c.corpusSize,
+                                             seed: seed, now: now, keySet: try keySet(), backend: c.backend)
+            log(String(format: "corpus: %d tokens minted in %.2f s (%@, sizes %@, mix %@)", corpus.items.count,
+                       Double(MonotonicClock.now() - mintStart) / 1e9, c.algorithms.map(\.rawValue).joined(separator: ","),
+                       c.sizes.map(\.rawValue).joined(separator: ","), c.mix.description))
+            backends = c.noopTarget ? [:] : Self.backends(corpus)
+            let slices: [(String, LoadCorpus)] = c.perAlgorithm && c.algorithms.count > 1
+                ? c.algorithms.map { ($0.rawValue, corpus.filtered($0)) }.filter { !$0.1.items.isEmpty }
+                : [(c.algorithms.map(\.rawValue).joined(separator: "+"), corpus)]
+            groups = slices.map { ($0.0, LoadDriver.Workload(corpus: $0.1, noop: c.noopTarget)) }
+            corpusCount = corpus.items.count
+        }
+        if c.noopTarget { log("target: noop (expected decisions returned without validating: the driver's own cost)") }
+        let runStart = MonotonicClock.now()
+        let startedAt = Date()
+        var results: [LoadSeriesResult] = []
+        for threads in c.threads {
+            for (label, workload) in groups {
+                let mode = c.options.rate == nil ? "closed" : "open"
+                let name = "\(label)-\(mode)-\(threads)t"
+                log("series \(name): \(threads) thread(s), \(c.options.rate.map { String(format: "%.0f/s", $0) } ?? "closed loop"), "
+                    + (c.options.count.map { "\($0) operations" } ?? String(format: "%.1f s", c.options.durationSeconds))
+                    + String(format: " after %.1f s warm-up", c.options.warmupSeconds))
+                let result = LoadDriver.run(
+                    name: name, workload: "\(label) \(c.sizes.map(\.rawValue).joined(separator: ",")) \(c.mixSpec)",
+                    workload, threads: threads, options: c.options, runStart: runStart,
+                    backendByAlgorithm: backends, log: log)
+                results.append(result)
+                let s = result.summary
+                log(String(format: "  %@: %.0f ops/s, p50 %.1f µs, p99 %.1f µs, p99.9 %.1f µs (corrected); p99 %.1f µs uncorrected; %llu mismatches",
+                           name, s.operationsPerSecond, Double(s.correctedLatencyNanos.p50) / 1000, Double(s.correctedLatencyNanos.p99) / 1000,
+                           Double(s.correctedLatencyNanos.p99_9) / 1000, Double(s.uncorrectedLatencyNanos.p99) / 1000, s.mismatches))
+                for m in result.firstMismatches.prefix(5) { log("  MISMATCH \(m)") }
+            }
+        }
+        let configuration = LoadRunConfiguration(
+            algorithms: c.algorithms.map(\.rawValue), mix: c.mixSpec, sizes: c.sizes.map(\.rawValue), threads: c.threads,
+            durationSeconds: c.options.durationSeconds, warmupSeconds: c.options.warmupSeconds,
+            targetRatePerSecond: c.options.rate, seed: c.seed, backend: c.backend.name,
+            shard: c.shard.map { "\($0.index)/\($0.count)" },
+            extra: ["corpus": String(corpusCount), "policy": c.external?.policyDescription ?? "catalogue", "count": c.options.count.map(String.init) ?? "",
+                    "perAlgorithm": String(c.perAlgorithm), "target": c.noopTarget ? "noop" : "validator"])
+        let summary = LoadRunSummary(
+            runName: c.runName, startedAt: startedAt, shardCount: c.shard?.count ?? 1, configuration: configuration,
+            machine: MachineInfo.current(swiftVersion: Self.swiftVersion, openSSLVersion: OpenSSLBackend.versionString),
+            series: results.map(\.summary))
+        var histograms: [String: SeriesHistograms] = [:]
+        for r in results { histograms[r.summary.name] = r.histograms }
+        return Outcome(report: RunReport(summary: summary, histograms: histograms), series: results)
+    }
+
+    /// Per-algorithm (or one mixed) workloads over tokens from files, and the backend that
+    /// served each algorithm (from the first token allowed).
+    static func externalGroups(_ e: ExternalWorkload, perAlgorithm: Bool, noop: Bool)
+        -> ([(String, LoadDriver.Workload)], [String: String]) {
+        func workload(_ items: [PolicyTokenSet.Item]) -> LoadDriver.Workload {
+            let names = e.tokens.algorithms
+            let expected = items.map(\.expected)
+            let target: any LoadTarget = noop
+                ? NoopTarget(expected: expected)
+                : PolicyTarget(tokens: items.map(\.token), now: e.now, prepare: e.prepare, validate: e.validate)
+            return LoadDriver.Workload(target: target, expected: expected,
+                                       algorithmIndex: items.map { names.firstIndex(of: $0.algorithm) ?? 0 },
+                                       algorithmNames: names, ids: items.map(\.id))
+        }
+        var backends: [String: String] = [:]
+        if !noop {
+            for item in e.tokens.items where item.expected == nil && backends[item.algorithm] == nil {
+                e.prepare()
+                if case .allow(let v) = e.validate(item.token, e.now) { backends[item.algorithm] = v.backend }
+            }
+        }
+        let algorithms = e.tokens.algorithms
+        if perAlgorithm && algorithms.count > 1 {
+            return (algorithms.map { ($0, workload(e.tokens.filtered($0))) }, backends)
+        }
+        return ([(algorithms.joined(separator: "+"), workload(e.tokens.items))], backends)
+    }
+
+    /// Which backend verified each algorithm: the first good token of each, validated once.
+    static func backends(_ corpus: LoadCorpus) -> [String: String] {
+        var out: [String: String] = [:]
+        for item in corpus.items where item.expected == nil && out[item.algorithm.rawValue] == nil {
+            guard case .token(let t) = item.input else { continue }
+            if case .allow(let v) = corpus.validators[item.validator].validate(token: t, now: corpus.now) {
+                out[item.algorithm.rawValue] = v.backend
+            }
+        }
+        return out
+    }
+
+    /// The compiler this binary was built with.
+    public static var swiftVersion: String {
+        #if compiler(>=6.3)
+        return "6.3+"
+        #elseif compiler(>=6.2)
+        return "6.2"
+        #else
+        return "6.x"
+        #endif
+    }
+
+    /// Writes the report under `directory` and points `reports/latest` (its sibling) at it.
+    public static func write(_ report: RunReport, to directory: URL) throws {
+        try report.write(to: directory)
+        let latest = directory.deletingLastPathComponent().appendingPathComponent("latest")
+        try? FileManager.default.removeItem(at: latest)
+        try? FileManager.default.createSymbolicLink(atPath: latest.path, withDestinationPath: directory.lastPathComponent)
+    }
+}
