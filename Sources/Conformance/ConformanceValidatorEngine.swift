@@ -24,16 +24,13 @@ public struct ConformanceValidatorEngine: ConformanceEngine {
                 // A raw signature names no algorithm, so the setup must fix exactly one.
                 return .deny(.algorithmNotAllowed, "a raw-signature case needs exactly one algorithm, not \(algorithms.map(\.rawValue))")
             }
-            switch trust.keys.lookup(kid: nil, algorithm: algorithm) {
-            case .found(let verifiers):
-                for verifier in verifiers where verifier.verify(signature: signature, message: message) {
-                    return .allow("verified \(algorithm.rawValue) (\(verifier.backendName))")
-                }
-                return .deny(.signatureInvalid, "\(algorithm.rawValue) signature does not verify")
-            case .notFound:
+            switch trust.validator.verify(signature: signature, message: message, algorithm: algorithm) {
+            case .success(let backend):
+                return .allow("verified \(algorithm.rawValue) (\(backend))")
+            case .failure(let denial) where denial.reason == .keyNotFound:
                 return .deny(.keyNotFound, trust.noKeyDetail(for: [algorithm]))
-            case .unavailable(let why):
-                return .deny(.keysUnavailable, why)
+            case .failure(let denial):
+                return .deny(denial.reason, denial.detail)
             }
         case .keyImport:
             let algorithms = trust.setup.rules.allowedAlgorithms

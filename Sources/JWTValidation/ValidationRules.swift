@@ -27,6 +27,7 @@ public struct ValidationRules: Sendable {
     let audienceBytes: [[UInt8]]
     let algorithmMask: UInt32
 
+    /// The size cap when a policy sets no `max_token_bytes`: 16 KiB, well above real tokens.
     public static let defaultMaxTokenBytes = 16 * 1024
 
     public init(
@@ -56,4 +57,17 @@ public struct ValidationRules: Sendable {
 
     @inline(__always)
     func allows(_ algorithm: JWSAlgorithm) -> Bool { algorithmMask & (1 << UInt32(algorithm.ordinal)) != 0 }
+
+    /// The validity-window check (`exp`, then `nbf`, with the leeway): the validator's, and
+    /// the one a verified-token cache repeats on every hit.
+    @inline(__always)
+    public func timeDenial(exp: Int64?, nbf: Int64?, now: Int64) -> Denial? {
+        if let exp, now >= exp + leeway {
+            return Denial(.expired, "token expired at \(exp), \(now - exp) s ago (leeway \(leeway) s)")
+        }
+        if let nbf, now + leeway < nbf {
+            return Denial(.notYetValid, "token is not valid before \(nbf), \(nbf - now) s from now (leeway \(leeway) s)")
+        }
+        return nil
+    }
 }

@@ -1,9 +1,9 @@
 import JOSECrypto
 
 /// Runs one stage of a validation in isolation, for `jwtbench profile` (SPI: not a stable
-/// API). Each method repeats exactly the work the validator does for that stage on one
-/// prepared token, so the profiler can time stages separately and compare their sum with a
-/// whole validation.
+/// API). Each stage calls the validator's own step (`Validator+Steps.swift`) on one prepared
+/// token, so the profiler times exactly the work a validation does and can compare the sum of
+/// the stages with a whole validation.
 @_spi(Profiling)
 public struct ValidationStageProbe: Sendable {
     public let validator: Validator
@@ -14,18 +14,23 @@ public struct ValidationStageProbe: Sendable {
     private let signature: [UInt8]
     private let signingInput: [UInt8]
     private let request: HTTPRequest
+    private let algorithm: JWSAlgorithm
 
-    /// Prepares `token` (which must be well formed) for stage-by-stage runs.
+    /// Prepares `token` for stage-by-stage runs; nil unless the validator allows it (a stage
+    /// of a denied token would time a different path).
     public init?(validator: Validator, token: String, now: Int64) {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let h = Base64URL.decode(String(parts[0])), let p = Base64URL.decode(String(parts[1])),
-              let s = Base64URL.decode(String(parts[2])) else { return nil }
+              let s = Base64URL.decode(String(parts[2])),
+              case .allow(let verified) = validator.validate(token: token, now: now)
+        else { return nil }
         self.validator = validator
         self.token = token
         self.now = now
         header = h
         payload = p
         signature = s
+        algorithm = verified.algorithm
         signingInput = Array(token.utf8.prefix(parts[0].utf8.count + 1 + parts[1].utf8.count))
         request = HTTPRequest(method: "GET", headers: [HTTPHeader("Accept", "*/*"), HTTPHeader("Authorization", "Bearer " + token)])
     }
@@ -41,55 +46,69 @@ public struct ValidationStageProbe: Sendable {
             if case .success(let t) = TokenExtractor.extract(from: request, locations: validator.locations) { return t.count }
             return 0
         case 1:
-            var total = 0
-            token.utf8.withContiguousStorageIfAvailable { all in
-                let raw = UnsafeRawBufferPointer(all)
-                withUnsafeTemporaryAllocation(byteCount: raw.count, alignment: 8) { out in
-                    var start = 0
-                    for i in 0...raw.count where i == raw.count || raw[i] == UInt8(ascii: ".") {
-                        total += Base64URL.decode(UnsafeRawBufferPointer(rebasing: raw[start..<i]), into: out) ?? 0
-                        start = i + 1
-                    }
-                }
-            }
-            return total
+            return decodeSegments()
         case 2:
-            return header.withUnsafeBytes { (try? JOSEHeaderFields.parse($0))?.alg?.start ?? -1 }
+            return header.withUnsafeBytes { bytes in
+                guard case .success(let fields) = Validator.parseHeader(bytes),
+                      case .success(let alg) = validator.algorithm(fields, header: bytes),
+                      validator.checkHeader(fields, header: bytes, tokenType: validator.rules.tokenType) == nil
+                else { return -1 }
+                return alg.ordinal
+            }
         case 3:
-            return payload.withUnsafeBytes { (try? ClaimFields.parse($0))?.exp.map(Int.init) ?? -1 }
+            return payload.withUnsafeBytes { bytes in
+                guard case .success(let claims) = validator.parseClaims(bytes) else { return -1 }
+                return claims.exp.map(Int.init) ?? 0
+            }
         case 4:
             return payload.withUnsafeBytes { bytes in
-                guard let claims = try? ClaimFields.parse(bytes) else { return -1 }
+                guard case .success(let claims) = validator.parseClaims(bytes) else { return -1 }
                 return validator.checkClaims(claims, payload: bytes, now: now) == nil ? 1 : 0
             }
         case 5:
             return header.withUnsafeBytes { bytes in
-                guard let fields = try? JOSEHeaderFields.parse(bytes), let alg = fields.alg,
-                      let algorithm = JSONText.withUnescaped(alg, in: bytes, { JWSAlgorithm.from(bytes: $0) }) else { return -1 }
-                let lookup = fields.kid.map { kid in JSONText.withUnescaped(kid, in: bytes) { validator.keys.lookup(kid: $0, algorithm: algorithm) } }
-                    ?? validator.keys.lookup(kid: nil, algorithm: algorithm)
-                if case .found(let list) = lookup { return list.count }
-                return 0
+                guard case .success(let fields) = Validator.parseHeader(bytes),
+                      case .success(let list) = validator.candidates(fields, header: bytes, algorithm: algorithm)
+                else { return -1 }
+                return list.count
             }
         default:
-            return header.withUnsafeBytes { bytes in
-                guard let fields = try? JOSEHeaderFields.parse(bytes), let alg = fields.alg,
-                      let algorithm = JSONText.withUnescaped(alg, in: bytes, { JWSAlgorithm.from(bytes: $0) }),
-                      case .found(let list) = validator.keys.lookup(kid: nil, algorithm: algorithm) else { return -1 }
-                return list[0].verify(signature: signature, message: signingInput) ? 1 : 0
+            guard let verifier = verifier() else { return -1 }
+            return signature.withUnsafeBytes { s in
+                signingInput.withUnsafeBytes { m in
+                    if case .success = Validator.verify(s, message: m, candidates: [verifier], algorithm: algorithm) { return 1 }
+                    return 0
+                }
             }
         }
     }
 
-    /// The signature stage alone, with the verifier already in hand (the crypto floor).
+    /// The base64url stage: the size and segment checks, then the three strict decodes.
+    private func decodeSegments() -> Int {
+        token.utf8.withContiguousStorageIfAvailable { all -> Int in
+            let raw = UnsafeRawBufferPointer(all)
+            guard case .success(let parts) = validator.segments(raw) else { return -1 }
+            return withUnsafeTemporaryAllocation(byteCount: raw.count, alignment: 8) { out -> Int in
+                var total = 0
+                func decode(_ segment: UnsafeRawBufferPointer, _ name: StaticString) {
+                    let target = UnsafeMutableRawBufferPointer(rebasing: out[0..<(Base64URL.decodedCount(segment.count) ?? 0)])
+                    if Validator.decode(segment, into: target, name: name) == nil { total += target.count }
+                }
+                decode(parts.header, "header")
+                decode(parts.payload, "payload")
+                decode(parts.signature, "signature")
+                return total
+            }
+        } ?? -1
+    }
+
+    /// The verifier the validator's key lookup picks for this token (the crypto floor).
     public func verifier() -> (any SignatureVerifier)? {
         header.withUnsafeBytes { bytes in
-            guard let fields = try? JOSEHeaderFields.parse(bytes), let alg = fields.alg,
-                  let algorithm = JSONText.withUnescaped(alg, in: bytes, { JWSAlgorithm.from(bytes: $0) }) else { return nil }
-            let lookup = fields.kid.map { kid in JSONText.withUnescaped(kid, in: bytes) { validator.keys.lookup(kid: $0, algorithm: algorithm) } }
-                ?? validator.keys.lookup(kid: nil, algorithm: algorithm)
-            if case .found(let list) = lookup { return list[0] }
-            return nil
+            guard case .success(let fields) = Validator.parseHeader(bytes),
+                  case .success(let list) = validator.candidates(fields, header: bytes, algorithm: algorithm)
+            else { return nil }
+            return list.first
         }
     }
 

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import JOSECrypto
 
 /// Decides allow or deny for tokens and requests under one set of rules and keys.
@@ -22,6 +17,11 @@ public struct Validator: Sendable {
         self.keys = keys
         self.locations = locations
     }
+
+    /// Lets the key provider do what its strategy puts before a validation (see
+    /// `KeyProvider.prepareForValidation()`); returns how long that waited.
+    @discardableResult
+    public func prepareKeys() -> Duration { keys.prepareForValidation() }
 
     /// What the byte-level check found, before it is wrapped with the token text.
     enum Outcome {
@@ -51,27 +51,16 @@ public struct Validator: Sendable {
 
     // MARK: the byte-level check
 
+    /// The steps of `Validator+Steps.swift` in the documented order; the first failure wins.
     func check(_ token: UnsafeRawBufferPointer, now: Int64, tokenType: TokenType) -> Outcome {
-        // 1. Size, before any work.
-        guard token.count <= rules.maxTokenBytes else {
-            return .deny(Denial(.tokenTooLarge, "token is \(token.count) bytes; the limit is \(rules.maxTokenBytes)"))
+        let parts: Segments
+        switch segments(token) {
+        case .success(let p): parts = p
+        case .failure(let denial): return .deny(denial)
         }
-        // 2. Segments: exactly three, separated by two dots.
-        guard let base = token.baseAddress, token.count > 0 else { return .deny(Denial(.tokenMalformed, "empty token")) }
-        guard let dot1 = Self.find(UInt8(ascii: "."), in: token, from: 0),
-              let dot2 = Self.find(UInt8(ascii: "."), in: token, from: dot1 + 1),
-              Self.find(UInt8(ascii: "."), in: token, from: dot2 + 1) == nil
-        else {
-            return .deny(Self.segmentDenial(token))
-        }
-        let headerPart = UnsafeRawBufferPointer(start: base, count: dot1)
-        let payloadPart = UnsafeRawBufferPointer(start: base + dot1 + 1, count: dot2 - dot1 - 1)
-        let signaturePart = UnsafeRawBufferPointer(start: base + dot2 + 1, count: token.count - dot2 - 1)
-        guard headerPart.count > 0 else { return .deny(Denial(.tokenMalformed, "empty header segment")) }
-        guard payloadPart.count > 0 || !rules.checksClaims else { return .deny(Denial(.tokenMalformed, "empty payload segment")) }
-        guard let headerCount = Base64URL.decodedCount(headerPart.count),
-              let payloadCount = Base64URL.decodedCount(payloadPart.count),
-              let signatureCount = Base64URL.decodedCount(signaturePart.count)
+        guard let headerCount = Base64URL.decodedCount(parts.header.count),
+              let payloadCount = Base64URL.decodedCount(parts.payload.count),
+              let signatureCount = Base64URL.decodedCount(parts.signature.count)
         else {
             return .deny(Denial(.tokenMalformed, "a segment's length is impossible for base64url"))
         }
@@ -81,19 +70,12 @@ public struct Validator: Sendable {
             let headerOut = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<headerCount])
             let payloadOut = UnsafeMutableRawBufferPointer(rebasing: buffer[headerCount..<(headerCount + payloadCount)])
             let signatureOut = UnsafeMutableRawBufferPointer(rebasing: buffer[(headerCount + payloadCount)..<(headerCount + payloadCount + signatureCount)])
-            guard Base64URL.decode(headerPart, into: headerOut) != nil else {
-                return .deny(Denial(.tokenMalformed, "header segment is not strict base64url (no padding, no '+' or '/', zero trailing bits)"))
-            }
-            guard Base64URL.decode(payloadPart, into: payloadOut) != nil else {
-                return .deny(Denial(.tokenMalformed, "payload segment is not strict base64url (no padding, no '+' or '/', zero trailing bits)"))
-            }
-            guard Base64URL.decode(signaturePart, into: signatureOut) != nil else {
-                return .deny(Denial(.tokenMalformed, "signature segment is not strict base64url (no padding, no '+' or '/', zero trailing bits)"))
-            }
-            let header = UnsafeRawBufferPointer(headerOut)
-            let payload = UnsafeRawBufferPointer(payloadOut)
-            return decide(header: header, payload: payload, signature: UnsafeRawBufferPointer(signatureOut),
-                          signingInput: UnsafeRawBufferPointer(start: base, count: dot2), now: now, tokenType: tokenType)
+            if let denial = Self.decode(parts.header, into: headerOut, name: "header") { return .deny(denial) }
+            if let denial = Self.decode(parts.payload, into: payloadOut, name: "payload") { return .deny(denial) }
+            if let denial = Self.decode(parts.signature, into: signatureOut, name: "signature") { return .deny(denial) }
+            return decide(header: UnsafeRawBufferPointer(headerOut), payload: UnsafeRawBufferPointer(payloadOut),
+                          signature: UnsafeRawBufferPointer(signatureOut), signingInput: parts.signingInput,
+                          now: now, tokenType: tokenType)
         }
     }
 
@@ -101,75 +83,35 @@ public struct Validator: Sendable {
         header: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer, signature: UnsafeRawBufferPointer,
         signingInput: UnsafeRawBufferPointer, now: Int64, tokenType: TokenType
     ) -> Outcome {
-        // 3. Parse header and claims (syntax only; meaning is checked below in order).
         let fields: JOSEHeaderFields
-        do {
-            fields = try JOSEHeaderFields.parse(header)
-        } catch {
-            return .deny(Denial(.tokenMalformed, "header: \(error.message) at byte \(error.offset)"))
+        switch Self.parseHeader(header) {
+        case .success(let f): fields = f
+        case .failure(let denial): return .deny(denial)
         }
-        var claims = ClaimFields()
-        if rules.checksClaims {
-            do {
-                claims = try ClaimFields.parse(payload)
-            } catch {
-                return .deny(Denial(.tokenMalformed, "payload: \(error.message) at byte \(error.offset)"))
-            }
+        let claims: ClaimFields
+        switch parseClaims(payload) {
+        case .success(let c): claims = c
+        case .failure(let denial): return .deny(denial)
         }
-        // 4. Header: algorithm allowed, crit, b64, typ.
-        guard let algSpan = fields.alg else { return .deny(Denial(.tokenMalformed, "header has no \"alg\"")) }
-        let parsedAlgorithm = JSONText.withUnescaped(algSpan, in: header) { JWSAlgorithm.from(bytes: $0) }
-        guard let algorithm = parsedAlgorithm, rules.allows(algorithm) else {
-            let name = JSONText.string(algSpan, in: header)
-            if name.lowercased() == "none" {
-                return .deny(Denial(.algorithmNotAllowed, "alg \"\(name)\" (an unsecured token) is never allowed"))
-            }
-            return .deny(Denial(.algorithmNotAllowed, "alg \"\(name)\" is not in the allowed algorithms \(rules.allowedAlgorithms.map(\.rawValue))"))
+        let algorithm: JWSAlgorithm
+        switch self.algorithm(fields, header: header) {
+        case .success(let a): algorithm = a
+        case .failure(let denial): return .deny(denial)
         }
         // An empty signature is checked after the algorithm, so that an unsecured token
         // (`alg: none` with an empty third segment) is reported as what it is.
         guard signature.count > 0 else { return .deny(Denial(.tokenMalformed, "empty signature segment")) }
-        if fields.critCount != nil {
-            let first = fields.firstCrit.map { JSONText.string($0, in: header) } ?? ""
-            return .deny(Denial(.critUnsupported, "header lists critical extension \"\(first)\", which this validator does not implement"))
+        if let denial = checkHeader(fields, header: header, tokenType: tokenType) { return .deny(denial) }
+        if rules.checksClaims, let denial = checkClaims(claims, payload: payload, now: now) { return .deny(denial) }
+        let keys: [any SignatureVerifier]
+        switch candidates(fields, header: header, algorithm: algorithm) {
+        case .success(let list): keys = list
+        case .failure(let denial): return .deny(denial)
         }
-        if fields.b64 == false {
-            return .deny(Denial(.critUnsupported, "unencoded payload (\"b64\": false, RFC 7797) is not supported"))
+        switch Self.verify(signature, message: signingInput, candidates: keys, algorithm: algorithm) {
+        case .success(let verifier): return .allow(algorithm, verifier, claims.exp)
+        case .failure(let denial): return .deny(denial)
         }
-        if let required = tokenType.requiredTyp {
-            let typ = fields.typ.map { JSONText.string($0, in: header) }
-            guard tokenType.accepts(typ: typ) else {
-                return .deny(Denial(.typeMismatch, "header typ is \(typ.map { "\"\($0)\"" } ?? "absent"); a \(tokenType.rawValue) token requires \"\(required)\""))
-            }
-        }
-        if rules.checksClaims {
-            if let denial = checkClaims(claims, payload: payload, now: now) { return .deny(denial) }
-        }
-        // 5. Key lookup: by kid when present; never another key for an unknown kid.
-        let lookup: KeyLookup
-        if let kid = fields.kid {
-            lookup = JSONText.withUnescaped(kid, in: header) { keys.lookup(kid: $0, algorithm: algorithm) }
-        } else {
-            lookup = keys.lookup(kid: nil, algorithm: algorithm)
-        }
-        let candidates: [any SignatureVerifier]
-        switch lookup {
-        case .found(let list): candidates = list
-        case .notFound:
-            if let kid = fields.kid {
-                return .deny(Denial(.keyNotFound, "no \(algorithm.rawValue) key with kid \"\(JSONText.string(kid, in: header))\""))
-            }
-            return .deny(Denial(.keyNotFound, "token has no kid and no key fits \(algorithm.rawValue)"))
-        case .unavailable(let why):
-            return .deny(Denial(.keysUnavailable, why))
-        }
-        // 6. Signature, with each candidate key in order.
-        for verifier in candidates where verifier.verify(signature: signature, message: signingInput) {
-            return .allow(algorithm, verifier, claims.exp)
-        }
-        return .deny(Denial(.signatureInvalid, candidates.count == 1
-            ? "\(algorithm.rawValue) signature does not verify"
-            : "\(algorithm.rawValue) signature verifies with none of \(candidates.count) candidate keys"))
     }
 
     func checkClaims(_ claims: ClaimFields, payload: UnsafeRawBufferPointer, now: Int64) -> Denial? {
@@ -186,12 +128,7 @@ public struct Validator: Sendable {
         if claims.exp == nil && (rules.requireExpiration || rules.maxLifetime != nil) {
             return Denial(.claimsInvalid, "token has no \"exp\" claim and this policy requires one")
         }
-        if let exp = claims.exp, now >= exp + rules.leeway {
-            return Denial(.expired, "token expired at \(exp), \(now - exp) s ago (leeway \(rules.leeway) s)")
-        }
-        if let nbf = claims.nbf, now + rules.leeway < nbf {
-            return Denial(.notYetValid, "token is not valid before \(nbf), \(nbf - now) s from now (leeway \(rules.leeway) s)")
-        }
+        if let denial = rules.timeDenial(exp: claims.exp, nbf: claims.nbf, now: now) { return denial }
         if let maxLifetime = rules.maxLifetime, let exp = claims.exp {
             let start = claims.iat ?? claims.nbf ?? now
             if exp - start > maxLifetime {
@@ -227,20 +164,5 @@ public struct Validator: Sendable {
             }
             return matched
         }
-    }
-
-    @inline(__always)
-    static func find(_ byte: UInt8, in buffer: UnsafeRawBufferPointer, from: Int) -> Int? {
-        guard from < buffer.count, let base = buffer.baseAddress else { return nil }
-        guard let hit = memchr(base + from, Int32(byte), buffer.count - from) else { return nil }
-        return UnsafeRawPointer(hit) - base
-    }
-
-    static func segmentDenial(_ token: UnsafeRawBufferPointer) -> Denial {
-        let segments = token.reduce(1) { $0 + ($1 == UInt8(ascii: ".") ? 1 : 0) }
-        if segments == 5 {
-            return Denial(.tokenMalformed, "5 segments: a JWE (encrypted token), which is not supported; a JWS has 3")
-        }
-        return Denial(.tokenMalformed, "\(segments) segment\(segments == 1 ? "" : "s"); a JWS in compact form has exactly 3")
     }
 }

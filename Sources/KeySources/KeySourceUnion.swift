@@ -48,6 +48,16 @@ public final class KeySourceUnion: KeyProvider, Sendable {
         return .notFound
     }
 
+    /// Every remote member's preparation (see `RemoteKeyProvider.prepareForValidation()`);
+    /// returns the total wait.
+    @discardableResult
+    public func prepareForValidation() -> Duration {
+        members.reduce(.zero) { total, member in
+            if case .remote(let provider) = member { return total + provider.prepareForValidation() }
+            return total
+        }
+    }
+
     /// Changes whenever any remote member publishes (a sum of increasing counters).
     public var generation: UInt64 {
         members.reduce(0) { sum, member in
@@ -139,11 +149,9 @@ public final class PolicyKeySources: Sendable {
         return errors.take().sorted { $0.key < $1.key }.map(\.value)
     }
 
-    /// Runs `prepareForValidation()` on every remote source; returns the total wait.
+    /// The provider's preparation (`KeyProvider.prepareForValidation()`); returns the wait.
     @discardableResult
-    public func prepareForValidation() -> Duration {
-        remotes.reduce(.zero) { $0 + $1.prepareForValidation() }
-    }
+    public func prepareForValidation() -> Duration { provider.prepareForValidation() }
 
     /// Changes whenever any remote source publishes.
     public var generation: UInt64 { remotes.reduce(0) { $0 &+ $1.generation } }

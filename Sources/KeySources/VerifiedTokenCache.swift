@@ -187,7 +187,6 @@ public struct CachingValidator: Sendable {
     /// The cache in front of it.
     public let cache: VerifiedTokenCache
     private let generation: @Sendable () -> UInt64
-    private let leeway: Int64
 
     /// Wraps `validator`. `keySetGeneration` must change whenever the keys behind the
     /// validator change (`RemoteKeyProvider.generation`, `PolicyKeySources.generation`);
@@ -196,7 +195,6 @@ public struct CachingValidator: Sendable {
         self.validator = validator
         self.cache = cache
         self.generation = keySetGeneration
-        self.leeway = validator.rules.leeway
     }
 
     /// Like `Validator.validate(token:now:location:)`.
@@ -206,13 +204,9 @@ public struct CachingValidator: Sendable {
         let key = TokenBytes(text: token)
         if let slot = table.find(key, location: location, generation: generation) {
             let exp = table.slots[slot]?.exp ?? nil
-            if let exp, now >= exp + leeway {
+            if let denial = validator.rules.timeDenial(exp: exp, nbf: table.slots[slot]?.nbf ?? nil, now: now) {
                 table.timeDenials.add(1, ordering: .relaxed)
-                return .deny(Denial(.expired, "token expired at \(exp), \(now - exp) s ago (leeway \(leeway) s)"))
-            }
-            if let nbf = table.slots[slot]?.nbf ?? nil, now + leeway < nbf {
-                table.timeDenials.add(1, ordering: .relaxed)
-                return .deny(Denial(.notYetValid, "token is not valid before \(nbf), \(nbf - now) s from now (leeway \(leeway) s)"))
+                return .deny(denial)
             }
             guard let algorithm = table.slots[slot]?.algorithm, let backend = table.slots[slot]?.backend else {
                 preconditionFailure("find returned an empty slot")

@@ -51,7 +51,10 @@ struct SignVerifyTests {
                 let verifier = try backend.makeVerifier(key: publicKey, algorithm: algorithm)
                 let what = "\(algorithm.rawValue) [\(configuration.name)], message of \(message.count) bytes"
                 #expect(verifier.algorithm == algorithm)
-                #expect(verifier.backendName == under.rawValue)
+                // ES256 on OpenSSL names CP256 once the key's table serves (made at import in
+                // the key-tables configuration), OpenSSL before that.
+                let tabled = algorithm == .es256 && under.rawValue == "openssl" && configuration.name.contains("key-tables")
+                #expect(verifier.backendName == (tabled ? "cp256" : under.rawValue), "\(configuration.name)")
                 #expect(verifier.verify(signature: signature, message: message), "\(what): own signature rejected")
                 #expect(verifier.verify(signature: signature, message: message), "\(what): second verification differs")
 

@@ -15,7 +15,22 @@ public enum KeyLookup: Sendable {
 /// Implementations must not lock, wait or do I/O in `lookup`: refreshing happens elsewhere
 /// (docs/ARCHITECTURE.md, Key sources and key-cache strategies). The `kid` buffer is only valid during the call.
 public protocol KeyProvider: Sendable {
+    /// The verifiers for `kid` (nil: the token has none) that fit `algorithm`.
     func lookup(kid: UnsafeRawBufferPointer?, algorithm: JWSAlgorithm) -> KeyLookup
+
+    /// The work a key-cache strategy puts before a validation, done by the caller's thread:
+    /// a blocking fetch for the `none` and `ttl` strategies, nothing for the others (and for
+    /// fixed keys). Returns how long it waited. Never called by `validate`, whose hot path
+    /// must not block: callers outside it (the CLI, the load and cache-compare workers) call
+    /// `Validator.prepareKeys()` before each validation.
+    @discardableResult
+    func prepareForValidation() -> Duration
+}
+
+extension KeyProvider {
+    /// Fixed key sets have nothing to prepare.
+    @discardableResult
+    public func prepareForValidation() -> Duration { .zero }
 }
 
 /// A fixed key set (inline or from files): the provider for `--keys` and for tests.

@@ -127,7 +127,4 @@ public final class KeySnapshot: Sendable {
             slot = (slot + 1) & tableMask
         }
     }
-
-    /// Whether any key has this kid, whatever its algorithm (for denial details).
-    public func hasKey(withID kid: String) -> Bool { keys.contains { $0.kid == kid } }
 }
