@@ -79,6 +79,15 @@ struct KeyFitTests {
         #expect(throws: Never.self) { try KeyFit.check(key, for: .rs256) }
     }
 
+    @Test("an RSA exponent over 64 bits is refused as too large, not as even or small", arguments: BackendUnderTest.allCases)
+    func oversizedExponent(_ under: BackendUnderTest) throws {
+        var key = try Self.unbound(.rs256)
+        key.e = Base64URL.encode([0x01, 0, 0, 0, 0, 0, 0, 0, 0x01])  // 2^64 + 1: odd, 65 bits
+        let message = expectKeyDoesNotFit(.rs256, "65-bit e") { try under.backend.makeVerifier(key: key, algorithm: .rs256) }
+        #expect(message?.contains("65 bits") == true, "\(message ?? "nil")")
+        #expect(message?.contains("odd") == false, "\(message ?? "nil")")
+    }
+
     @Test("an HMAC secret shorter than the hash is refused", arguments: [JWSAlgorithm.hs256, .hs384, .hs512], BackendUnderTest.allCases)
     func shortHMACSecret(_ algorithm: JWSAlgorithm, _ under: BackendUnderTest) throws {
         let backend = under.backend

@@ -210,3 +210,27 @@ struct ScannerRNG: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// The nesting limit's message names the limit that is enforced.
+@Suite("JSON nesting limit")
+struct JSONNestingLimitTests {
+    /// A header with the object plus `arrays` nested arrays: `arrays + 1` levels.
+    private static func header(arrays: Int) -> [UInt8] {
+        Array(("{\"alg\":\"RS256\",\"x\":" + String(repeating: "[", count: arrays) + "1" + String(repeating: "]", count: arrays) + "}").utf8)
+    }
+
+    @Test("31 levels parse, 32 are refused, and the message says 31")
+    func limitAndMessage() {
+        let ok = Self.header(arrays: JSONScanner.maximumNesting - 1).withUnsafeBytes { try? JOSEHeaderFields.parse($0) }
+        #expect(ok != nil)
+        let refused = Self.header(arrays: JSONScanner.maximumNesting).withUnsafeBytes { bytes -> String? in
+            do {
+                _ = try JOSEHeaderFields.parse(bytes)
+                return nil
+            } catch {
+                return (error as? JSONScanError)?.message
+            }
+        }
+        #expect(refused == "nesting deeper than 31 levels")
+    }
+}

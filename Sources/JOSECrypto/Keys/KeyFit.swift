@@ -39,7 +39,10 @@ public enum KeyFit {
             guard bits >= minimumRSABits else { throw refuse("RSA modulus of \(bits) bits is below \(minimumRSABits)") }
             let e = try key.decoded("e", key.e)
             let eBits = bitLength(e)
-            guard eBits >= 2, eBits <= 64, e.last.map({ $0 & 1 == 1 }) == true else {
+            guard eBits <= 64 else {
+                throw refuse("RSA public exponent of \(eBits) bits is above the 64-bit limit")
+            }
+            guard eBits >= 2, e.last.map({ $0 & 1 == 1 }) == true else {
                 throw refuse("RSA public exponent must be odd and at least 3")
             }
         case .ecdsa(let curve):

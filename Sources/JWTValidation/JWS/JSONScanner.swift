@@ -13,6 +13,9 @@ struct JSONScanner {
     /// Nesting bound: deep enough for any real claims set, shallow enough that a hostile token
     /// cannot exhaust the stack.
     static let maximumDepth = 32
+    /// The deepest nesting accepted, counting the outermost object or array as level 1 (a
+    /// value's depth is its level; a document's top-level members are parsed at depth 0).
+    static let maximumNesting = maximumDepth - 1
 
     init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
@@ -55,7 +58,7 @@ struct JSONScanner {
     mutating func forEachMember(
         depth: Int, rejectingDuplicates: Bool = true, _ body: (inout JSONScanner, JSONSpan) throws(Failure) -> Void
     ) throws(Failure) {
-        guard depth < Self.maximumDepth else { throw JSONScanError("nesting deeper than \(Self.maximumDepth)", at: position) }
+        guard depth < Self.maximumDepth else { throw JSONScanError("nesting deeper than \(Self.maximumNesting) levels", at: position) }
         try expect(UInt8(ascii: "{"), "'{'")
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
@@ -83,7 +86,7 @@ struct JSONScanner {
 
     /// Iterates the elements of the array at the current position; `body` consumes each value.
     mutating func forEachElement(depth: Int, _ body: (inout JSONScanner) throws(Failure) -> Void) throws(Failure) {
-        guard depth < Self.maximumDepth else { throw JSONScanError("nesting deeper than \(Self.maximumDepth)", at: position) }
+        guard depth < Self.maximumDepth else { throw JSONScanError("nesting deeper than \(Self.maximumNesting) levels", at: position) }
         try expect(UInt8(ascii: "["), "'['")
         skipWhitespace()
         if peek() == UInt8(ascii: "]") {
