@@ -279,8 +279,3 @@ public enum KeyFetchReason: String, Sendable, Hashable, CaseIterable {
     /// `none`: one fetch per validation.
     case perValidation = "per-validation"
 }
-
-extension UnknownKidGate.Verdict {
-    /// Whether the verdict allows a refetch.
-    public var allowsRefetch: Bool { self == .refetch }
-}

@@ -463,9 +463,6 @@ public final class RemoteKeyProvider: KeyProvider, Sendable {
 
     /// What lookups currently see.
     public var published: PublishedKeys { store.load() }
-
-    /// The strategy state, for tests and reports.
-    public var machineState: Machine { state.withLockedValue { $0.machine } }
 }
 
 /// A value handed from a task to a blocked thread.

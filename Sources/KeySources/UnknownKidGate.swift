@@ -45,7 +45,7 @@ public struct UnknownKidGate: Sendable {
     }
 
     /// Whether a refetch already showed `kid` absent.
-    public func isKnownAbsent(_ kid: UInt64) -> Bool { absent.contains(kid) }
+    @_spi(Testing) public func isKnownAbsent(_ kid: UInt64) -> Bool { absent.contains(kid) }
 
     /// The kids remembered as absent, oldest first.
     public var knownAbsent: [UInt64] {

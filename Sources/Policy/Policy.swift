@@ -84,9 +84,6 @@ public struct Policy: Sendable, Equatable {
     /// can warn that the action is conditional in ngrok.
     public var ruleExpressions: [String]
 
-    /// `max_token_bytes` when the policy does not say: 16 KiB, well above real tokens.
-    public static let defaultMaxTokenBytes = 16 * 1024
-
     /// A policy built in code. Unlike `parse`, this checks nothing: callers build what they
     /// mean (tests, signature-only harness runs).
     public init(
@@ -99,7 +96,7 @@ public struct Policy: Sendable, Equatable {
         leewaySeconds: Int64 = 0,
         requireExpiration: Bool = false,
         maxLifetimeSeconds: Int64? = nil,
-        maxTokenBytes: Int = Policy.defaultMaxTokenBytes,
+        maxTokenBytes: Int = ValidationRules.defaultMaxTokenBytes,
         inlineKeys: [JWK] = [],
         keyFiles: [String] = [],
         keyCache: KeyCacheSettings? = nil,

@@ -1,6 +1,6 @@
 import JOSECrypto
 import Testing
-@testable import JWTValidation
+@_spi(Testing) @testable import JWTValidation
 
 /// One test per reason code (and the attack classes of docs/ARCHITECTURE.md, Security rules), each with a token
 /// that has exactly one defect.

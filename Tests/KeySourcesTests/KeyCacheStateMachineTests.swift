@@ -1,5 +1,5 @@
 import JWTValidation
-import KeySources
+@_spi(Testing) import KeySources
 import Testing
 import Policy
 

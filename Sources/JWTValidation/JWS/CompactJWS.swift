@@ -18,7 +18,7 @@ public enum CompactJWS {
     }
 
     /// Replaces the signature segment (for planting defects).
-    public static func withSignature(_ token: String, _ signature: [UInt8]) -> String {
+    @_spi(Testing) public static func withSignature(_ token: String, _ signature: [UInt8]) -> String {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         return parts[0] + "." + parts[1] + "." + Base64URL.encode(signature)
     }

@@ -11,6 +11,4 @@ struct JSONSpan: Sendable, Equatable {
     var hash: UInt32
     /// Byte count of the unescaped value.
     var unescapedCount: Int
-
-    var rawCount: Int { end - start }
 }

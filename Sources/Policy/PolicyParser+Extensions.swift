@@ -1,0 +1,64 @@
+import Foundation
+import JOSECrypto
+import JWTValidation
+import Yams
+
+/// The `jwtbench:` extension block and its key-cache settings.
+extension PolicyParser {
+    func parseExtensions(_ node: Node, into policy: inout Policy) throws(PolicyError) {
+        let field = "jwtbench"
+        let ext = try mapping(node, field)
+        try checkKeys(
+            ext, ["leeway", "require_expiration", "max_lifetime", "max_token_bytes", "key_cache", "crypto_backend"], field,
+            .invalidConfiguration)
+        if let leeway = ext["leeway"] {
+            policy.leewaySeconds = try integer(leeway, field + ".leeway", in: 0...Self.maxLeewaySeconds, unit: "seconds")
+        }
+        if let require = ext["require_expiration"] {
+            policy.requireExpiration = try boolean(require, field + ".require_expiration")
+        }
+        if let lifetime = ext["max_lifetime"] {
+            policy.maxLifetimeSeconds = try integer(
+                lifetime, field + ".max_lifetime", in: 1...Self.maxLifetimeLimit, unit: "seconds")
+        }
+        if let bytes = ext["max_token_bytes"] {
+            policy.maxTokenBytes = Int(
+                try integer(bytes, field + ".max_token_bytes", in: 1...Int64(Self.maxTokenBytesLimit), unit: "bytes"))
+        }
+        if let cache = ext["key_cache"] {
+            policy.keyCache = try parseKeyCache(cache, field: field + ".key_cache")
+        }
+        if let backend = ext["crypto_backend"] {
+            let name = try string(backend, field + ".crypto_backend", .invalidConfiguration)
+            guard CryptoBackends.names.contains(name) else {
+                throw PolicyError(
+                    .invalidConfiguration, field + ".crypto_backend",
+                    "unknown crypto backend \"\(name)\"; use \(CryptoBackends.names.joined(separator: ", "))")
+            }
+            policy.cryptoBackend = name
+        }
+    }
+
+    func parseKeyCache(_ node: Node, field: String) throws(PolicyError) -> KeyCacheSettings {
+        let cache = try mapping(node, field)
+        var strategy: String?
+        var options: [String: String] = [:]
+        for (keyNode, valueNode) in cache {
+            let key = try keyName(keyNode, field)
+            guard case let .scalar(scalar) = valueNode, Self.tagName(valueNode) != .null else {
+                throw PolicyError(
+                    .invalidConfiguration, "\(field).\(key)",
+                    "key-cache settings are scalars, found \(Self.kind(valueNode))")
+            }
+            if key == "strategy" {
+                strategy = try string(valueNode, field + ".strategy", .invalidConfiguration)
+            } else {
+                options[key] = scalar.string
+            }
+        }
+        guard let strategy, !strategy.isEmpty else {
+            throw PolicyError(.invalidConfiguration, field + ".strategy", "the key cache needs a strategy")
+        }
+        return KeyCacheSettings(strategy: strategy, options: options)
+    }
+}
