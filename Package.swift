@@ -1,9 +1,10 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// The validation core (JOSECrypto + JWTValidation) must stay usable alone, so it depends on
-// nothing but the system OpenSSL and Yams (policy documents); the harness modules bring the rest.
-// The harness counts allocations through jemalloc, linked as the process malloc. scripts/tsan.sh
+// The module graph is docs/ARCHITECTURE.md's (scripts/check-architecture.py holds them equal).
+// The validation core (JOSECrypto + JWTValidation) depends on nothing but the system OpenSSL and
+// swift-crypto; Policy adds Yams, KeySources the HTTP client; the harness modules bring the rest.
+// The load driver counts allocations through jemalloc, linked as the process malloc. scripts/tsan.sh
 // builds with JWTBENCH_NO_JEMALLOC=1: ThreadSanitizer's allocator aborts when it is handed
 // memory jemalloc allocated, so that build leaves jemalloc out (allocation figures: n/a).
 let jemalloc: [Target.Dependency] = Context.environment["JWTBENCH_NO_JEMALLOC"] == nil ? ["CJemalloc"] : []
@@ -58,7 +59,7 @@ let package = Package(
         .target(
             name: "KeySources",
             dependencies: [
-                "JOSECrypto", "JWTValidation", "Policy",
+                "JOSECrypto", "JWTValidation", "Policy", "Measurement",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -80,10 +81,12 @@ let package = Package(
         // Every report writer: HdrHistogram files, JSON/Markdown/HTML, JUnit, TAP, decisions.
         .target(
             name: "Reports",
-            dependencies: ["CZlib", .product(name: "Histogram", package: "hdrhistogram-swift")]
+            dependencies: ["JWTValidation", "CZlib", .product(name: "Histogram", package: "hdrhistogram-swift")]
         ),
-        // Clocks, allocation counts (jemalloc) and the harness's duration/rate arguments.
-        .target(name: "Measurement", dependencies: jemalloc),
+        // Clocks (monotonic, thread CPU) and the duration and rate texts of documents and
+        // commands. No dependencies, so the core's key cache and the harness share one clock
+        // and one duration syntax.
+        .target(name: "Measurement"),
         // Conformance suites (ours, Wycheproof, RFC 7515/7520) judged against expectations.
         .target(
             name: "Conformance",
@@ -95,7 +98,7 @@ let package = Package(
             dependencies: [
                 "JOSECrypto", "JWTValidation", "Policy", "KeySources", "TokenMint", "Reports", "Measurement",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
-            ]
+            ] + jemalloc
         ),
         // Key-cache strategies compared through rotation, outages and kid floods.
         .target(
@@ -106,11 +109,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The jobs behind the commands: `run`'s main job and the steps it shares with
+        // conform and cache-compare, and verify's and mint's.
+        .target(
+            name: "MainJob",
+            dependencies: [
+                "JOSECrypto", "JWTValidation", "Policy", "KeySources", "TokenMint", "Reports", "Measurement",
+                "Conformance", "LoadDriver", "CacheCompare",
+            ]
+        ),
         .executableTarget(
             name: "jwtbench",
             dependencies: [
-                "JOSECrypto", "JWTValidation", "Policy", "KeySources", "TokenMint", "Issuer", "Reports",
-                "Measurement", "Conformance", "LoadDriver", "CacheCompare",
+                "JOSECrypto", "KeySources", "TokenMint", "Issuer", "Reports", "Measurement", "Conformance",
+                "LoadDriver", "CacheCompare", "MainJob",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -136,6 +148,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CacheCompareTests", dependencies: ["CacheCompare", "Reports"]),
+        // Runs the built `jwtbench` binary: the verify output and every command's exit codes.
+        .testTarget(name: "CLITests", dependencies: ["jwtbench"]),
         .testTarget(
             name: "ReportsTests",
             dependencies: ["Reports", .product(name: "Histogram", package: "hdrhistogram-swift")]

@@ -4,6 +4,7 @@ import JWTValidation
 import KeySources
 import Policy
 import Measurement
+import TokenMint
 
 /// Tokens read from files for `jwtbench load --policy`: one token per line, and optionally the
 /// `expected.jsonl` that `jwtbench mint --out` writes beside them (one JSON object per line
@@ -27,49 +28,23 @@ public struct PolicyTokenSet: Sendable {
     /// Reads `tokensPath`, and `expectedPath` when given. Without expectations every token is
     /// expected to be allowed, the usual case for tokens an identity provider issued.
     public static func load(tokensPath: String, expectedPath: String?) throws -> PolicyTokenSet {
-        guard let data = FileManager.default.contents(atPath: tokensPath) else {
-            throw HarnessError.usage("cannot read the tokens file \(tokensPath)")
-        }
-        let tokens = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard !tokens.isEmpty else { throw HarnessError.usage("\(tokensPath) holds no tokens") }
-        guard let expectedPath else {
-            let items = tokens.enumerated().map { i, t in
-                Item(id: "line-\(i + 1)", algorithm: headerAlgorithm(t) ?? "unknown", token: t, expected: nil)
-            }
-            return PolicyTokenSet(items: items, now: nil, fromExpectations: false)
-        }
-        guard let expectedData = FileManager.default.contents(atPath: expectedPath) else {
-            throw HarnessError.usage("cannot read the expectations file \(expectedPath)")
-        }
-        let lines = String(decoding: expectedData, as: UTF8.self).split(whereSeparator: \.isNewline).filter { !$0.isEmpty }
-        guard lines.count == tokens.count else {
-            throw HarnessError.usage("\(expectedPath) has \(lines.count) lines for the \(tokens.count) tokens of \(tokensPath)")
-        }
-        var items: [Item] = []
-        var now: Int64?
-        for (i, line) in lines.enumerated() {
-            let where_ = "\(expectedPath) line \(i + 1)"
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  let expect = object["expect"] as? [String: Any], let decision = expect["decision"] as? String else {
-                throw HarnessError.usage("\(where_): not an expectation object with expect.decision")
-            }
-            var reason: ReasonCode?
-            switch decision {
-            case "allow", "acceptable": reason = nil
-            case "deny":
-                guard let raw = expect["reason"] as? String, let r = ReasonCode(rawValue: raw) else {
-                    throw HarnessError.usage("\(where_): a deny expectation needs a known reason code")
+        do {
+            let tokens = try MintOutputReader.tokens(atPath: tokensPath)
+            guard let expectedPath else {
+                let items = tokens.enumerated().map { i, t in
+                    Item(id: "line-\(i + 1)", algorithm: headerAlgorithm(t) ?? "unknown", token: t, expected: nil)
                 }
-                reason = r
-            default: throw HarnessError.usage("\(where_): unknown decision \"\(decision)\"")
+                return PolicyTokenSet(items: items, now: nil, fromExpectations: false)
             }
-            if now == nil, let n = object["now"] as? NSNumber { now = n.int64Value }
-            items.append(Item(id: object["id"] as? String ?? "line-\(i + 1)",
-                              algorithm: object["alg"] as? String ?? headerAlgorithm(tokens[i]) ?? "unknown",
-                              token: tokens[i], expected: reason))
+            let lines = try MintOutputReader.expectations(atPath: expectedPath, tokenCount: tokens.count, tokensPath: tokensPath)
+            let items = zip(tokens, lines).enumerated().map { i, pair in
+                Item(id: pair.1.id ?? "line-\(i + 1)", algorithm: pair.1.algorithm ?? headerAlgorithm(pair.0) ?? "unknown",
+                     token: pair.0, expected: pair.1.reason)
+            }
+            return PolicyTokenSet(items: items, now: lines.lazy.compactMap(\.now).first, fromExpectations: true)
+        } catch {
+            throw HarnessError.usage(error.description)
         }
-        return PolicyTokenSet(items: items, now: now, fromExpectations: true)
     }
 
     /// The `alg` of a token's JOSE header, for labelling series (not for validating).

@@ -107,13 +107,8 @@ public enum HTMLReport {
 
     static func seriesSection(_ s: SeriesSummary) -> String {
         var html = "<h2 id=\"series-\(a(s.name))\">Series \(t(s.name))</h2>\n<p>"
-        html += "\(s.mode == .open ? "Open" : "Closed") loop, \(s.threads) thread\(s.threads == 1 ? "" : "s")"
-        if let rate = s.targetRatePerSecond { html += " at \(ReportFormat.rate(rate)) ops/s intended" }
-        html += ", \(ReportFormat.plain(s.durationSeconds)) s: \(ReportFormat.count(s.operations)) operations, "
-        html += "<strong>\(ReportFormat.rate(s.operationsPerSecond)) ops/s</strong>, \(ReportFormat.count(s.mismatches)) mismatches"
-        if let allocations = s.allocationsPerOperation { html += ", \(ReportFormat.plain(allocations)) allocations/op" }
-        if let bytes = s.bytesPerOperation { html += ", \(ReportFormat.plain(bytes)) bytes/op" }
-        html += ".</p>\n<table class=\"percentiles\">\n<tr><th>percentile</th><th>corrected µs</th><th>uncorrected µs</th></tr>\n"
+        html += s.sentence { "<strong>\($0)</strong>" }
+        html += "</p>\n<table class=\"percentiles\">\n<tr><th>percentile</th><th>corrected µs</th><th>uncorrected µs</th></tr>\n"
         for level in PercentileLevel.allCases {
             html += "<tr><td>\(t(level.label))</td><td class=\"num\">\(ReportFormat.micros(s.correctedLatencyNanos[level]))</td>"
             html += "<td class=\"num\">\(ReportFormat.micros(s.uncorrectedLatencyNanos[level]))</td></tr>\n"

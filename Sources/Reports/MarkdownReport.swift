@@ -42,13 +42,7 @@ public enum MarkdownReport {
 
     static func section(_ s: SeriesSummary) -> String {
         var md = "## \(cell(s.name))\n\n"
-        md += "\(s.mode == .open ? "Open" : "Closed") loop, \(s.threads) thread\(s.threads == 1 ? "" : "s")"
-        if let rate = s.targetRatePerSecond { md += " at \(ReportFormat.rate(rate)) ops/s intended" }
-        md += ", \(ReportFormat.plain(s.durationSeconds)) s: \(ReportFormat.count(s.operations)) operations, "
-        md += "**\(ReportFormat.rate(s.operationsPerSecond)) ops/s**, \(ReportFormat.count(s.mismatches)) mismatches"
-        if let allocations = s.allocationsPerOperation { md += ", \(ReportFormat.plain(allocations)) allocations/op" }
-        if let bytes = s.bytesPerOperation { md += ", \(ReportFormat.plain(bytes)) bytes/op" }
-        md += ".\n\n"
+        md += s.sentence { "**\($0)**" } + "\n\n"
         md += "| percentile | corrected µs | uncorrected µs |\n|---|--:|--:|\n"
         for level in PercentileLevel.allCases {
             md += "| \(level.label) | \(ReportFormat.micros(s.correctedLatencyNanos[level])) "

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Why a run report could not be read, written, merged or compared.
 public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `summary.json` was written by a newer schema whose fields this build may misread.
@@ -13,6 +15,8 @@ public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
     case noShards
     /// Shards of one run must have the same series (names, threads, mode).
     case shardMismatch(String)
+    /// A report (or its `summary.json`) that cannot be read or decoded.
+    case unreadable(path: String, String)
 
     public var description: String {
         switch self {
@@ -24,6 +28,14 @@ public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
         case .missingHistograms(let n): return "no histograms for series \"\(n)\""
         case .noShards: return "no shard reports to merge"
         case .shardMismatch(let why): return "shards do not belong to one run: \(why)"
+        case .unreadable(let path, let why): return "cannot read \(path): \(why)"
         }
+    }
+
+    /// Why `error` happened, for `unreadable`: a file system error's own sentence, else the
+    /// error's description.
+    static func reason(_ error: any Error) -> String {
+        if let cocoa = error as? CocoaError { return cocoa.localizedDescription }
+        return "\(error)"
     }
 }

@@ -103,3 +103,19 @@ public struct SeriesSummary: Codable, Sendable, Equatable {
         case backendByAlgorithm = "backend_by_algorithm"
     }
 }
+
+extension SeriesSummary {
+    /// The series in one sentence, for the HTML and Markdown reports: loop, threads, rate,
+    /// duration, operations, the throughput (passed through `strong`, the format's emphasis),
+    /// mismatches and allocations; ends with a full stop. Only numbers and fixed words, so
+    /// no escaping is needed.
+    func sentence(strong: (String) -> String) -> String {
+        var text = "\(mode == .open ? "Open" : "Closed") loop, \(threads) thread\(threads == 1 ? "" : "s")"
+        if let rate = targetRatePerSecond { text += " at \(ReportFormat.rate(rate)) ops/s intended" }
+        text += ", \(ReportFormat.plain(durationSeconds)) s: \(ReportFormat.count(operations)) operations, "
+        text += strong("\(ReportFormat.rate(operationsPerSecond)) ops/s") + ", \(ReportFormat.count(mismatches)) mismatches"
+        if let allocations = allocationsPerOperation { text += ", \(ReportFormat.plain(allocations)) allocations/op" }
+        if let bytes = bytesPerOperation { text += ", \(ReportFormat.plain(bytes)) bytes/op" }
+        return text + "."
+    }
+}

@@ -1,3 +1,5 @@
+import JWTValidation
+
 /// TAP version 14 (Test Anything Protocol) for TAP consumers (prove, tap-parser, CI plugins):
 /// the plan `1..N`, then per case `ok N - id` or `not ok N - id`.
 ///
@@ -45,25 +47,6 @@ public enum TAPWriter {
             .replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
     }
 
-    /// A YAML double-quoted scalar (JSON string escaping is valid YAML), so any text is safe.
-    static func yaml(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\x" + String(repeating: "0", count: 2 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    /// A YAML double-quoted scalar: a JSON string literal is one, so any text is safe.
+    static func yaml(_ text: String) -> String { JSONString.quote(text) }
 }

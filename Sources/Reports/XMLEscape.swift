@@ -2,23 +2,13 @@
 public enum XMLEscape {
     /// Text content: `&`, `<`, `>` escaped; characters XML 1.0 forbids (most C0 controls,
     /// which a decoded token's garbage can contain) replaced by U+FFFD so the file still parses.
-    public static func text(_ value: String) -> String {
-        var out = ""
-        out.reserveCapacity(value.utf8.count)
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            default: out.unicodeScalars.append(allowed(scalar) ? scalar : "\u{FFFD}")
-            }
-        }
-        return out
-    }
+    public static func text(_ value: String) -> String { escape(value, attribute: false) }
 
     /// Attribute values (always double-quoted): also `"` and `'`, and tab/CR/LF as character
     /// references, because a parser would otherwise normalize them to spaces.
-    public static func attribute(_ value: String) -> String {
+    public static func attribute(_ value: String) -> String { escape(value, attribute: true) }
+
+    private static func escape(_ value: String, attribute: Bool) -> String {
         var out = ""
         out.reserveCapacity(value.utf8.count)
         for scalar in value.unicodeScalars {
@@ -26,11 +16,11 @@ public enum XMLEscape {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\n": out += "&#10;"
-            case "\r": out += "&#13;"
-            case "\t": out += "&#9;"
+            case "\"" where attribute: out += "&quot;"
+            case "'" where attribute: out += "&apos;"
+            case "\n" where attribute: out += "&#10;"
+            case "\r" where attribute: out += "&#13;"
+            case "\t" where attribute: out += "&#9;"
             default: out.unicodeScalars.append(allowed(scalar) ? scalar : "\u{FFFD}")
             }
         }

@@ -1,3 +1,5 @@
+import JWTValidation
+
 /// A JWT claims set as an ordered list of members with raw JSON values, so variants can plant
 /// exactly the bytes they mean (a string `exp`, `1e400`, a duplicate member, an escape).
 public struct ClaimsSet: Sendable {
@@ -26,26 +28,8 @@ public struct ClaimsSet: Sendable {
         "{" + members.map { Self.quote($0.name) + ":" + $0.json }.joined(separator: ",") + "}"
     }
 
-    /// A JSON string literal.
-    public static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    /// A JSON string literal (`JSONString.quote`, the project's one escaper).
+    public static func quote(_ s: String) -> String { JSONString.quote(s) }
 
     static func array(_ items: [String]) -> String { "[" + items.map(quote).joined(separator: ",") + "]" }
 }

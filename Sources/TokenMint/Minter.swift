@@ -50,6 +50,14 @@ public struct MintPlan: Sendable {
         return out.filter { seen.insert($0.id).inserted }
     }
 
+    /// Parses `--sizes`: size classes, comma-separated (`small,typical,large`).
+    public static func sizes(_ spec: String) throws -> [SizeClass] {
+        try spec.split(separator: ",").map {
+            guard let size = SizeClass(rawValue: String($0)) else { throw MintError.unknownSize(String($0)) }
+            return size
+        }
+    }
+
     public static func algorithms(_ spec: String) throws -> [JWSAlgorithm] {
         if spec == "all" { return JWSAlgorithm.allCases }
         return try spec.split(separator: ",").map {

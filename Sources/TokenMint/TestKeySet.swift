@@ -128,6 +128,7 @@ public enum MintError: Error, CustomStringConvertible, Sendable {
     case noKeySet
     case unknownVariant(String)
     case unknownAlgorithm(String)
+    case unknownSize(String)
     case noCases(String)
 
     public var description: String {
@@ -138,6 +139,7 @@ public enum MintError: Error, CustomStringConvertible, Sendable {
             return "cannot find the test key set (vectors/keys): run from the repository, or set JWTBENCH_KEYS to its folder"
         case .unknownVariant(let v): return "unknown variant \"\(v)\" (see `jwtbench mint --list`)"
         case .unknownAlgorithm(let a): return "unknown algorithm \"\(a)\""
+        case .unknownSize(let s): return "unknown size \"\(s)\"; use \(SizeClass.allCases.map(\.rawValue).joined(separator: ", "))"
         case .noCases(let why): return "no cases to mint: \(why)"
         }
     }

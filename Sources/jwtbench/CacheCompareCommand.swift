@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import CacheCompare
+import MainJob
 import Measurement
 
 /// `jwtbench cache-compare`: every key-cache strategy through every scenario against the
@@ -26,55 +26,26 @@ struct CacheCompareCommand: ParsableCommand {
     var threads: Int?
     @Option(help: "Measured time per cell (5s, 500ms, 1m).")
     var duration: String = "5s"
-    @Option(help: "Length of the idp-outage fault (default: the cell's duration minus a lead and a tail; the cell grows to fit a longer one).")
+    @Option(
+        help: "Length of the idp-outage fault (default: the cell's duration minus a lead and a tail; the cell grows to fit a longer one).")
     var outage: String?
     @Option(help: "Unknown-kid refetch cooldown for the strategies that refetch (real deployments use 30s).")
     var cooldown: String = "1s"
     @Option(help: "Issuer latency per response in slow-idp.")
     var slowLatency: String = "200ms"
-    @Option(help: "Report folder (default reports/cache-compare-<time>).")
-    var out: String?
+    @OptionGroup var output: ReportOutputOptions
     @Flag(help: "No per-cell lines while running.")
     var quiet = false
 
     func run() throws {
-        let configuration: CacheCompareConfiguration
-        do {
-            configuration = CacheCompareConfiguration(
-                strategies: CacheCompareConfiguration.strategyList(strategies), scenarios: try CacheCompareScenario.list(scenarios),
-                threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, durationSeconds: try DurationParser.seconds(duration),
-                outageSeconds: try outage.map(DurationParser.seconds), cooldownSeconds: try DurationParser.seconds(cooldown),
-                slowLatencySeconds: try DurationParser.seconds(slowLatency))
-            try configuration.validate()
-        } catch let e as HarnessError {
-            throw CLIError.usage("cache-compare: \(e)")
-        }
-        let dir = URL(fileURLWithPath: out ?? "reports/cache-compare-" + RunNames.timestamp())
-        let report: CacheCompareReport
-        do {
-            report = try Self.execute(configuration, into: dir, quiet: quiet)
-        } catch let e as HarnessError {
-            // A cell that could not run (the issuer did not bind, the first set never loaded)
-            // is a failed check, not bad usage.
-            FileHandle.standardError.write(Data("jwtbench cache-compare: \(e)\n".utf8))
-            throw ExitCode(1)
-        }
-        print(CacheCompareMarkdown.table(report.cells))
-        print("report: \(dir.path)/index.html (cache-compare.json, cache-compare.md)")
-        if report.falseAccepts > 0 {
-            FileHandle.standardError.write(Data("jwtbench cache-compare: \(report.falseAccepts) invalid tokens were allowed\n".utf8))
-            throw ExitCode(1)
-        }
-    }
-
-    /// Runs the comparison and writes its report into `dir` (also `jwtbench run`'s step).
-    static func execute(_ configuration: CacheCompareConfiguration, into dir: URL, quiet: Bool) throws -> CacheCompareReport {
-        let cells = configuration.strategies.count * configuration.scenarios.count
-        if !quiet { print("cache-compare: \(cells) cells, \(configuration.threads) threads, \(configuration.durationSeconds) s each") }
-        let report = try CacheCompareRunner(configuration: configuration).run { line in
-            if !quiet { print(line) }
-        }
-        try report.write(to: dir)
-        return report
+        var request = CacheCompareJob.Request()
+        (request.strategies, request.scenarios, request.threads, request.duration) = (strategies, scenarios, threads, duration)
+        (request.outage, request.cooldown, request.slowLatency, request.out, request.quiet) = (
+            outage, cooldown, slowLatency, output.out, quiet
+        )
+        let job = try CacheCompareJob(request)
+        let report = try job.run(log: { print($0) })
+        print("report: \(job.directory.path)/index.html (cache-compare.json, cache-compare.md)")
+        if report.falseAccepts > 0 { throw HarnessError.failed("\(report.falseAccepts) invalid tokens were allowed") }
     }
 }

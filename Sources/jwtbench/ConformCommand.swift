@@ -1,8 +1,7 @@
 import ArgumentParser
-import Foundation
-import JOSECrypto
-import Reports
 import Conformance
+import MainJob
+import Measurement
 
 /// `jwtbench conform`: the conformance suites, case by case, for CI (docs/conformance.md).
 struct ConformCommand: ParsableCommand {
@@ -15,7 +14,8 @@ struct ConformCommand: ParsableCommand {
             $JWTBENCH_VECTORS, else ../shared/vectors when it exists; without it only the project's \
             vectors run, and the summary says so). How each external case becomes a decision: \
             docs/conformance.md. Cases listed in vectors/expected-failures.json are expected to \
-            fail; a listed case that passes fails the run, so the list only shrinks.
+            fail; a listed case that passes fails the run, so the list only shrinks. Keys are \
+            imported with --crypto-backend.
             Exit status: 0 when every case is as expected, 1 when any case failed or passed \
             unexpectedly (or the list names a case that does not exist), 2 for bad usage or \
             configuration.
@@ -23,11 +23,14 @@ struct ConformCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Folder with the external vectors (wycheproof/, rfc7515/, jose-cookbook/).", valueName: "dir"))
     var suites: String?
-    @Option(name: .customLong("suite"), help: ArgumentHelp("Run only this suite (repeatable or comma-separated; `all` for every suite).", valueName: "name"))
+    @Option(
+        name: .customLong("suite"),
+        help: ArgumentHelp("Run only this suite (repeatable or comma-separated; `all` for every suite).", valueName: "name"))
     var suiteNames: [String] = []
     @Option(name: .customLong("case"), help: ArgumentHelp("Run only the case with this id (repeatable).", valueName: "id"))
     var caseIDs: [String] = []
-    @Option(name: .customLong("tag"), help: ArgumentHelp("Run only cases carrying this tag (repeatable: all must match).", valueName: "tag"))
+    @Option(
+        name: .customLong("tag"), help: ArgumentHelp("Run only cases carrying this tag (repeatable: all must match).", valueName: "tag"))
     var tags: [String] = []
     @Flag(help: "List the selected cases (id, expected decision, tags, description) without running them.")
     var list = false
@@ -39,99 +42,19 @@ struct ConformCommand: ParsableCommand {
     var tap = false
     @Option(help: ArgumentHelp("The expected-failure list (default: vectors/\(ConformanceExpectedFailures.fileName)).", valueName: "file"))
     var expectedFailures: String?
-    @Option(help: ArgumentHelp("Crypto backend keys are imported with: \(CryptoBackends.names.joined(separator: ", ")).", valueName: "name"))
-    var cryptoBackend: String = "openssl"
+    @OptionGroup var crypto: CryptoBackendOptions<OpenSSLBackendDefault>
     /// Test doubles that break the validator on purpose, to show that the run then fails (and
     /// names the cases); hidden because they are for proving the harness, not for users.
     @Option(help: .hidden)
     var validatorDouble: String?
 
     func run() throws {
-        let selectedSuites: [ConformanceSuite]
-        switch ConformanceSuite.parseList(suiteNames) {
-        case .success(let list): selectedSuites = list
-        case .failure(let error): throw CLIError.usage(error.description)
-        }
-        let filter = ConformanceFilter(suites: selectedSuites, caseIDs: caseIDs, tags: tags)
-        guard let backend = CryptoBackends.named(cryptoBackend) else {
-            throw CLIError.usage("unknown --crypto-backend \(cryptoBackend); use \(CryptoBackends.names.joined(separator: ", "))")
-        }
-        let engine: any ConformanceEngine
-        switch validatorDouble {
-        case nil: engine = ConformanceValidatorEngine()
-        case "allow-all": engine = ConformanceAllowAllDouble()
-        case "ignore-exp": engine = ConformanceIgnoreExpDouble()
-        case let other?: throw CLIError.usage("unknown --validator-double \(other); use allow-all or ignore-exp")
-        }
-
-        let catalog: ConformanceCatalog
-        let selected: [ConformanceCase]
-        let expected: ConformanceExpectedFailures
-        let projectVectors = ConformanceCatalog.locateProjectVectors()
-        do throws(ConformanceError) {
-            let toLoad = filter.suitesToLoad
-            let external = try ConformanceCatalog.resolveExternalVectors(explicit: suites, projectVectors: projectVectors)
-            if external == nil, !selectedSuites.isEmpty || !caseIDs.isEmpty, let missing = toLoad.first(where: \.isExternal) {
-                // Asked for by name (suite or case id): running without it would be a silent pass.
-                throw ConformanceError.missingVectors("suite \(missing.rawValue) needs the external vectors: pass --suites DIR")
-            }
-            catalog = try ConformanceCatalog.load(toLoad, projectVectors: projectVectors, externalVectors: external)
-            selected = try filter.select(catalog.cases)
-            if let expectedFailures {
-                expected = try ConformanceExpectedFailures.load(path: expectedFailures)
-            } else if let projectVectors {
-                expected = try ConformanceExpectedFailures.load(path: projectVectors + "/" + ConformanceExpectedFailures.fileName)
-            } else {
-                throw ConformanceError.missingVectors("cannot find vectors/\(ConformanceExpectedFailures.fileName); pass --expected-failures FILE")
-            }
-        } catch {
-            if case .usage(let message) = error { throw CLIError.usage(message) }
-            throw CLIError.configuration(error.description)
-        }
-
-        if list {
-            for note in catalog.notes { print(note) }
-            print(ConformanceConsoleReport.list(selected), terminator: "")
-            return
-        }
-
-        let runner = ConformanceRunner(engine: engine, backend: backend, expectedFailures: expected)
-        let run = runner.run(selected, loaded: catalog.cases)
-
-        // With --tap, stdout is the TAP stream alone; people read the summary on stderr.
-        var summary = catalog.notes.map { $0 + "\n" }.joined()
-        if let path = expected.path { summary += "expected failures: \(path) (\(expected.entries.count) entries)\n" }
-        summary += ConformanceConsoleReport.render(run)
-        if tap {
-            print(TAPWriter.render(run.results), terminator: "")
-            FileHandle.standardError.write(Data(summary.utf8))
-        } else {
-            print(summary, terminator: "")
-        }
-        if let junit {
-            try write(JUnitWriter.render(run.results), to: junit)
-        }
-        if let json {
-            let data: Data
-            do { data = try ConformanceJSON.encode(run.results) } catch {
-                throw CLIError.configuration("cannot encode the JSON index: \(error)")
-            }
-            try write(data, to: json)
-        }
-        if !run.succeeded { throw ExitCode(1) }
-    }
-
-    private func write(_ text: String, to path: String) throws {
-        try write(Data(text.utf8), to: path)
-    }
-
-    private func write(_ data: Data, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try data.write(to: url)
-        } catch {
-            throw CLIError.configuration("cannot write \(path): \(error.localizedDescription)")
+        var job = ConformanceJob.Request()
+        (job.externalVectors, job.suites, job.caseIDs, job.tags, job.list) = (suites, suiteNames, caseIDs, tags, list)
+        (job.junitPath, job.jsonPath, job.tap, job.expectedFailuresPath) = (junit, json, tap, expectedFailures)
+        (job.backend, job.validatorDouble) = (try crypto.backend(), validatorDouble)
+        if let run = try ConformanceJob(job).run(out: { print($0) }, err: printError), !run.succeeded {
+            throw HarnessError.failed("\(run.failures.count) unexpected results, \(run.staleEntries.count) stale expected failures")
         }
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 import Issuer
 import JOSECrypto
 import KeySources
+import Measurement
 
 /// `jwtbench issuer`: the embedded identity provider, serving until interrupted.
 struct IssuerCommand: ParsableCommand {
@@ -35,15 +36,16 @@ struct IssuerCommand: ParsableCommand {
 
     func run() throws {
         guard let algorithm = JWSAlgorithm(rawValue: alg) else {
-            throw CLIError.usage("unknown algorithm \"\(alg)\"; use one of \(JWSAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw HarnessError.usage(
+                "unknown algorithm \"\(alg)\"; use one of \(JWSAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        guard (0...65535).contains(port) else { throw CLIError.usage("--port \(port) is not a TCP port") }
+        guard (0...65535).contains(port) else { throw HarnessError.usage("--port \(port) is not a TCP port") }
         var configuration = IssuerConfiguration(
             host: host, port: port, algorithm: algorithm, overlap: try Self.duration(overlap, "--overlap"),
             cacheMaxAge: maxAge < 0 ? nil : maxAge, latency: try Self.duration(latency, "--latency"))
         if let rotateEvery {
             let interval = try Self.duration(rotateEvery, "--rotate-every")
-            guard interval > .zero else { throw CLIError.usage("--rotate-every must be above zero") }
+            guard interval > .zero else { throw HarnessError.usage("--rotate-every must be above zero") }
             configuration.rotationInterval = interval
         }
         let issuer: EmbeddedIssuer
@@ -51,13 +53,15 @@ struct IssuerCommand: ParsableCommand {
             issuer = try EmbeddedIssuer(configuration: configuration)
             try issuer.start()
         } catch {
-            throw CLIError.configuration("\(error)")
+            throw HarnessError.usage("\(error)")
         }
         let now = Int64(Date().timeIntervalSince1970)
         print("issuer:    \(issuer.issuer)")
         print("jwks:      \(issuer.jwksURL)")
         print("discovery: \(issuer.discoveryURL)")
-        print("signing:   \(issuer.signingKid) (\(algorithm.rawValue))\(configuration.rotationInterval.map { ", rotating every \($0.secondsText)" } ?? "")")
+        print(
+            "signing:   \(issuer.signingKid) (\(algorithm.rawValue))\(configuration.rotationInterval.map { ", rotating every \($0.secondsText)" } ?? "")"
+        )
         print("token:     \((try? issuer.token(now: now)) ?? "(could not sign)")")
         print("Ctrl-C to stop.")
         // Flush now: stdout is a pipe when a script starts the issuer and waits for its URL.
@@ -69,7 +73,7 @@ struct IssuerCommand: ParsableCommand {
 
     private static func duration(_ text: String, _ option: String) throws -> Duration {
         guard let d = KeyCacheStrategy.parseDuration(text) else {
-            throw CLIError.usage("\(option) \"\(text)\" is not a duration (e.g. 500ms, 60s, 15m)")
+            throw HarnessError.usage("\(option) \"\(text)\" is not a duration (e.g. 500ms, 60s, 15m)")
         }
         return d
     }

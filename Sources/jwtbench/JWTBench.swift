@@ -1,11 +1,13 @@
 import ArgumentParser
-import JOSECrypto
 
 struct JWTBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jwtbench",
         abstract: "JWT validation core and benchmarking/conformance harness.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, KeysCommand.self, MintCommand.self, VerifyCommand.self, SpeedCommand.self, LoadCommand.self, ReportCommand.self, ConformCommand.self, ProfileCommand.self, IssuerCommand.self, CacheCompareCommand.self]
+        subcommands: [
+            RunCommand.self, KeysCommand.self, MintCommand.self, VerifyCommand.self, SpeedCommand.self, LoadCommand.self,
+            ReportCommand.self, ConformCommand.self, ProfileCommand.self, IssuerCommand.self, CacheCompareCommand.self,
+        ]
     )
 }

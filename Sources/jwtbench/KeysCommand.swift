@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JOSECrypto
+import Measurement
 import TokenMint
 
 struct KeysCommand: ParsableCommand {
@@ -22,13 +23,17 @@ struct KeysCommand: ParsableCommand {
 
         func run() throws {
             guard let algorithm = JWSAlgorithm(rawValue: alg) else {
-                throw ValidationError("unknown algorithm \"\(alg)\"; use one of \(JWSAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw HarnessError.usage(
+                    "unknown algorithm \"\(alg)\"; use one of \(JWSAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             let key = try KeyGenerator.generate(for: algorithm, kid: kid, rsaBits: rsaBits)
             let publicSet = JWKSet(keys: algorithm.family == .hmac ? [] : [key.publicKey])
             if let out {
-                guard FileManager.default.createFile(atPath: out, contents: Data(key.jsonString().utf8), attributes: [.posixPermissions: 0o600]) else {
-                    throw CLIError.configuration("cannot write \(out)")
+                guard
+                    FileManager.default.createFile(
+                        atPath: out, contents: Data(key.jsonString().utf8), attributes: [.posixPermissions: 0o600])
+                else {
+                    throw HarnessError.usage("cannot write \(out)")
                 }
                 print("private JWK written to \(out)")
             } else {

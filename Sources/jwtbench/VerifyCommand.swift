@@ -1,15 +1,15 @@
 import ArgumentParser
-import Foundation
-import JOSECrypto
-import JWTValidation
-import KeySources
-import Policy
+import MainJob
+import Measurement
 
 /// `jwtbench verify`: decisions for tokens or a request under a policy (docs/ARCHITECTURE.md, The `verify` output).
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Validate tokens under an ngrok jwt-validation policy; one JSON decision per line.",
+        // --policy comes from PolicyOptions, where it is optional (load); here it is required.
+        usage:
+            "jwtbench verify --policy <policy> [--keys <keys> ...] [--now <now>] [--request <request>] [--crypto-backend <name>] [--fail-on-deny] [<tokens> ...]",
         discussion: """
             Tokens come as arguments, or one per line on stdin with '-'. With --request, the \
             policy's http.tokens are extracted from a request given as JSON: \
@@ -21,67 +21,23 @@ struct VerifyCommand: ParsableCommand {
             when any was denied, 2 for bad usage or configuration.
             """)
 
-    @Option(help: "The ngrok Traffic Policy (YAML or JSON) or its jwt-validation config.")
-    var policy: String
-    @Option(name: .customLong("keys"), help: "A JWKS (or single JWK) file to trust; repeatable.")
-    var keyFiles: [String] = []
-    @Option(help: "The time to validate at, in seconds since the epoch (default: now).")
-    var now: Int64?
+    @OptionGroup var policy: PolicyOptions
     @Option(help: "A request as JSON (method, headers, body) to extract the tokens from.")
     var request: String?
-    @Option(help: "Crypto backend: auto, openssl or boringssl (default: the policy's jwtbench.crypto_backend, else auto).")
-    var cryptoBackend: String?
+    @OptionGroup var crypto: CryptoBackendOptions<PolicyBackendDefault>
     @Flag(help: "Exit 1 when any token or request is denied.")
     var failOnDeny = false
     @Argument(help: "Tokens to validate, or '-' to read one per line from stdin.")
     var tokens: [String] = []
 
-    func run() throws {
-        let loaded: Policy
-        do {
-            loaded = try Policy.load(path: policy)
-        } catch {
-            throw CLIError.configuration("\(policy): \(error)")
-        }
-        let sources = try KeyLoading.sources(for: loaded, extraKeyFiles: keyFiles, backend: try cryptoBackend.map(BackendChoice.named))
-        defer { sources.shutdown() }
-        let validator = Validator(policy: loaded, keys: sources.provider)
-        let decide = sources.tokenDecider(for: validator)
-        let at = now ?? Int64(Date().timeIntervalSince1970)
-        var denied = false
+    func validate() throws {
+        guard policy.policy != nil else { throw ValidationError("Missing expected argument '--policy <policy>'") }
+    }
 
-        if let request {
-            guard tokens.isEmpty else { throw CLIError.usage("give either --request or tokens, not both") }
-            let data: Data
-            do { data = try Data(contentsOf: URL(fileURLWithPath: request)) } catch {
-                throw CLIError.configuration("cannot read request file \(request): \(error.localizedDescription)")
-            }
-            let parsed: HTTPRequest
-            do { parsed = try HTTPRequest(json: data) } catch {
-                throw CLIError.configuration("\(request): \(error)")
-            }
-            sources.prepareForValidation()
-            let decision = validator.validate(request: parsed, now: at)
-            denied = !decision.isAllowed
-            print(DecisionJSON.line(for: decision))
-        } else {
-            guard !tokens.isEmpty else { throw CLIError.usage("no tokens: pass tokens as arguments, '-' for stdin, or --request FILE") }
-            var inputs = tokens
-            if inputs == ["-"] {
-                inputs = []
-                while let line = readLine(strippingNewline: true) {
-                    let t = line.trimmingCharacters(in: .whitespaces)
-                    if !t.isEmpty { inputs.append(t) }
-                }
-            }
-            for token in inputs {
-                // Blocks only for the `none` and `ttl` strategies (see RemoteKeyProvider).
-                sources.prepareForValidation()
-                let decision = decide(token, at)
-                if !decision.isAllowed { denied = true }
-                print(DecisionJSON.line(for: decision))
-            }
-        }
-        if failOnDeny && denied { throw ExitCode(1) }
+    func run() throws {
+        var job = VerifyJob.Request(policy: policy.policy!)
+        (job.keyFiles, job.now, job.request, job.backend, job.tokens) = (policy.keyFiles, policy.now, request, try crypto.chosen(), tokens)
+        let outcome = try VerifyJob(job).run(out: { print($0) }, warn: printError)
+        if failOnDeny && outcome.denied > 0 { throw HarnessError.failed("\(outcome.denied) of \(outcome.inputs) denied (--fail-on-deny)") }
     }
 }

@@ -58,7 +58,7 @@ public enum Fixtures {
             {"iss":"\(issuer)","sub":"auth0|5f7c8ec7c33c6c004bbafe82","aud":"\(audience)","exp":\(now + 86_400)}
             """
         case .typical:
-            // Copied from Sources/jwtbench/SpeedCommand.swift (`typicalClaims`), exp extended.
+            // Copied from Sources/LoadDriver/SpeedEngine.swift (`typicalClaims`), exp extended.
             return """
             {"iss":"\(issuer)","sub":"auth0|5f7c8ec7c33c6c004bbafe82","aud":["\(audience)",\
             "https://issuer.example.com/userinfo"],"iat":\(now - 60),"nbf":\(now - 60),"exp":\(now + 86_400),\

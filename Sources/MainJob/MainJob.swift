@@ -1,0 +1,146 @@
+import CacheCompare
+import Foundation
+import JOSECrypto
+import LoadDriver
+import Measurement
+import Reports
+import TokenMint
+
+/// `jwtbench run`, the main job on built-in defaults: mint the catalogue, run the conformance
+/// suites, sweep thread counts (closed loop), run an open loop at a share of the measured
+/// capacity, compare two key-cache strategies quickly; one report under `reports/run-<time>/`
+/// (or `--out`) with the conformance and cache-comparison reports in sub-folders.
+public struct MainJob: Sendable {
+    /// What `jwtbench run` was asked for, as given on the command line.
+    public struct Request: Sendable {
+        public var algorithms = "RS256,ES256"
+        public var mix = "good=0.8,bad=0.2"
+        public var duration = "8s"
+        public var warmup = "1s"
+        /// The open loop's rate as a share of the closed-loop capacity on all cores.
+        public var openLoopShare = 0.7
+        /// External conformance vectors (default: `../shared/vectors` when present).
+        public var suites: String?
+        public var skipConformance = false
+        public var skipCacheCompare = false
+        public var backend: any CryptoBackend = AutoBackend()
+        public var out: String?
+
+        public init() {}
+    }
+
+    public let request: Request
+
+    public init(_ request: Request) { self.request = request }
+
+    /// Runs every step, logging each under a `== step` heading, and writes the report.
+    /// Returns the failed checks (empty: all passed); they are also logged as `FAILED: ...`.
+    /// - Throws: `HarnessError.usage` for bad options, checked before any step runs.
+    public func run(log: @escaping @Sendable (String) -> Void) throws -> [String] {
+        let r = request
+        let algorithms = try MintPlan.algorithms(r.algorithms)
+        let mix = try WorkloadMix(parsing: r.mix)
+        let options = LoadOptions(
+            durationSeconds: try DurationParser.seconds(r.duration),
+            warmupSeconds: try DurationParser.seconds(r.warmup), progress: true)
+        guard r.openLoopShare > 0, r.openLoopShare.isFinite else { throw HarnessError.usage("--open-loop-share must be above zero") }
+        var isFolder: ObjCBool = false
+        if let suites = r.suites, !r.skipConformance,
+            !FileManager.default.fileExists(atPath: suites, isDirectory: &isFolder) || !isFolder.boolValue
+        {
+            throw HarnessError.usage("--suites \(suites) is not a folder")
+        }
+        let started = MonotonicClock.now()
+        let folder = ReportDirectory(out: r.out, prefix: "run")
+        let dir = folder.url
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let keySet = try TestKeySet.loadDefault()
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        var failures: [String] = []
+
+        // 1. Mint: the catalogue once for every algorithm, timed.
+        log("== mint")
+        let mintStart = MonotonicClock.now()
+        let catalogue = try Minter(keySet: keySet).mint(
+            MintPlan(
+                algorithms: JWSAlgorithm.allCases, variants: VariantCatalog.all, sizes: [.typical], seed: 1,
+                now: Int64(Date().timeIntervalSince1970)), threads: cores)
+        let mintSeconds = Double(MonotonicClock.now() - mintStart) / 1e9
+        log(
+            String(
+                format: "minted the catalogue: %d cases (%d variants x %d algorithms) in %.2f s, %.0f tokens/s",
+                catalogue.count, VariantCatalog.all.count, JWSAlgorithm.allCases.count, mintSeconds,
+                Double(catalogue.count) / mintSeconds))
+
+        // 2. Conformance: `jwtbench conform`'s job, its JUnit XML and JSON index in the report.
+        if !r.skipConformance {
+            log("== conformance")
+            let conformanceDir = dir.appendingPathComponent("conformance")
+            var conform = ConformanceJob.Request()
+            conform.externalVectors = r.suites
+            conform.junitPath = conformanceDir.appendingPathComponent("junit.xml").path
+            conform.jsonPath = conformanceDir.appendingPathComponent("conformance.json").path
+            if try ConformanceJob(conform).run(out: log, err: log)?.succeeded == false {
+                failures.append("conformance: unexpected results (see \(conformanceDir.path)/junit.xml)")
+            }
+        }
+
+        // 3. Closed-loop thread sweep, one series per algorithm.
+        log("== thread sweep (closed loop)")
+        let base = LoadRun.Configuration(
+            algorithms: algorithms, mix: mix, mixSpec: r.mix, sizes: [.typical], threads: Array(1...max(1, cores)),
+            options: options, seed: 1, corpusSize: 2048, perAlgorithm: true, backend: r.backend, runName: folder.name)
+        let sweep = try LoadRun(base).execute(keySet: keySet, log: log)
+
+        // 4. Open loop at a share of the all-cores capacity, per algorithm.
+        log("== open loop at \(Int(r.openLoopShare * 100))% of capacity")
+        var open: [LoadRun.Outcome] = []
+        for algorithm in algorithms {
+            guard
+                let capacity = sweep.series.last(where: { $0.summary.name.hasPrefix(algorithm.rawValue + "-") })?
+                    .summary.operationsPerSecond
+            else { continue }
+            var c = base
+            c.algorithms = [algorithm]
+            c.threads = [cores]
+            c.options.rate = max(1, capacity * r.openLoopShare)
+            open.append(try LoadRun(c).execute(keySet: keySet, log: log))
+        }
+
+        // One report with every series.
+        var report = sweep.report
+        for o in open {
+            report.summary.series += o.report.summary.series
+            for (k, v) in o.report.histograms { report.histograms[k] = v }
+        }
+        report.summary.configuration.extra["catalogueMintRate"] = String(format: "%.0f", Double(catalogue.count) / mintSeconds)
+        report.summary.configuration.extra["openLoopShare"] = String(r.openLoopShare)
+        if !r.skipConformance {
+            report.summary.configuration.extra[HTMLReport.relatedReportPrefix + "conformance"] = "conformance/junit.xml"
+        }
+        if !r.skipCacheCompare {
+            report.summary.configuration.extra[HTMLReport.relatedReportPrefix + "key-cache comparison"] = "cache-compare/index.html"
+        }
+        try LoadRun.write(report, to: dir)
+        let mismatches = sweep.mismatches + open.reduce(0) { $0 + $1.mismatches }
+        if mismatches > 0 { failures.append("\(mismatches) load decisions did not match their expectation") }
+
+        // 5. A quick key-cache comparison: two strategies through the three scenarios where
+        // they differ most, 3 s per cell (about 20 s); `jwtbench cache-compare` runs them all.
+        if !r.skipCacheCompare {
+            log("== key-cache comparison (quick; the full one is jwtbench cache-compare)")
+            let cache = CacheCompareConfiguration(
+                strategies: ["ttl", "default"], scenarios: [.rotation, .idpOutage, .kidFlood],
+                threads: cores, durationSeconds: 3)
+            let cacheReport = try CacheCompareJob(cache, into: dir.appendingPathComponent("cache-compare"), quiet: false).run(log: log)
+            if cacheReport.falseAccepts > 0 {
+                failures.append("key-cache comparison: \(cacheReport.falseAccepts) invalid tokens allowed (see \(dir.path)/cache-compare)")
+            }
+        }
+
+        log("== done in \(String(format: "%.0f", Double(MonotonicClock.now() - started) / 1e9)) s")
+        for f in failures { log("FAILED: \(f)") }
+        log("report: \(dir.path)/index.html")
+        return failures
+    }
+}

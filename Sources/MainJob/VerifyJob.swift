@@ -1,0 +1,88 @@
+import Foundation
+import JOSECrypto
+import JWTValidation
+import KeySources
+import Measurement
+import Policy
+import Reports
+
+/// The whole of `jwtbench verify`: tokens (or one request) decided under an ngrok policy with
+/// its real key sources plus `--keys` files, one `DecisionJSON` line per input.
+public struct VerifyJob: Sendable {
+    /// What `jwtbench verify` was asked for, as given on the command line.
+    public struct Request: Sendable {
+        public var policy: String
+        public var keyFiles: [String] = []
+        /// nil: now.
+        public var now: Int64?
+        /// A request file (JSON: method, headers, body) instead of tokens.
+        public var request: String?
+        /// nil: the policy's `crypto_backend`, else `auto`.
+        public var backend: (any CryptoBackend)?
+        /// Tokens, or `["-"]` for one per line on the input.
+        public var tokens: [String] = []
+
+        public init(policy: String) { self.policy = policy }
+    }
+
+    /// How many inputs (tokens, or the request) were decided, and how many denied.
+    public struct Outcome: Sendable, Equatable {
+        public var inputs = 0
+        public var denied = 0
+    }
+
+    public let request: Request
+
+    public init(_ request: Request) { self.request = request }
+
+    /// Decides every input and sends each decision's line to `out`; `warn` gets the key
+    /// sources' warnings, `readLine` gives the input lines for `-`.
+    /// - Throws: `HarnessError.usage` for bad usage or configuration (no tokens, an unreadable
+    ///   policy or request file), `KeySourceError` for unusable keys.
+    public func run(
+        out: (String) -> Void, warn: (String) -> Void,
+        readLine: () -> String? = { Swift.readLine(strippingNewline: true) }
+    ) throws -> Outcome {
+        let r = request
+        if r.request != nil, !r.tokens.isEmpty { throw HarnessError.usage("give either --request or tokens, not both") }
+        if r.request == nil, r.tokens.isEmpty {
+            throw HarnessError.usage("no tokens: pass tokens as arguments, '-' for stdin, or --request FILE")
+        }
+        let loaded: Policy
+        do { loaded = try Policy.load(path: r.policy) } catch { throw HarnessError.usage("\(r.policy): \(error)") }
+        let sources = try PolicyKeySources.primed(for: loaded, extraKeyFiles: r.keyFiles, backend: r.backend, warn: warn)
+        defer { sources.shutdown() }
+        let validator = Validator(policy: loaded, keys: sources.provider)
+        let at = r.now ?? Int64(Date().timeIntervalSince1970)
+        if let path = r.request {
+            let data: Data
+            do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+                throw HarnessError.usage("cannot read request file \(path): \(error.localizedDescription)")
+            }
+            let parsed: HTTPRequest
+            do { parsed = try HTTPRequest(json: data) } catch { throw HarnessError.usage("\(path): \(error)") }
+            sources.prepareForValidation()
+            let decision = validator.validate(request: parsed, now: at)
+            out(DecisionJSON.line(for: decision))
+            return Outcome(inputs: 1, denied: decision.isAllowed ? 0 : 1)
+        }
+        var inputs = r.tokens
+        if inputs == ["-"] {
+            inputs = []
+            while let line = readLine() {
+                let t = line.trimmingCharacters(in: .whitespaces)
+                if !t.isEmpty { inputs.append(t) }
+            }
+        }
+        let decide = sources.tokenDecider(for: validator)
+        var outcome = Outcome(inputs: inputs.count)
+        for token in inputs {
+            // Blocks only for the `none` and `ttl` strategies (see RemoteKeyProvider).
+            sources.prepareForValidation()
+            let decision = decide(token, at)
+            if !decision.isAllowed { outcome.denied += 1 }
+            out(DecisionJSON.line(for: decision))
+        }
+        return outcome
+    }
+}

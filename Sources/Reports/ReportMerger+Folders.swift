@@ -1,0 +1,22 @@
+import Foundation
+
+extension ReportMerger {
+    /// Merges the report folders at `paths` (shards of one run) and returns the merged report
+    /// with one console line per series (`name: operations, ops/s, p99`).
+    /// - Throws: `ReportError.unreadable` for a folder that cannot be read, `ReportError`
+    ///   when the shards do not belong to one run.
+    public static func merge(folders paths: [String]) throws -> (report: RunReport, lines: [String]) {
+        let shards = try paths.map { path in
+            do { return try RunReport(contentsOf: URL(fileURLWithPath: path)) } catch {
+                throw ReportError.unreadable(path: path, ReportError.reason(error))
+            }
+        }
+        let merged = try merge(shards)
+        let lines = merged.summary.series.map { s in
+            String(
+                format: "%@: %llu operations, %.0f ops/s, p99 %.1f µs (corrected)", s.name, s.operations,
+                s.operationsPerSecond, Double(s.correctedLatencyNanos.p99) / 1000)
+        }
+        return (merged, lines)
+    }
+}
