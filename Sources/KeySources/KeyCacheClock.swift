@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Measurement
 import Synchronization
 
 /// A point on a monotonic clock, in nanoseconds from the clock's own origin.
@@ -76,12 +77,10 @@ public struct SystemKeyCacheClock: KeyCacheClock {
     /// The system clock.
     public init() {}
 
-    /// CLOCK_MONOTONIC.
+    /// CLOCK_MONOTONIC, read by the harness's `MonotonicClock`.
     @inline(__always)
     public func now() -> MonotonicInstant {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return MonotonicInstant(nanoseconds: Int64(ts.tv_sec) &* 1_000_000_000 &+ Int64(ts.tv_nsec))
+        MonotonicInstant(nanoseconds: Int64(truncatingIfNeeded: MonotonicClock.now()))
     }
 
     /// CLOCK_REALTIME seconds.

@@ -1,5 +1,6 @@
 import Foundation
 import JWTValidation
+import Measurement
 import Policy
 
 /// How a remote key set is cached and refreshed: one of the strategies of docs/ARCHITECTURE.md (Key sources and key-cache strategies),
@@ -262,20 +263,9 @@ public struct KeyCacheStrategy: Sendable, Hashable, CustomStringConvertible {
 
     // MARK: option values
 
-    /// `30`, `1.5`, `250ms`, `30s`, `15m`, `1h`: seconds unless a unit is given.
-    public static func parseDuration(_ text: String) -> Duration? {
-        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
-        let units: [(String, Double)] = [("ms", 1e-3), ("s", 1), ("m", 60), ("h", 3600)]
-        var number = t
-        var scale = 1.0
-        for (suffix, factor) in units where t.hasSuffix(suffix) {
-            number = String(t.dropLast(suffix.count))
-            scale = factor
-            break
-        }
-        guard let value = Double(number), value.isFinite, value >= 0, value * scale < 1e9 else { return nil }
-        return .nanoseconds(Int64((value * scale * 1e9).rounded()))
-    }
+    /// `30`, `1.5`, `250ms`, `30s`, `15m`, `1h`: seconds unless a unit is given (the
+    /// project's one duration syntax, `DurationParser`).
+    public static func parseDuration(_ text: String) -> Duration? { DurationParser.duration(text) }
 
     private static func duration(_ text: String, _ key: String) throws(KeyCacheConfigurationError) -> Duration {
         guard let d = parseDuration(text) else {

@@ -97,12 +97,7 @@ final class AtomicSnapshotCell: @unchecked Sendable {
     }
 
     private static let nextStripe = Atomic<Int>(0)
-    private static let stripeKey: pthread_key_t = {
-        var key = pthread_key_t()
-        let rc = pthread_key_create(&key, nil)
-        precondition(rc == 0, "pthread_key_create failed (\(rc))")
-        return key
-    }()
+    private static let stripeKey: pthread_key_t = makeThreadKey()
 
     /// Runs `body` with the current state, which stays alive until `body` returns.
     @inline(__always)
@@ -190,10 +185,7 @@ final class PerThreadSnapshotCell: @unchecked Sendable {
 
     init(_ initial: PublishedKeys) {
         source = AtomicSnapshotCell(initial)
-        var made = pthread_key_t()
-        let rc = pthread_key_create(&made, nil)
-        key = made
-        precondition(rc == 0, "pthread_key_create failed (\(rc)): too many thread-local keys")
+        key = makeThreadKey()
     }
 
     deinit {

@@ -7,6 +7,15 @@ import struct NIOConcurrencyHelpers.NIOLock
 import struct NIOConcurrencyHelpers.NIOLockedValueBox
 import Synchronization
 
+/// A new pthread key without a destructor (values are released by their owners). A process
+/// has a fixed number of keys (1024 on glibc), so running out is a programming error.
+func makeThreadKey() -> pthread_key_t {
+    var made = pthread_key_t()
+    let rc = pthread_key_create(&made, nil)
+    precondition(rc == 0, "pthread_key_create failed (\(rc)): too many thread-local keys")
+    return made
+}
+
 /// One value per thread, made on the thread's first use: what the per-thread lookup replicas
 /// and the verified-token cache keep (Envoy keeps both per worker thread).
 ///
@@ -26,12 +35,7 @@ final class ThreadLocal<Value: AnyObject>: @unchecked Sendable {
         let value: Unmanaged<Value>
     }
 
-    init() {
-        var made = pthread_key_t()
-        let rc = pthread_key_create(&made, nil)
-        key = made
-        precondition(rc == 0, "pthread_key_create failed (\(rc)): too many thread-local keys")
-    }
+    init() { key = makeThreadKey() }
 
     deinit {
         pthread_key_delete(key)

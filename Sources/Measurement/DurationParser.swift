@@ -1,23 +1,38 @@
-/// Parses the harness's duration and rate options: `10s`, `500ms`, `2m`, `1.5` (seconds);
-/// `5000/s`, `5000`.
+import Foundation
+
+/// The one duration syntax of the project, for policy documents (`jwtbench.key_cache`) and
+/// command options alike: `250ms`, `30s`, `15m`, `1h`, `500us`, or a bare number of seconds
+/// (`30`, `1.5`); and rates: `5000/s`, `5000`.
 public enum DurationParser {
-    public static func seconds(_ text: String) throws -> Double {
+    /// The duration `text` names; nil unless it is a finite, non-negative number (below a
+    /// billion seconds) with an optional unit.
+    public static func duration(_ text: String) -> Duration? {
         let t = text.trimmingCharacters(in: .whitespaces).lowercased()
-        let units: [(String, Double)] = [("ms", 0.001), ("us", 1e-6), ("s", 1), ("m", 60), ("h", 3600)]
-        for (suffix, scale) in units where t.hasSuffix(suffix) {
-            if let v = Double(t.dropLast(suffix.count)), v >= 0, v.isFinite { return v * scale }
+        let units: [(String, Double)] = [("ms", 1e-3), ("us", 1e-6), ("s", 1), ("m", 60), ("h", 3600)]
+        var number = Substring(t)
+        var scale = 1.0
+        for (suffix, factor) in units where t.hasSuffix(suffix) {
+            number = t.dropLast(suffix.count)
+            scale = factor
             break
         }
-        if let v = Double(t), v >= 0, v.isFinite { return v }
-        throw HarnessError.usage("\"\(text)\" is not a duration (e.g. 10s, 500ms, 2m)")
+        guard let value = Double(number), value.isFinite, value >= 0, value * scale < 1e9 else { return nil }
+        return .nanoseconds(Int64((value * scale * 1e9).rounded()))
     }
 
-    public static func rate(_ text: String) throws -> Double {
+    /// Seconds, for command options; a usage error naming `text` when it is not a duration.
+    public static func seconds(_ text: String) throws(HarnessError) -> Double {
+        guard let d = duration(text) else {
+            throw HarnessError.usage("\"\(text)\" is not a duration (e.g. 10s, 500ms, 2m)")
+        }
+        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+
+    /// Operations per second: `5000/s` or `5000`, above zero.
+    public static func rate(_ text: String) throws(HarnessError) -> Double {
         var t = text.trimmingCharacters(in: .whitespaces).lowercased()
         if t.hasSuffix("/s") { t.removeLast(2) }
         guard let v = Double(t), v > 0, v.isFinite else { throw HarnessError.usage("\"\(text)\" is not a rate (e.g. 5000/s)") }
         return v
     }
 }
-
-import Foundation

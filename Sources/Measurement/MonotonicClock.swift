@@ -2,7 +2,8 @@
 import Glibc
 #endif
 
-/// Nanoseconds from CLOCK_MONOTONIC: what every latency in the harness is measured with.
+/// Nanoseconds from CLOCK_MONOTONIC: the one monotonic clock of the project (latencies in the
+/// harness, TTLs and cooldowns in the key cache).
 /// A raw `clock_gettime` (vDSO, no allocation, no actor hop) rather than `ContinuousClock`,
 /// whose `Instant` arithmetic costs more than the driver can afford per request.
 public enum MonotonicClock {

@@ -16,7 +16,9 @@ import Testing
             return
         }
         #expect(verified.algorithm == alg)
-        #expect(verified.backend == "openssl")
+        // ES256 keys get their CP256 table in the background after 8 verifications (other
+        // tests share the key), so either path may have served this one.
+        #expect(alg == .es256 ? ["openssl", "cp256"].contains(verified.backend) : verified.backend == "openssl", "\(verified.backend)")
         #expect(verified.expiresAt == F.now + 600)
         #expect(verified.payload["sub"] as? String == "user-42")
         #expect(decision.httpStatus == 200)
