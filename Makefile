@@ -5,7 +5,7 @@ SWIFT ?= swift
 VECTORS ?= $(abspath ../shared/vectors)
 SYSTEM_PACKAGES := libssl-dev libjemalloc-dev zlib1g-dev pkg-config
 
-.PHONY: all deps build release test run clean tsan
+.PHONY: all deps build release test run clean tsan format lint
 
 all: build
 
@@ -32,7 +32,7 @@ release: deps
 # The whole test suite; the vector suites read $(VECTORS) (JWTBENCH_VECTORS) and say when they skip.
 # Then the conformance run (docs/conformance.md): any unexpected decision fails `make test`.
 # Without the vectors folder it runs the project's vectors only, and says so.
-test: deps
+test: deps lint
 	$(if $(wildcard $(VECTORS)/.),JWTBENCH_VECTORS=$(VECTORS)) $(SWIFT) test
 	$(SWIFT) run jwtbench conform $(if $(wildcard $(VECTORS)/.),--suites $(VECTORS)) --junit .build/conformance.xml
 
@@ -44,6 +44,19 @@ run: release
 # ThreadSanitizer build and short multi-threaded runs (not part of `make test`).
 tsan: deps
 	bash scripts/tsan.sh
+
+# Formats every Swift file in place with the toolchain's swift-format (.swift-format).
+format:
+	$(SWIFT) format --in-place --recursive --parallel Package.swift Sources Tests
+
+# What `make test` checks before building: the formatting (swift format lint, strict: any
+# finding fails), and the layout docs/ARCHITECTURE.md describes (scripts/check-architecture.py:
+# Package.swift against the allowed-imports table, every import, file and CLI sizes), and
+# that this check fails on planted violations.
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel Package.swift Sources Tests
+	python3 scripts/check-architecture.py
+	bash scripts/check-architecture-selftest.sh
 
 clean:
 	rm -rf .build

@@ -5,8 +5,8 @@ import JOSECrypto
 import JWTValidation
 import KeySources
 import Logging
-import Reports
 import Measurement
+import Reports
 
 /// Runs one strategy through one scenario: a fresh embedded issuer on an ephemeral loopback
 /// port, a fresh provider, N worker threads, and a controller (the calling thread) that plays
@@ -30,15 +30,18 @@ enum CacheCompareCell {
     }
 
     /// Runs the cell. Blocks for the cell's length; call it from a thread (never an event loop).
-    static func run(strategy name: String, scenario: CacheCompareScenario, configuration c: CacheCompareConfiguration,
-                    expectedInterval: UInt64) throws -> CacheCompareCellResult {
+    static func run(
+        strategy name: String, scenario: CacheCompareScenario, configuration c: CacheCompareConfiguration,
+        expectedInterval: UInt64
+    ) throws -> CacheCompareCellResult {
         let strategy = try c.strategy(named: name)
         let maxAge = maxAge(scenario)
-        let latency: Duration = switch scenario {
-        case .slowIdP: .nanoseconds(Int64(c.slowLatencySeconds * 1e9))
-        case .coldStart: .milliseconds(50)
-        default: .zero
-        }
+        let latency: Duration =
+            switch scenario {
+            case .slowIdP: .nanoseconds(Int64(c.slowLatencySeconds * 1e9))
+            case .coldStart: .milliseconds(50)
+            default: .zero
+            }
         let issuer = try EmbeddedIssuer(
             configuration: IssuerConfiguration(algorithm: .es256, cacheMaxAge: maxAge, latency: latency), logger: quietLogger)
         try issuer.start()
@@ -50,15 +53,17 @@ enum CacheCompareCell {
         let stream = try CacheCompareTokenStream(
             issuer: issuer, now: nowSeconds, forgedEvery: scenario == .kidFlood ? 2 : 0,
             retiringEvery: scenario == .rotation ? 5 : 0, graceNanoseconds: UInt64(maxAge) * 1_000_000_000 + 500_000_000)
-        let rules = ValidationRules(issuers: [issuer.issuer], audiences: [issuer.configuration.audience],
-                                    allowedAlgorithms: [.es256], requireExpiration: true)
+        let rules = ValidationRules(
+            issuers: [issuer.issuer], audiences: [issuer.configuration.audience],
+            allowedAlgorithms: [.es256], requireExpiration: true)
 
         var provider: RemoteKeyProvider?
         let validate: @Sendable (String) -> Decision
         var tokenCache: VerifiedTokenCache?
         if let strategy {
-            let remote = RemoteKeyProvider(location: .jwks(issuer.jwksURL), strategy: strategy, algorithms: [.es256],
-                                           logger: quietLogger)
+            let remote = RemoteKeyProvider(
+                location: .jwks(issuer.jwksURL), strategy: strategy, algorithms: [.es256],
+                logger: quietLogger)
             provider = remote
             let validator = Validator(rules: rules, keys: remote)
             if let settings = strategy.tokenCache {

@@ -64,13 +64,15 @@ public struct CacheCompareCellResult: Codable, Sendable, Equatable {
     public var tokenCacheHits: Int?
 
     /// A row from its values (the cell runner builds these).
-    public init(strategy: String, strategyDetails: String, scenario: CacheCompareScenario, threads: Int, seconds: Double,
-                operations: Int, operationsPerSecond: Double, correctedLatencyNanos: LatencyPercentiles,
-                uncorrectedLatencyNanos: LatencyPercentiles, expectedIntervalNanos: UInt64, issuerFetches: Int,
-                fetchesByReason: [String: Int], fetchFailures: Int, mustAllow: Int, falseRejects: Int,
-                falseRejectReasons: [String: Int], mustDeny: Int, falseAccepts: Int, falseAcceptExamples: [String],
-                ungraded: Int, newKeyAcceptedAfterMillis: Double?, rotated: Bool, retiredKeyRefusedAfterMillis: Double?,
-                retired: Bool, waits: Int, waitSeconds: Double, tokenCacheHits: Int?) {
+    public init(
+        strategy: String, strategyDetails: String, scenario: CacheCompareScenario, threads: Int, seconds: Double,
+        operations: Int, operationsPerSecond: Double, correctedLatencyNanos: LatencyPercentiles,
+        uncorrectedLatencyNanos: LatencyPercentiles, expectedIntervalNanos: UInt64, issuerFetches: Int,
+        fetchesByReason: [String: Int], fetchFailures: Int, mustAllow: Int, falseRejects: Int,
+        falseRejectReasons: [String: Int], mustDeny: Int, falseAccepts: Int, falseAcceptExamples: [String],
+        ungraded: Int, newKeyAcceptedAfterMillis: Double?, rotated: Bool, retiredKeyRefusedAfterMillis: Double?,
+        retired: Bool, waits: Int, waitSeconds: Double, tokenCacheHits: Int?
+    ) {
         self.strategy = strategy
         self.strategyDetails = strategyDetails
         self.scenario = scenario

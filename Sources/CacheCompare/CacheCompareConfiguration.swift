@@ -32,9 +32,11 @@ public struct CacheCompareConfiguration: Sendable, Codable {
     public static let allStrategies = [staticKeys] + KeyCacheStrategy.names
 
     /// A configuration; see the properties.
-    public init(strategies: [String] = allStrategies, scenarios: [CacheCompareScenario] = CacheCompareScenario.allCases,
-                threads: Int = 2, durationSeconds: Double = 5, outageSeconds: Double? = nil, cooldownSeconds: Double = 1,
-                slowLatencySeconds: Double = 0.2) {
+    public init(
+        strategies: [String] = allStrategies, scenarios: [CacheCompareScenario] = CacheCompareScenario.allCases,
+        threads: Int = 2, durationSeconds: Double = 5, outageSeconds: Double? = nil, cooldownSeconds: Double = 1,
+        slowLatencySeconds: Double = 0.2
+    ) {
         self.strategies = strategies
         self.scenarios = scenarios
         self.threads = threads

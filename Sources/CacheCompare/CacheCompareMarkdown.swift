@@ -12,7 +12,8 @@ public enum CacheCompareMarkdown {
             let plan = c.outagePlan
             out += " (idp-outage: \(format(plan.outage)) outage after \(format(plan.lead)), \(format(plan.cell)) cell)"
         }
-        out += ", unknown-kid cooldown \(format(c.cooldownSeconds)), slow-idp latency \(format(c.slowLatencySeconds)), \(report.cpuCount) cores, \(report.generatedAt).\n\n"
+        out +=
+            ", unknown-kid cooldown \(format(c.cooldownSeconds)), slow-idp latency \(format(c.slowLatencySeconds)), \(report.cpuCount) cores, \(report.generatedAt).\n\n"
         out += table(report.cells)
         if !report.skipped.isEmpty { out += "\nSkipped: " + report.skipped.joined(separator: "; ") + ".\n" }
         out += "\n"
@@ -20,20 +21,27 @@ public enum CacheCompareMarkdown {
         out += "\n"
         for note in report.notes { out += "- \(note)\n" }
         let accepts = report.cells.filter { $0.falseAccepts > 0 }
-        out += accepts.isEmpty ? "\nFalse accepts: 0 in every cell.\n"
-            : "\nFALSE ACCEPTS in " + accepts.map { "\($0.strategy)/\($0.scenario.rawValue) (\($0.falseAccepts))" }.joined(separator: ", ") + ".\n"
+        out +=
+            accepts.isEmpty
+            ? "\nFalse accepts: 0 in every cell.\n"
+            : "\nFALSE ACCEPTS in " + accepts.map { "\($0.strategy)/\($0.scenario.rawValue) (\($0.falseAccepts))" }.joined(separator: ", ")
+                + ".\n"
         return out
     }
 
     /// The table alone: one row per cell.
     public static func table(_ cells: [CacheCompareCellResult]) -> String {
-        var out = "| scenario | strategy | ops/s | p50 | p99 | p99.9 | max | fetches | false rejects | false accepts | new key accepted after | retired key refused after | waited |\n"
+        var out =
+            "| scenario | strategy | ops/s | p50 | p99 | p99.9 | max | fetches | false rejects | false accepts | new key accepted after | retired key refused after | waited |\n"
         out += "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n"
         for cell in cells {
             let l = cell.correctedLatencyNanos
-            let rejects = cell.falseRejects == 0 ? "0" : "\(cell.falseRejects) (\(String(format: "%.1f", percent(cell.falseRejects, of: cell.mustAllow)))%)"
+            let rejects =
+                cell.falseRejects == 0
+                ? "0" : "\(cell.falseRejects) (\(String(format: "%.1f", percent(cell.falseRejects, of: cell.mustAllow)))%)"
             let waited = cell.waits == 0 ? "0" : "\(cell.waits) / \(seconds(cell.waitSeconds))"
-            out += "| \(cell.scenario.rawValue) | \(cell.strategy) | \(String(format: "%.0f", cell.operationsPerSecond)) | \(duration(l.p50)) | \(duration(l.p99)) | \(duration(l.p99_9)) | \(duration(l.max)) | \(cell.issuerFetches) | \(rejects) | \(cell.falseAccepts) | \(newKey(cell)) | \(retiredKey(cell)) | \(waited) |\n"
+            out +=
+                "| \(cell.scenario.rawValue) | \(cell.strategy) | \(String(format: "%.0f", cell.operationsPerSecond)) | \(duration(l.p50)) | \(duration(l.p99)) | \(duration(l.p99_9)) | \(duration(l.max)) | \(cell.issuerFetches) | \(rejects) | \(cell.falseAccepts) | \(newKey(cell)) | \(retiredKey(cell)) | \(waited) |\n"
         }
         return out
     }
@@ -71,6 +79,8 @@ public enum CacheCompareMarkdown {
     static func seconds(_ s: Double) -> String { s < 1 ? String(format: "%.1f ms", s * 1000) : String(format: "%.2f s", s) }
 
     static func format(_ seconds: Double) -> String {
-        seconds >= 1 ? (seconds == seconds.rounded() ? "\(Int(seconds)) s" : String(format: "%.1f s", seconds)) : "\(Int((seconds * 1000).rounded())) ms"
+        seconds >= 1
+            ? (seconds == seconds.rounded() ? "\(Int(seconds)) s" : String(format: "%.1f s", seconds))
+            : "\(Int((seconds * 1000).rounded())) ms"
     }
 }

@@ -30,8 +30,9 @@ public struct CacheCompareRunner: Sendable {
                     skipped.append("static/rotation: fixed keys cannot follow a rotation")
                     continue
                 }
-                let cell = try CacheCompareCell.run(strategy: strategy, scenario: scenario, configuration: configuration,
-                                                    expectedInterval: interval)
+                let cell = try CacheCompareCell.run(
+                    strategy: strategy, scenario: scenario, configuration: configuration,
+                    expectedInterval: interval)
                 log(Self.line(cell))
                 cells.append(cell)
             }
@@ -62,8 +63,9 @@ public struct CacheCompareRunner: Sendable {
         let token = try CompactJWS.sign(
             header: "{\"alg\":\"ES256\",\"typ\":\"JWT\",\"kid\":\"calibration\"}",
             payload: "{\"iss\":\"https://calibration.test\",\"iat\":\(now),\"exp\":\(now + 3600)}", with: signer)
-        let validator = Validator(rules: ValidationRules(issuers: ["https://calibration.test"], allowedAlgorithms: [.es256]),
-                                  keys: StaticKeyProvider(keys: [key.publicKey], algorithms: [.es256]))
+        let validator = Validator(
+            rules: ValidationRules(issuers: ["https://calibration.test"], allowedAlgorithms: [.es256]),
+            keys: StaticKeyProvider(keys: [key.publicKey], algorithms: [.es256]))
         for _ in 0..<200 { _ = validator.validate(token: token, now: now) }
         let rounds = 1000
         let start = MonotonicClock.now()

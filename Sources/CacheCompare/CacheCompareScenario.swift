@@ -23,7 +23,8 @@ public enum CacheCompareScenario: String, Sendable, Codable, CaseIterable {
     public var summary: String {
         switch self {
         case .steady: return "valid tokens only; the key set never changes"
-        case .rotation: return "rotate at 20% of the run (new tokens use the new kid), old key retired at 40%; 20% of tokens keep using the old key"
+        case .rotation:
+            return "rotate at 20% of the run (new tokens use the new kid), old key retired at 40%; 20% of tokens keep using the old key"
         case .slowIdP: return "every JWKS response delayed; max-age 1 s, so the set expires during the run"
         case .idpOutage: return "good start, then 503s and connection resets; max-age 1 s, so the set expires during the outage"
         case .kidFlood: return "half the tokens carry random unknown kids (forged, must be denied), at full rate"

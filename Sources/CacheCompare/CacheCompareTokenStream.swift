@@ -2,8 +2,8 @@ import Foundation
 import Issuer
 import JOSECrypto
 import JWTValidation
-import Synchronization
 import Measurement
+import Synchronization
 
 /// The tokens a cell sends, minted before timing starts, and which one request `i` of a
 /// worker gets. The current-key pool is replaced once, when the issuer rotates; workers see
@@ -51,10 +51,12 @@ final class CacheCompareTokenStream: Sendable {
     static func forge(_ issuer: EmbeddedIssuer, now: Int64) throws -> [String] {
         let attacker = try KeyGenerator.generate(for: .es256, kid: "attacker")
         let signer = try OpenSSLBackend().makeSigner(key: attacker, algorithm: .es256)
-        let payload = "{\"iss\":\"\(issuer.issuer)\",\"sub\":\"attacker\",\"aud\":\"\(issuer.configuration.audience)\",\"iat\":\(now),\"exp\":\(now + 3600)}"
+        let payload =
+            "{\"iss\":\"\(issuer.issuer)\",\"sub\":\"attacker\",\"aud\":\"\(issuer.configuration.audience)\",\"iat\":\(now),\"exp\":\(now + 3600)}"
         return try (0..<forgedPoolSize).map { _ in
             let kid = try KeyGenerator.randomBytes(8).map { String(format: "%02x", $0) }.joined()
-            return try CompactJWS.sign(header: "{\"alg\":\"ES256\",\"typ\":\"JWT\",\"kid\":\"forged-\(kid)\"}", payload: payload, with: signer)
+            return try CompactJWS.sign(
+                header: "{\"alg\":\"ES256\",\"typ\":\"JWT\",\"kid\":\"forged-\(kid)\"}", payload: payload, with: signer)
         }
     }
 

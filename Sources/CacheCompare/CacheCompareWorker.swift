@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Histogram
-import Reports
 import JWTValidation
 import KeySources
 import Measurement
+import Reports
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One worker thread of a `cache-compare` cell: closed loop, each request gets keys ready
 /// (`RemoteKeyProvider.prepareForValidation()`, where the blocking strategies block), then
@@ -126,7 +127,8 @@ final class CacheCompareWorker: @unchecked Sendable {
 
     /// Whether `decision` was right for a token of `kind` sent at `sentAt`.
     @inline(__always)
-    private func grade(_ kind: CacheCompareTokenKind, _ decision: Decision, sentAt: UInt64, decidedAt: UInt64, newKey: Bool, token: String) {
+    private func grade(_ kind: CacheCompareTokenKind, _ decision: Decision, sentAt: UInt64, decidedAt: UInt64, newKey: Bool, token: String)
+    {
         let allowed = decision.isAllowed
         switch kind {
         case .current:
@@ -145,7 +147,8 @@ final class CacheCompareWorker: @unchecked Sendable {
                 if sentAt - retiredAt < plan.stream.graceNanoseconds {
                     tally.ungraded += 1
                 } else {
-                    mustDeny(allowed, "token signed with the retired key, \((sentAt - retiredAt) / 1_000_000) ms after its retirement", token)
+                    mustDeny(
+                        allowed, "token signed with the retired key, \((sentAt - retiredAt) / 1_000_000) ms after its retirement", token)
                 }
             }
         case .forged:

@@ -24,8 +24,10 @@ public struct ConformanceCase: Sendable {
     public let body: Body
 
     /// A case of `suite`, whose id becomes `<suite>/<localID>`.
-    public init(suite: ConformanceSuite, localID: String, description: String, tags: [String],
-                expectation: ConformanceExpectation, body: Body) {
+    public init(
+        suite: ConformanceSuite, localID: String, description: String, tags: [String],
+        expectation: ConformanceExpectation, body: Body
+    ) {
         self.suite = suite
         self.id = "\(suite.rawValue)/\(localID)"
         self.description = description

@@ -12,12 +12,15 @@ public struct ConformanceCatalog: Sendable {
     /// `jwtbench-cases.json`); the external suites need `externalVectors`, and without it they
     /// are left out with a note (a missing file inside a given folder is an error, so a wrong
     /// path cannot pass silently).
-    public static func load(_ suites: [ConformanceSuite], projectVectors: String?, externalVectors: String?) throws(ConformanceError) -> ConformanceCatalog {
+    public static func load(_ suites: [ConformanceSuite], projectVectors: String?, externalVectors: String?) throws(ConformanceError)
+        -> ConformanceCatalog
+    {
         var cases: [ConformanceCase] = []
         var notes: [String] = []
         if suites.contains(.jwtbench) {
             guard let projectVectors else {
-                throw .missingVectors("cannot find the project's vectors (vectors/\(ConformanceJWTBenchSuite.fileName)): run from the repository")
+                throw .missingVectors(
+                    "cannot find the project's vectors (vectors/\(ConformanceJWTBenchSuite.fileName)): run from the repository")
             }
             let path = URL(fileURLWithPath: projectVectors).appendingPathComponent(ConformanceJWTBenchSuite.fileName).path
             notes.append("project vectors: \(path)")
@@ -39,8 +42,9 @@ public struct ConformanceCatalog: Sendable {
                     }
                 }
             } else {
-                notes.append("external suites SKIPPED (\(external.map(\.rawValue).joined(separator: ", "))): no vectors folder; "
-                    + "pass --suites DIR or set JWTBENCH_VECTORS; only the project's vectors ran")
+                notes.append(
+                    "external suites SKIPPED (\(external.map(\.rawValue).joined(separator: ", "))): no vectors folder; "
+                        + "pass --suites DIR or set JWTBENCH_VECTORS; only the project's vectors ran")
             }
         }
         return ConformanceCatalog(cases: cases, notes: notes)

@@ -17,7 +17,8 @@ public enum ConformanceConsoleReport {
         let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { column, cell in
-                column == 0 ? cell.padding(toLength: widths[0], withPad: " ", startingAt: 0)
+                column == 0
+                    ? cell.padding(toLength: widths[0], withPad: " ", startingAt: 0)
                     : String(repeating: " ", count: widths[column] - cell.count) + cell
             }.joined(separator: "  ") + "\n"
         }
@@ -31,7 +32,8 @@ public enum ConformanceConsoleReport {
         let acceptable = run.results.filter { $0.expected == ConformanceExpectation.acceptable.description && $0.status != .skipped }
         if !acceptable.isEmpty {
             let allowed = acceptable.filter { $0.actual == "allow" }.count
-            out += "acceptable cases: \(acceptable.count) (either decision passes): \(allowed) allowed, \(acceptable.count - allowed) denied\n"
+            out +=
+                "acceptable cases: \(acceptable.count) (either decision passes): \(allowed) allowed, \(acceptable.count - allowed) denied\n"
         }
         let expected = run.results.filter { $0.status == .expectedFailure }
         if !expected.isEmpty {
@@ -52,14 +54,18 @@ public enum ConformanceConsoleReport {
             for entry in run.staleEntries { out += "  STALE \(entry.caseID)\n" }
         }
         let counts = run.counts
-        out += run.succeeded
+        out +=
+            run.succeeded
             ? "\nresult: PASS (\(counts.passed) passed, \(counts.expectedFailure) expected failures, \(counts.skipped) skipped)\n"
             : "\nresult: FAIL (\(counts.failed) failed, \(counts.unexpectedPass) unexpected passes, \(run.staleEntries.count) stale entries)\n"
         return out
     }
 
     static func row(_ name: String, _ c: ConformanceCounts) -> [String] {
-        [name, "\(c.total)", "\(c.total - c.skipped)", "\(c.passed)", "\(c.failed)", "\(c.skipped)", "\(c.expectedFailure)", "\(c.unexpectedPass)"]
+        [
+            name, "\(c.total)", "\(c.total - c.skipped)", "\(c.passed)", "\(c.failed)", "\(c.skipped)", "\(c.expectedFailure)",
+            "\(c.unexpectedPass)",
+        ]
     }
 
     /// The `--list` text: one line per case (id, expected decision, tags, description or why

@@ -62,8 +62,8 @@ public struct ConformanceIgnoreExpDouble: ConformanceEngine {
     public static func expiry(of token: String) -> Int64? {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let payload = Base64URL.decode(String(parts[1])),
-              let object = try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any],
-              let exp = object["exp"] as? NSNumber
+            let object = try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any],
+            let exp = object["exp"] as? NSNumber
         else { return nil }
         return exp.int64Value
     }

@@ -1,8 +1,8 @@
 import Foundation
 import JOSECrypto
 import JWTValidation
-import TokenMint
 import Policy
+import TokenMint
 
 /// `jwtbench`: the project's vectors (`vectors/jwtbench-cases.json`, `TokenMint.VectorFile`).
 ///
@@ -42,14 +42,18 @@ public enum ConformanceJWTBenchSuite {
             } else {
                 throw .malformedVectors(path: path, "\(c.id): unknown key set \"\(c.keys)\"")
             }
-            let setup = ConformanceSetup(id: "jwtbench/\(c.policy)/\(c.keys)", rules: ValidationRules(policy: policy),
-                                         locations: policy.tokens, keys: keys)
+            let setup = ConformanceSetup(
+                id: "jwtbench/\(c.policy)/\(c.keys)", rules: ValidationRules(policy: policy),
+                locations: policy.tokens, keys: keys)
             let input: ConformanceInput
             if let token = c.token {
                 input = .token(token)
             } else if let r = c.request {
-                guard r.headers.allSatisfy({ $0.count == 2 }) else { throw .malformedVectors(path: path, "\(c.id): a header is not [name, value]") }
-                input = .request(HTTPRequest(method: r.method, headers: r.headers.map { HTTPHeader($0[0], $0[1]) }, body: Array((r.body ?? "").utf8)))
+                guard r.headers.allSatisfy({ $0.count == 2 }) else {
+                    throw .malformedVectors(path: path, "\(c.id): a header is not [name, value]")
+                }
+                input = .request(
+                    HTTPRequest(method: r.method, headers: r.headers.map { HTTPHeader($0[0], $0[1]) }, body: Array((r.body ?? "").utf8)))
             } else {
                 throw .malformedVectors(path: path, "\(c.id): neither token nor request")
             }
@@ -58,13 +62,19 @@ public enum ConformanceJWTBenchSuite {
             case ("allow", nil): expectation = .allow
             case ("acceptable", nil): expectation = .acceptable
             case ("deny", let reason?):
-                guard let code = ReasonCode(rawValue: reason) else { throw .malformedVectors(path: path, "\(c.id): unknown reason \"\(reason)\"") }
+                guard let code = ReasonCode(rawValue: reason) else {
+                    throw .malformedVectors(path: path, "\(c.id): unknown reason \"\(reason)\"")
+                }
                 expectation = .deny(code)
             default:
-                throw .malformedVectors(path: path, "\(c.id): expect \(c.expect.decision)/\(c.expect.reason ?? "-") is not allow, acceptable or deny with a reason")
+                throw .malformedVectors(
+                    path: path,
+                    "\(c.id): expect \(c.expect.decision)/\(c.expect.reason ?? "-") is not allow, acceptable or deny with a reason")
             }
-            cases.append(ConformanceCase(suite: .jwtbench, localID: c.id, description: c.description, tags: c.tags,
-                                         expectation: expectation, body: .run(input, setup, now: c.now)))
+            cases.append(
+                ConformanceCase(
+                    suite: .jwtbench, localID: c.id, description: c.description, tags: c.tags,
+                    expectation: expectation, body: .run(input, setup, now: c.now)))
         }
         return cases
     }

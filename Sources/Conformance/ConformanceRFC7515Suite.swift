@@ -30,8 +30,10 @@ public enum ConformanceRFC7515Suite {
         let serialization: String?
     }
 
-    static let files = ["A1_HS256.json", "A2_RS256.json", "A3_ES256.json", "A4_ES512.json", "A5_none.json",
-                        "A6_json_general.json", "A7_json_flattened.json"]
+    static let files = [
+        "A1_HS256.json", "A2_RS256.json", "A3_ES256.json", "A4_ES512.json", "A5_none.json",
+        "A6_json_general.json", "A7_json_flattened.json",
+    ]
 
     /// The cases of `rfc7515/` under the vectors folder `root`.
     public static func load(from root: URL) throws(ConformanceError) -> [ConformanceCase] {
@@ -42,10 +44,13 @@ public enum ConformanceRFC7515Suite {
             // "rfc7515-A.1" -> "A.1"
             let local = example.id.replacingOccurrences(of: "rfc7515-", with: "")
             if let serialization = example.serialization {
-                cases.append(ConformanceCase(
-                    suite: .rfc7515, localID: local, description: example.description, tags: ["json-serialization"],
-                    expectation: example.expected == "valid" ? .allow : .deny(nil),
-                    body: .skip("\(serialization) JWS JSON serialization: out of scope for a compact-JWS validator (JWTs are compact, RFC 7519 section 1)")))
+                cases.append(
+                    ConformanceCase(
+                        suite: .rfc7515, localID: local, description: example.description, tags: ["json-serialization"],
+                        expectation: example.expected == "valid" ? .allow : .deny(nil),
+                        body: .skip(
+                            "\(serialization) JWS JSON serialization: out of scope for a compact-JWS validator (JWTs are compact, RFC 7519 section 1)"
+                        )))
                 continue
             }
             guard let token = example.token, let algName = example.alg else {
@@ -53,11 +58,13 @@ public enum ConformanceRFC7515Suite {
             }
             if algName == "none" {
                 let setup = ConformanceSetup(
-                    id: "rfc7515/\(local)", rules: ValidationRules(issuers: ["joe"], allowedAlgorithms: JWSAlgorithm.allCases), keys: .set([]))
-                cases.append(ConformanceCase(
-                    suite: .rfc7515, localID: local, description: example.description + ": never accepted, whatever is allowed",
-                    tags: ["none", "jwt"], expectation: .deny(.algorithmNotAllowed),
-                    body: .run(.token(token), setup, now: beforeExpiry)))
+                    id: "rfc7515/\(local)", rules: ValidationRules(issuers: ["joe"], allowedAlgorithms: JWSAlgorithm.allCases),
+                    keys: .set([]))
+                cases.append(
+                    ConformanceCase(
+                        suite: .rfc7515, localID: local, description: example.description + ": never accepted, whatever is allowed",
+                        tags: ["none", "jwt"], expectation: .deny(.algorithmNotAllowed),
+                        body: .run(.token(token), setup, now: beforeExpiry)))
                 continue
             }
             guard let algorithm = JWSAlgorithm(rawValue: algName), let jwk = example.jwk, example.expected == "valid" else {
@@ -72,22 +79,29 @@ public enum ConformanceRFC7515Suite {
             let jwtSetup = ConformanceSetup(
                 id: "rfc7515/\(local)/jwt", rules: ValidationRules(issuers: ["joe"], allowedAlgorithms: [algorithm]), keys: .set([jwk]))
             if isJWT {
-                cases.append(ConformanceCase(
-                    suite: .rfc7515, localID: local, description: example.description + " at 1300819320, before its 2011 exp",
-                    tags: [algorithm.rawValue, "jwt"], expectation: .allow, body: .run(.token(token), jwtSetup, now: beforeExpiry)))
-                cases.append(ConformanceCase(
-                    suite: .rfc7515, localID: local + "-expired", description: example.description + " at 2026-01-01, after its 2011 exp",
-                    tags: [algorithm.rawValue, "jwt", "exp"], expectation: .deny(.expired),
-                    body: .run(.token(token), jwtSetup, now: VectorFile.defaultNow)))
+                cases.append(
+                    ConformanceCase(
+                        suite: .rfc7515, localID: local, description: example.description + " at 1300819320, before its 2011 exp",
+                        tags: [algorithm.rawValue, "jwt"], expectation: .allow, body: .run(.token(token), jwtSetup, now: beforeExpiry)))
+                cases.append(
+                    ConformanceCase(
+                        suite: .rfc7515, localID: local + "-expired",
+                        description: example.description + " at 2026-01-01, after its 2011 exp",
+                        tags: [algorithm.rawValue, "jwt", "exp"], expectation: .deny(.expired),
+                        body: .run(.token(token), jwtSetup, now: VectorFile.defaultNow)))
             } else {
                 let jwsSetup = ConformanceSetup.signatureOnly(id: "rfc7515/\(local)/jws", keys: [jwk], algorithms: [algorithm])
-                cases.append(ConformanceCase(
-                    suite: .rfc7515, localID: local, description: example.description + " as a JWS (its payload is no claims set)",
-                    tags: [algorithm.rawValue, "jws"], expectation: .allow, body: .run(.token(token), jwsSetup, now: VectorFile.defaultNow)))
-                cases.append(ConformanceCase(
-                    suite: .rfc7515, localID: local + "-as-jwt", description: example.description + " as a JWT: the payload is not JSON",
-                    tags: [algorithm.rawValue, "jwt"], expectation: .deny(.tokenMalformed),
-                    body: .run(.token(token), jwtSetup, now: VectorFile.defaultNow)))
+                cases.append(
+                    ConformanceCase(
+                        suite: .rfc7515, localID: local, description: example.description + " as a JWS (its payload is no claims set)",
+                        tags: [algorithm.rawValue, "jws"], expectation: .allow,
+                        body: .run(.token(token), jwsSetup, now: VectorFile.defaultNow)))
+                cases.append(
+                    ConformanceCase(
+                        suite: .rfc7515, localID: local + "-as-jwt",
+                        description: example.description + " as a JWT: the payload is not JSON",
+                        tags: [algorithm.rawValue, "jwt"], expectation: .deny(.tokenMalformed),
+                        body: .run(.token(token), jwtSetup, now: VectorFile.defaultNow)))
             }
         }
         return cases

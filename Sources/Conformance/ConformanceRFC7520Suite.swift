@@ -25,13 +25,19 @@ public enum ConformanceRFC7520Suite {
             cases.append(try keyCase(base.appendingPathComponent("jwk/" + name), localID: section(name)))
         }
         for name in try listing(base.appendingPathComponent("jws")) {
-            cases.append(try jwsCase(base.appendingPathComponent("jws/" + name), localID: section(name), tags: ["rfc7520"], mustVerify: true))
+            cases.append(
+                try jwsCase(base.appendingPathComponent("jws/" + name), localID: section(name), tags: ["rfc7520"], mustVerify: true))
         }
-        cases.append(try jwsCase(base.appendingPathComponent("curve25519/jws.json"), localID: "rfc8037-A.4", tags: ["rfc8037"], mustVerify: true))
-        cases.append(try jwsCase(base.appendingPathComponent("rfc7797/hmac-sha2_b64_false.json"), localID: "rfc7797-compact",
-                                 tags: ["rfc7797", "b64"], mustVerify: false))
-        cases.append(try jwsCase(base.appendingPathComponent("rfc7797/4.2.hmac-sha2_b64_false.json"), localID: "rfc7797-4.2",
-                                 tags: ["rfc7797", "b64"], mustVerify: false))
+        cases.append(
+            try jwsCase(base.appendingPathComponent("curve25519/jws.json"), localID: "rfc8037-A.4", tags: ["rfc8037"], mustVerify: true))
+        cases.append(
+            try jwsCase(
+                base.appendingPathComponent("rfc7797/hmac-sha2_b64_false.json"), localID: "rfc7797-compact",
+                tags: ["rfc7797", "b64"], mustVerify: false))
+        cases.append(
+            try jwsCase(
+                base.appendingPathComponent("rfc7797/4.2.hmac-sha2_b64_false.json"), localID: "rfc7797-4.2",
+                tags: ["rfc7797", "b64"], mustVerify: false))
         return cases
     }
 
@@ -57,7 +63,7 @@ public enum ConformanceRFC7520Suite {
 
     static func jwk(_ value: Any?, _ url: URL) throws(ConformanceError) -> JWK {
         guard let value, JSONSerialization.isValidJSONObject(value), let data = try? JSONSerialization.data(withJSONObject: value),
-              let key = try? JSONDecoder().decode(JWK.self, from: data)
+            let key = try? JSONDecoder().decode(JWK.self, from: data)
         else { throw .malformedVectors(path: url.path, "key is not a JWK object") }
         return key
     }
@@ -67,11 +73,13 @@ public enum ConformanceRFC7520Suite {
         let forSigning = (key.use == nil || key.use == "sig") && (key.alg.map { JWSAlgorithm(rawValue: $0) != nil } ?? true)
         let algorithms = ConformanceSetup.algorithms(for: key)
         let setup = ConformanceSetup(id: "rfc7520/\(localID)", rules: .signatureOnly(algorithms), keys: .set([key]))
-        let what = "\(key.kty)\(key.crv.map { " \($0)" } ?? "") \(key.isPrivate ? "private" : "public") key"
+        let what =
+            "\(key.kty)\(key.crv.map { " \($0)" } ?? "") \(key.isPrivate ? "private" : "public") key"
             + (key.alg.map { ", alg \($0)" } ?? "") + (key.use.map { ", use \($0)" } ?? "")
         return ConformanceCase(
             suite: .rfc7520, localID: localID,
-            description: "RFC 7520 \(localID) key import: \(what) " + (forSigning ? "serves \(algorithms.map(\.rawValue).joined(separator: "/"))" : "is no signing key"),
+            description: "RFC 7520 \(localID) key import: \(what) "
+                + (forSigning ? "serves \(algorithms.map(\.rawValue).joined(separator: "/"))" : "is no signing key"),
             tags: ["rfc7520", "jwk", key.kty], expectation: forSigning ? .allow : .deny(nil),
             body: .run(.keyImport, setup, now: VectorFile.defaultNow))
     }
@@ -88,14 +96,18 @@ public enum ConformanceRFC7520Suite {
             return ConformanceCase(
                 suite: .rfc7520, localID: localID, description: description, tags: tags + ["json-serialization"],
                 expectation: mustVerify ? .allow : .deny(nil),
-                body: .skip("no compact serialization (JSON only: unprotected headers or several signatures); out of scope for a compact-JWS validator"))
+                body: .skip(
+                    "no compact serialization (JSON only: unprotected headers or several signatures); out of scope for a compact-JWS validator"
+                ))
         }
         let payload = input["payload"] as? String ?? ""
         if compact.split(separator: ".", omittingEmptySubsequences: false).dropFirst().first?.isEmpty == true && !payload.isEmpty {
             return ConformanceCase(
                 suite: .rfc7520, localID: localID, description: description, tags: tags + ["detached"],
                 expectation: .allow,
-                body: .skip("detached content (RFC 7515 appendix F): the payload travels outside the token, which a compact-JWS validator never receives"))
+                body: .skip(
+                    "detached content (RFC 7515 appendix F): the payload travels outside the token, which a compact-JWS validator never receives"
+                ))
         }
         guard let algName = input["alg"] as? String, let algorithm = JWSAlgorithm(rawValue: algName) else {
             throw .malformedVectors(path: url.path, "input.alg is not one JWS algorithm")

@@ -13,8 +13,10 @@ public struct ConformanceRun: Sendable {
     public let backendName: String
 
     /// A run from its results (the runner makes these; tests combine them).
-    public init(results: [ConformanceCaseResult], staleEntries: [ConformanceExpectedFailures.Entry],
-                engineName: String, backendName: String) {
+    public init(
+        results: [ConformanceCaseResult], staleEntries: [ConformanceExpectedFailures.Entry],
+        engineName: String, backendName: String
+    ) {
         self.results = results
         self.staleEntries = staleEntries
         self.engineName = engineName

@@ -12,8 +12,10 @@ public struct ConformanceRunner: Sendable {
     public let expectedFailures: ConformanceExpectedFailures
 
     /// A runner; by default the real validator, OpenSSL, and no expected failures.
-    public init(engine: any ConformanceEngine = ConformanceValidatorEngine(), backend: any CryptoBackend = OpenSSLBackend(),
-                expectedFailures: ConformanceExpectedFailures = .none) {
+    public init(
+        engine: any ConformanceEngine = ConformanceValidatorEngine(), backend: any CryptoBackend = OpenSSLBackend(),
+        expectedFailures: ConformanceExpectedFailures = .none
+    ) {
         self.engine = engine
         self.backend = backend
         self.expectedFailures = expectedFailures
@@ -30,9 +32,10 @@ public struct ConformanceRunner: Sendable {
         for c in cases {
             switch c.body {
             case .skip(let why):
-                results.append(ConformanceCaseResult(
-                    suite: c.suite.rawValue, id: c.id, description: c.description, expected: c.expectation.description,
-                    actual: "not run", status: .skipped, detail: why))
+                results.append(
+                    ConformanceCaseResult(
+                        suite: c.suite.rawValue, id: c.id, description: c.description, expected: c.expectation.description,
+                        actual: "not run", status: .skipped, detail: why))
             case .run(let input, let setup, let now):
                 let trust: ConformanceTrust
                 if let prepared = trusts[setup.id] {
@@ -45,8 +48,9 @@ public struct ConformanceRunner: Sendable {
                 results.append(judge(c, decision))
             }
         }
-        return ConformanceRun(results: results, staleEntries: expectedFailures.staleEntries(among: loaded ?? cases),
-                              engineName: engine.name, backendName: backend.name)
+        return ConformanceRun(
+            results: results, staleEntries: expectedFailures.staleEntries(among: loaded ?? cases),
+            engineName: engine.name, backendName: backend.name)
     }
 
     /// The result of one decided case: passed or failed, turned into an expected failure or an

@@ -34,6 +34,7 @@ public struct ConformanceTrust: Sendable {
     public func noKeyDetail(for algorithms: [JWSAlgorithm]) -> String {
         let names = algorithms.map(\.rawValue).joined(separator: ", ")
         guard !skippedKeys.isEmpty else { return "no trusted key serves \(names)" }
-        return "no trusted key serves \(names): " + skippedKeys.map { "\($0.kid.map { "kid \"\($0)\"" } ?? "key") refused: \($0.reason)" }.joined(separator: "; ")
+        return "no trusted key serves \(names): "
+            + skippedKeys.map { "\($0.kid.map { "kid \"\($0)\"" } ?? "key") refused: \($0.reason)" }.joined(separator: "; ")
     }
 }

@@ -25,13 +25,15 @@ public enum ConformanceWycheproofJWKSuite {
                 guard let expectation = ConformanceExpectation.wycheproof(test.result) else {
                     throw .malformedVectors(path: url.path, "tcId \(test.tcId): unknown result \"\(test.result)\"")
                 }
-                cases.append(ConformanceCase(
-                    suite: .wycheproofJWK, localID: "tc\(test.tcId)",
-                    description: "group \(group.comment ?? "\(index)") (\(keys.count) key\(keys.count == 1 ? "" : "s")): \(test.comment)"
-                        + (test.flags.isEmpty ? "" : " \(test.flags)"),
-                    tags: [test.result] + setup.rules.allowedAlgorithms.map(\.rawValue) + test.flags,
-                    expectation: expectation,
-                    body: .run(.token(test.jws), setup, now: VectorFile.defaultNow)))
+                cases.append(
+                    ConformanceCase(
+                        suite: .wycheproofJWK, localID: "tc\(test.tcId)",
+                        description:
+                            "group \(group.comment ?? "\(index)") (\(keys.count) key\(keys.count == 1 ? "" : "s")): \(test.comment)"
+                            + (test.flags.isEmpty ? "" : " \(test.flags)"),
+                        tags: [test.result] + setup.rules.allowedAlgorithms.map(\.rawValue) + test.flags,
+                        expectation: expectation,
+                        body: .run(.token(test.jws), setup, now: VectorFile.defaultNow)))
             }
         }
         guard cases.count == parsed.numberOfTests else {

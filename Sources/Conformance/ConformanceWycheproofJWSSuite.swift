@@ -26,13 +26,15 @@ public enum ConformanceWycheproofJWSSuite {
                 guard let expectation = ConformanceExpectation.wycheproof(test.result) else {
                     throw .malformedVectors(path: url.path, "tcId \(test.tcId): unknown result \"\(test.result)\"")
                 }
-                cases.append(ConformanceCase(
-                    suite: .wycheproofJWS, localID: "tc\(test.tcId)",
-                    description: "group \(group.comment ?? "\(index)") (\(key.kty) key\(key.alg.map { ", alg \($0)" } ?? "")): \(test.comment)"
-                        + (test.flags.isEmpty ? "" : " \(test.flags)"),
-                    tags: [test.result, key.kty] + algorithms + test.flags,
-                    expectation: expectation,
-                    body: .run(.token(test.jws), setup, now: VectorFile.defaultNow)))
+                cases.append(
+                    ConformanceCase(
+                        suite: .wycheproofJWS, localID: "tc\(test.tcId)",
+                        description:
+                            "group \(group.comment ?? "\(index)") (\(key.kty) key\(key.alg.map { ", alg \($0)" } ?? "")): \(test.comment)"
+                            + (test.flags.isEmpty ? "" : " \(test.flags)"),
+                        tags: [test.result, key.kty] + algorithms + test.flags,
+                        expectation: expectation,
+                        body: .run(.token(test.jws), setup, now: VectorFile.defaultNow)))
             }
         }
         guard cases.count == parsed.numberOfTests else {

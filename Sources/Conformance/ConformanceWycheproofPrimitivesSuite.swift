@@ -88,13 +88,17 @@ public enum ConformanceWycheproofPrimitivesSuite {
                 switch kind {
                 case .hmac(let algorithm):
                     guard let keySize = group.keySize, let tagSize = group.tagSize,
-                          let key = test.key.flatMap(ConformanceWycheproof.hex) else { throw malformed("HMAC group without keySize/tagSize/key") }
+                        let key = test.key.flatMap(ConformanceWycheproof.hex)
+                    else { throw malformed("HMAC group without keySize/tagSize/key") }
                     let jwk = JWK(kty: "oct", k: Base64URL.encode(key))
                     let hashBits = algorithm.hash.byteCount * 8
                     if tagSize != hashBits {
-                        plan = .run(.deny(nil), key: jwk, algorithm: algorithm, note: "\(tagSize)-bit tag: JWS never truncates HMAC, so deny")
+                        plan = .run(
+                            .deny(nil), key: jwk, algorithm: algorithm, note: "\(tagSize)-bit tag: JWS never truncates HMAC, so deny")
                     } else if keySize < hashBits {
-                        plan = .run(.deny(nil), key: jwk, algorithm: algorithm, note: "\(keySize)-bit key is shorter than the hash (RFC 7518 3.2), so deny")
+                        plan = .run(
+                            .deny(nil), key: jwk, algorithm: algorithm,
+                            note: "\(keySize)-bit key is shorter than the hash (RFC 7518 3.2), so deny")
                     } else {
                         plan = .run(wycheproof, key: jwk, algorithm: algorithm, note: nil)
                     }
@@ -110,14 +114,17 @@ public enum ConformanceWycheproofPrimitivesSuite {
                         break
                     }
                     guard let n = group.publicKey?.modulus.flatMap({ ConformanceWycheproof.unsigned($0) }),
-                          let e = group.publicKey?.publicExponent.flatMap({ ConformanceWycheproof.unsigned($0) })
+                        let e = group.publicKey?.publicExponent.flatMap({ ConformanceWycheproof.unsigned($0) })
                     else { throw malformed("rsa_pss_misc group \(index) without modulus/publicExponent") }
                     let jwk = JWK(kty: "RSA", n: Base64URL.encode(n), e: Base64URL.encode(e))
                     if group.mgfSha == sha && group.sLen == algorithm.hash.byteCount {
                         plan = .run(wycheproof, key: jwk, algorithm: algorithm, note: "exactly \(algorithm.rawValue)'s parameters")
                     } else {
-                        plan = .run(.deny(nil), key: jwk, algorithm: algorithm,
-                                    note: "MGF1 \(group.mgfSha ?? "?"), salt \(group.sLen.map(String.init) ?? "?"): not \(algorithm.rawValue)'s parameters, so deny")
+                        plan = .run(
+                            .deny(nil), key: jwk, algorithm: algorithm,
+                            note:
+                                "MGF1 \(group.mgfSha ?? "?"), salt \(group.sLen.map(String.init) ?? "?"): not \(algorithm.rawValue)'s parameters, so deny"
+                        )
                     }
                 case .ecdsa(let algorithm, let curve):
                     if let jwk = group.publicKeyJwk {
@@ -125,7 +132,7 @@ public enum ConformanceWycheproofPrimitivesSuite {
                     } else {
                         // README 1.3: the davidben groups carry only raw coordinates.
                         guard let x = group.publicKey?.wx.flatMap({ ConformanceWycheproof.unsigned($0, size: curve.coordinateByteCount) }),
-                              let y = group.publicKey?.wy.flatMap({ ConformanceWycheproof.unsigned($0, size: curve.coordinateByteCount) })
+                            let y = group.publicKey?.wy.flatMap({ ConformanceWycheproof.unsigned($0, size: curve.coordinateByteCount) })
                         else { throw malformed("ECDSA group \(index) without publicKeyJwk or wx/wy") }
                         let jwk = JWK(kty: "EC", crv: curve.rawValue, x: Base64URL.encode(x), y: Base64URL.encode(y))
                         plan = .run(wycheproof, key: jwk, algorithm: algorithm, note: "JWK built from wx/wy")
@@ -144,20 +151,22 @@ public enum ConformanceWycheproofPrimitivesSuite {
                     let setupID = "wycheproof-primitives/\(stem)/" + (test.key != nil ? "tc\(test.tcId)" : "group\(index)")
                     let setup = ConformanceSetup.signatureOnly(id: setupID, keys: [key], algorithms: [algorithm])
                     guard let message = ConformanceWycheproof.hex(test.msg ?? ""),
-                          let signature = ConformanceWycheproof.hex(test.sig ?? test.tag ?? "")
+                        let signature = ConformanceWycheproof.hex(test.sig ?? test.tag ?? "")
                     else { throw malformed("tcId \(test.tcId): msg/sig is not hex") }
-                    cases.append(ConformanceCase(
-                        suite: .wycheproofPrimitives, localID: localID,
-                        description: "\(stem) as \(algorithm.rawValue): \(test.comment)\(flags)" + (note.map { " (\($0))" } ?? ""),
-                        tags: [test.result, algorithm.rawValue, stem] + test.flags,
-                        expectation: expectation,
-                        body: .run(.signature(message: message, signature: signature), setup, now: VectorFile.defaultNow)))
+                    cases.append(
+                        ConformanceCase(
+                            suite: .wycheproofPrimitives, localID: localID,
+                            description: "\(stem) as \(algorithm.rawValue): \(test.comment)\(flags)" + (note.map { " (\($0))" } ?? ""),
+                            tags: [test.result, algorithm.rawValue, stem] + test.flags,
+                            expectation: expectation,
+                            body: .run(.signature(message: message, signature: signature), setup, now: VectorFile.defaultNow)))
                 case .skip(let why):
                     var tags = [test.result, stem] + test.flags
                     if case .unsupported(let algorithm, _) = kind { tags.insert(algorithm, at: 1) }
-                    cases.append(ConformanceCase(
-                        suite: .wycheproofPrimitives, localID: localID, description: "\(stem): \(test.comment)\(flags)",
-                        tags: tags, expectation: wycheproof, body: .skip(why)))
+                    cases.append(
+                        ConformanceCase(
+                            suite: .wycheproofPrimitives, localID: localID, description: "\(stem): \(test.comment)\(flags)",
+                            tags: tags, expectation: wycheproof, body: .skip(why)))
                 }
             }
         }

@@ -3,10 +3,11 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import struct NIOConcurrencyHelpers.NIOLock
-import struct NIOConcurrencyHelpers.NIOLockedValueBox
 import Synchronization
 import TokenMint
+
+import struct NIOConcurrencyHelpers.NIOLock
+import struct NIOConcurrencyHelpers.NIOLockedValueBox
 
 /// An identity provider in the process, on SwiftNIO: serves `/.well-known/openid-configuration`
 /// and `/jwks.json` on loopback, rotates its signing key (on a schedule or on demand), and can
@@ -118,10 +119,18 @@ public final class EmbeddedIssuer: Sendable {
         logger.info("issuer listening at \(issuer)")
     }
 
+    /// The running server's state, taken so that only one caller stops it.
+    private func takeRuntime() -> Runtime? {
+        runtime.withLockedValue { current -> Runtime? in
+            defer { current = nil }
+            return current
+        }
+    }
+
     /// Stops serving and closes every connection (hung ones included). Blocks; not from an
     /// event loop or an async context (use `stop() async` there).
     public func stop() {
-        guard let r = runtime.withLockedValue({ current -> Runtime? in defer { current = nil }; return current }) else { return }
+        guard let r = takeRuntime() else { return }
         r.rotation?.cancel()
         try? r.server.close().wait()
         for channel in state.channels.withLockedValue({ Array($0.values) }) { try? channel.close().wait() }
@@ -130,7 +139,7 @@ public final class EmbeddedIssuer: Sendable {
 
     /// Stops serving and closes every connection.
     public func stop() async {
-        guard let r = runtime.withLockedValue({ current -> Runtime? in defer { current = nil }; return current }) else { return }
+        guard let r = takeRuntime() else { return }
         r.rotation?.cancel()
         try? await r.server.close().get()
         for channel in state.channels.withLockedValue({ Array($0.values) }) { try? await channel.close().get() }

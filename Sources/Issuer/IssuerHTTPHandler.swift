@@ -1,10 +1,11 @@
+import NIOCore
+import NIOHTTP1
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import NIOCore
-import NIOHTTP1
 
 /// Serves the issuer's two documents on one connection, applying the configured latency and
 /// fault. Runs on the connection's event loop; shares only `IssuerState`.
@@ -66,19 +67,24 @@ final class IssuerHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 context.close(promise: nil)
             }
         case .garbage:
-            send(status: 200, contentType: "application/json", body: Self.garbage(context.channel.allocator),
-                 cacheControl: nil, head: head, context: context)
+            send(
+                status: 200, contentType: "application/json", body: Self.garbage(context.channel.allocator),
+                cacheControl: nil, head: head, context: context)
         case .oversized(let bytes):
-            send(status: 200, contentType: "application/json", body: Self.oversized(bytes, context.channel.allocator),
-                 cacheControl: nil, head: head, context: context)
+            send(
+                status: 200, contentType: "application/json", body: Self.oversized(bytes, context.channel.allocator),
+                cacheControl: nil, head: head, context: context)
         case .respond(let status, let contentType, let body, let cacheControl):
-            send(status: status, contentType: contentType, body: context.channel.allocator.buffer(string: body),
-                 cacheControl: cacheControl, head: head, context: context)
+            send(
+                status: status, contentType: contentType, body: context.channel.allocator.buffer(string: body),
+                cacheControl: cacheControl, head: head, context: context)
         }
     }
 
-    private func send(status: Int, contentType: String, body: ByteBuffer, cacheControl: String?,
-                      head: HTTPRequestHead, context: ChannelHandlerContext) {
+    private func send(
+        status: Int, contentType: String, body: ByteBuffer, cacheControl: String?,
+        head: HTTPRequestHead, context: ChannelHandlerContext
+    ) {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: contentType)
         headers.add(name: "Content-Length", value: String(body.readableBytes))

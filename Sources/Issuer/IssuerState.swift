@@ -1,14 +1,16 @@
+import Foundation
+import JOSECrypto
+import NIOCore
+import Synchronization
+
+import struct NIOConcurrencyHelpers.NIOLock
+import struct NIOConcurrencyHelpers.NIOLockedValueBox
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
-import JOSECrypto
-import NIOCore
-import struct NIOConcurrencyHelpers.NIOLock
-import struct NIOConcurrencyHelpers.NIOLockedValueBox
-import Synchronization
 
 /// CLOCK_MONOTONIC in nanoseconds: the clock of issuer events and fault windows, the same one
 /// the harness measures latency with.
@@ -202,13 +204,18 @@ final class IssuerState: Sendable {
             case .reset: return (.reset, latency)
             case .body(let body, let type):
                 if isJWKS {
-                    return (.respond(status: 200, contentType: type, body: body, cacheControl: maxAge.map { "public, max-age=\($0)" }), latency)
+                    return (
+                        .respond(status: 200, contentType: type, body: body, cacheControl: maxAge.map { "public, max-age=\($0)" }), latency
+                    )
                 }
             }
         }
         if isJWKS {
-            return (.respond(status: 200, contentType: "application/json", body: jwksBody(at: now),
-                             cacheControl: maxAge.map { "public, max-age=\($0)" }), latency)
+            return (
+                .respond(
+                    status: 200, contentType: "application/json", body: jwksBody(at: now),
+                    cacheControl: maxAge.map { "public, max-age=\($0)" }), latency
+            )
         }
         let discovery = """
             {"issuer":"\(issuer)","jwks_uri":"\(jwksURL)","id_token_signing_alg_values_supported":["\(configuration.algorithm.rawValue)"],\

@@ -3,10 +3,18 @@
 /// `none` is deliberately not a case: an unsecured JWS can never be verified, so the type
 /// system keeps it out of every allow list.
 public enum JWSAlgorithm: String, CaseIterable, Sendable, Hashable, Codable {
-    case hs256 = "HS256", hs384 = "HS384", hs512 = "HS512"
-    case rs256 = "RS256", rs384 = "RS384", rs512 = "RS512"
-    case ps256 = "PS256", ps384 = "PS384", ps512 = "PS512"
-    case es256 = "ES256", es384 = "ES384", es512 = "ES512"
+    case hs256 = "HS256"
+    case hs384 = "HS384"
+    case hs512 = "HS512"
+    case rs256 = "RS256"
+    case rs384 = "RS384"
+    case rs512 = "RS512"
+    case ps256 = "PS256"
+    case ps384 = "PS384"
+    case ps512 = "PS512"
+    case es256 = "ES256"
+    case es384 = "ES384"
+    case es512 = "ES512"
     /// RFC 8037's name: the curve is taken from the key (only Ed25519 is supported).
     case edDSA = "EdDSA"
     /// RFC 9864's fully specified name for EdDSA over Ed25519.
@@ -14,7 +22,9 @@ public enum JWSAlgorithm: String, CaseIterable, Sendable, Hashable, Codable {
 
     /// The family decides key type, padding and signature encoding.
     public enum Family: Sendable, Hashable {
-        case hmac, rsaPKCS1, rsaPSS, ecdsa(ECCurve), eddsa
+        case hmac, rsaPKCS1, rsaPSS
+        case ecdsa(ECCurve)
+        case eddsa
     }
 
     public var family: Family {
@@ -78,7 +88,9 @@ public enum HashFunction: Sendable, Hashable {
 
 /// The NIST curves of the ES* algorithms.
 public enum ECCurve: String, Sendable, Hashable, CaseIterable {
-    case p256 = "P-256", p384 = "P-384", p521 = "P-521"
+    case p256 = "P-256"
+    case p384 = "P-384"
+    case p521 = "P-521"
 
     /// Bytes of one coordinate, and of `r` or `s` in a JWS signature (RFC 7518 section 3.4).
     public var coordinateByteCount: Int {
@@ -108,7 +120,9 @@ public enum ECCurve: String, Sendable, Hashable, CaseIterable {
         case .p384:
             return ECCurve.hex("ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973")
         case .p521:
-            return ECCurve.hex("01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409")
+            return ECCurve.hex(
+                "01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409"
+            )
         }
     }
 

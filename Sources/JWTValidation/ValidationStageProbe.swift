@@ -21,8 +21,8 @@ public struct ValidationStageProbe: Sendable {
     public init?(validator: Validator, token: String, now: Int64) {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let h = Base64URL.decode(String(parts[0])), let p = Base64URL.decode(String(parts[1])),
-              let s = Base64URL.decode(String(parts[2])),
-              case .allow(let verified) = validator.validate(token: token, now: now)
+            let s = Base64URL.decode(String(parts[2])),
+            case .allow(let verified) = validator.validate(token: token, now: now)
         else { return nil }
         self.validator = validator
         self.token = token
@@ -50,8 +50,8 @@ public struct ValidationStageProbe: Sendable {
         case 2:
             return header.withUnsafeBytes { bytes in
                 guard case .success(let fields) = Validator.parseHeader(bytes),
-                      case .success(let alg) = validator.algorithm(fields, header: bytes),
-                      validator.checkHeader(fields, header: bytes, tokenType: validator.rules.tokenType) == nil
+                    case .success(let alg) = validator.algorithm(fields, header: bytes),
+                    validator.checkHeader(fields, header: bytes, tokenType: validator.rules.tokenType) == nil
                 else { return -1 }
                 return alg.ordinal
             }
@@ -68,7 +68,7 @@ public struct ValidationStageProbe: Sendable {
         case 5:
             return header.withUnsafeBytes { bytes in
                 guard case .success(let fields) = Validator.parseHeader(bytes),
-                      case .success(let list) = validator.candidates(fields, header: bytes, algorithm: algorithm)
+                    case .success(let list) = validator.candidates(fields, header: bytes, algorithm: algorithm)
                 else { return -1 }
                 return list.count
             }
@@ -106,7 +106,7 @@ public struct ValidationStageProbe: Sendable {
     public func verifier() -> (any SignatureVerifier)? {
         header.withUnsafeBytes { bytes in
             guard case .success(let fields) = Validator.parseHeader(bytes),
-                  case .success(let list) = validator.candidates(fields, header: bytes, algorithm: algorithm)
+                case .success(let list) = validator.candidates(fields, header: bytes, algorithm: algorithm)
             else { return nil }
             return list.first
         }

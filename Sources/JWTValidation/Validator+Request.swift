@@ -10,7 +10,10 @@ extension Validator {
         }
         // Size first, for every token, before any parsing (docs/ARCHITECTURE.md, Check order).
         for t in extracted where t.token.utf8.count > rules.maxTokenBytes {
-            return .deny(Denial(.tokenTooLarge, "token in \(t.locationDescription) is \(t.token.utf8.count) bytes; the limit is \(rules.maxTokenBytes)"))
+            return .deny(
+                Denial(
+                    .tokenTooLarge, "token in \(t.locationDescription) is \(t.token.utf8.count) bytes; the limit is \(rules.maxTokenBytes)")
+            )
         }
         var verified: [VerifiedToken] = []
         verified.reserveCapacity(extracted.count)

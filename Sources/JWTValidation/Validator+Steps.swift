@@ -1,9 +1,10 @@
+import JOSECrypto
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import JOSECrypto
 
 /// The validation steps, each once: `Validator.check` runs them in the documented order
 /// (docs/ARCHITECTURE.md, Check order), and the stage profiler, the conformance engine's
@@ -27,8 +28,8 @@ extension Validator {
         }
         guard let base = token.baseAddress, token.count > 0 else { return .failure(Denial(.tokenMalformed, "empty token")) }
         guard let dot1 = Self.find(UInt8(ascii: "."), in: token, from: 0),
-              let dot2 = Self.find(UInt8(ascii: "."), in: token, from: dot1 + 1),
-              Self.find(UInt8(ascii: "."), in: token, from: dot2 + 1) == nil
+            let dot2 = Self.find(UInt8(ascii: "."), in: token, from: dot1 + 1),
+            Self.find(UInt8(ascii: "."), in: token, from: dot2 + 1) == nil
         else {
             return .failure(Self.segmentDenial(token))
         }
@@ -84,7 +85,8 @@ extension Validator {
             if name.lowercased() == "none" {
                 return .failure(Denial(.algorithmNotAllowed, "alg \"\(name)\" (an unsecured token) is never allowed"))
             }
-            return .failure(Denial(.algorithmNotAllowed, "alg \"\(name)\" is not in the allowed algorithms \(rules.allowedAlgorithms.map(\.rawValue))"))
+            return .failure(
+                Denial(.algorithmNotAllowed, "alg \"\(name)\" is not in the allowed algorithms \(rules.allowedAlgorithms.map(\.rawValue))"))
         }
         return .success(algorithm)
     }
@@ -103,7 +105,9 @@ extension Validator {
         if let required = tokenType.requiredTyp {
             let typ = fields.typ.map { JSONText.string($0, in: header) }
             guard tokenType.accepts(typ: typ) else {
-                return Denial(.typeMismatch, "header typ is \(typ.map { "\"\($0)\"" } ?? "absent"); a \(tokenType.rawValue) token requires \"\(required)\"")
+                return Denial(
+                    .typeMismatch,
+                    "header typ is \(typ.map { "\"\($0)\"" } ?? "absent"); a \(tokenType.rawValue) token requires \"\(required)\"")
             }
         }
         return nil
@@ -112,7 +116,9 @@ extension Validator {
     /// Step 9: the candidate keys, by `kid` when the header has one; never another key for
     /// an unknown `kid`.
     @inline(__always)
-    func candidates(_ fields: JOSEHeaderFields, header: UnsafeRawBufferPointer, algorithm: JWSAlgorithm) -> Result<[any SignatureVerifier], Denial> {
+    func candidates(_ fields: JOSEHeaderFields, header: UnsafeRawBufferPointer, algorithm: JWSAlgorithm) -> Result<
+        [any SignatureVerifier], Denial
+    > {
         let lookup: KeyLookup
         if let kid = fields.kid {
             lookup = JSONText.withUnescaped(kid, in: header) { keys.lookup(kid: $0, algorithm: algorithm) }
@@ -140,9 +146,12 @@ extension Validator {
         for verifier in candidates where verifier.verify(signature: signature, message: message) {
             return .success(verifier)
         }
-        return .failure(Denial(.signatureInvalid, candidates.count == 1
-            ? "\(algorithm.rawValue) signature does not verify"
-            : "\(algorithm.rawValue) signature verifies with none of \(candidates.count) candidate keys"))
+        return .failure(
+            Denial(
+                .signatureInvalid,
+                candidates.count == 1
+                    ? "\(algorithm.rawValue) signature does not verify"
+                    : "\(algorithm.rawValue) signature verifies with none of \(candidates.count) candidate keys"))
     }
 
     /// A raw signature over `message` with the keys for `algorithm` (no `kid`): steps 9 and

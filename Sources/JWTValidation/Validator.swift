@@ -32,15 +32,17 @@ public struct Validator: Sendable {
     /// Validates a bare token at `now` (seconds since the epoch).
     public func validate(token: String, now: Int64, location: TokenLocation? = nil) -> Decision {
         let required = (location?.type ?? rules.tokenType)
-        let outcome = token.utf8.withContiguousStorageIfAvailable {
-            check(UnsafeRawBufferPointer($0), now: now, tokenType: required)
-        } ?? {
-            var copy = token
-            copy.makeContiguousUTF8()
-            return copy.utf8.withContiguousStorageIfAvailable {
+        let outcome =
+            token.utf8.withContiguousStorageIfAvailable {
                 check(UnsafeRawBufferPointer($0), now: now, tokenType: required)
-            } ?? .deny(Denial(.tokenMalformed, "token text is not contiguous UTF-8"))
-        }()
+            }
+            ?? {
+                var copy = token
+                copy.makeContiguousUTF8()
+                return copy.utf8.withContiguousStorageIfAvailable {
+                    check(UnsafeRawBufferPointer($0), now: now, tokenType: required)
+                } ?? .deny(Denial(.tokenMalformed, "token text is not contiguous UTF-8"))
+            }()
         switch outcome {
         case .allow(let alg, let verifier, let exp):
             return .allow(VerifiedToken(token: token, algorithm: alg, location: location, expiresAt: exp, backend: verifier.backendName))
@@ -59,8 +61,8 @@ public struct Validator: Sendable {
         case .failure(let denial): return .deny(denial)
         }
         guard let headerCount = Base64URL.decodedCount(parts.header.count),
-              let payloadCount = Base64URL.decodedCount(parts.payload.count),
-              let signatureCount = Base64URL.decodedCount(parts.signature.count)
+            let payloadCount = Base64URL.decodedCount(parts.payload.count),
+            let signatureCount = Base64URL.decodedCount(parts.signature.count)
         else {
             return .deny(Denial(.tokenMalformed, "a segment's length is impossible for base64url"))
         }
@@ -69,13 +71,15 @@ public struct Validator: Sendable {
         return withUnsafeTemporaryAllocation(byteCount: headerCount + payloadCount + signatureCount + 3, alignment: 8) { buffer in
             let headerOut = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<headerCount])
             let payloadOut = UnsafeMutableRawBufferPointer(rebasing: buffer[headerCount..<(headerCount + payloadCount)])
-            let signatureOut = UnsafeMutableRawBufferPointer(rebasing: buffer[(headerCount + payloadCount)..<(headerCount + payloadCount + signatureCount)])
+            let signatureOut = UnsafeMutableRawBufferPointer(
+                rebasing: buffer[(headerCount + payloadCount)..<(headerCount + payloadCount + signatureCount)])
             if let denial = Self.decode(parts.header, into: headerOut, name: "header") { return .deny(denial) }
             if let denial = Self.decode(parts.payload, into: payloadOut, name: "payload") { return .deny(denial) }
             if let denial = Self.decode(parts.signature, into: signatureOut, name: "signature") { return .deny(denial) }
-            return decide(header: UnsafeRawBufferPointer(headerOut), payload: UnsafeRawBufferPointer(payloadOut),
-                          signature: UnsafeRawBufferPointer(signatureOut), signingInput: parts.signingInput,
-                          now: now, tokenType: tokenType)
+            return decide(
+                header: UnsafeRawBufferPointer(headerOut), payload: UnsafeRawBufferPointer(payloadOut),
+                signature: UnsafeRawBufferPointer(signatureOut), signingInput: parts.signingInput,
+                now: now, tokenType: tokenType)
         }
     }
 

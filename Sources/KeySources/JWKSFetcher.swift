@@ -127,8 +127,9 @@ public final class HTTPJWKSFetcher: JWKSFetching {
             throw KeySourceError(source: documentURL, kind: .discovery, message: "the discovery document has no \"issuer\" string")
         }
         guard named == issuer else {
-            throw KeySourceError(source: documentURL, kind: .discovery,
-                                 message: "the discovery document names issuer \"\(named)\", not \"\(issuer)\"")
+            throw KeySourceError(
+                source: documentURL, kind: .discovery,
+                message: "the discovery document names issuer \"\(named)\", not \"\(issuer)\"")
         }
         guard let jwksURI = object["jwks_uri"] as? String else {
             throw KeySourceError(source: documentURL, kind: .discovery, message: "the discovery document has no \"jwks_uri\" string")
@@ -155,12 +156,14 @@ public final class HTTPJWKSFetcher: JWKSFetching {
             let response = try client.execute(request: request, delegate: accumulator, deadline: deadline, logger: logger)
                 .futureResult.wait()
             guard response.status.code == 200 else {
-                throw KeySourceError(source: url, kind: .httpStatus, message: "HTTP \(response.status.code) \(response.status.reasonPhrase)")
+                throw KeySourceError(
+                    source: url, kind: .httpStatus, message: "HTTP \(response.status.code) \(response.status.reasonPhrase)")
             }
             let contentType = response.headers.first(name: "content-type")
             guard KeySetHTTP.isJSON(contentType: contentType) else {
-                throw KeySourceError(source: url, kind: .contentType,
-                                     message: "Content-Type is \(contentType.map { "\"\($0)\"" } ?? "missing"), not JSON")
+                throw KeySourceError(
+                    source: url, kind: .contentType,
+                    message: "Content-Type is \(contentType.map { "\"\($0)\"" } ?? "missing"), not JSON")
             }
             let maxAge = KeySetHTTP.maxAge(cacheControl: response.headers[canonicalForm: "cache-control"].map(String.init))
             return (response.body.map { Data($0.readableBytesView) } ?? Data(), maxAge)

@@ -1,10 +1,11 @@
+import Measurement
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Measurement
-import Synchronization
 
 /// A point on a monotonic clock, in nanoseconds from the clock's own origin.
 ///

@@ -39,7 +39,8 @@ public struct KeyCacheCounters: Sendable, Hashable, CustomStringConvertible {
     /// One line for logs.
     public var description: String {
         let reasons = fetchesByReason.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-        return "\(fetches) fetches (\(reasons)), \(fetchFailures) failed (\(rejectedKeySets) refused sets), \(waits) waits totalling \(waitTime.secondsText), \(unknownKidSignals) unknown-kid signals"
+        return
+            "\(fetches) fetches (\(reasons)), \(fetchFailures) failed (\(rejectedKeySets) refused sets), \(waits) waits totalling \(waitTime.secondsText), \(unknownKidSignals) unknown-kid signals"
     }
 }
 

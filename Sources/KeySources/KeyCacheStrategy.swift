@@ -143,14 +143,17 @@ public struct KeyCacheStrategy: Sendable, Hashable, CustomStringConvertible {
                     lookup = variant
                 } else {
                     throw KeyCacheConfigurationError(
-                        "unknown key-cache strategy \"\(feature)\" in \"\(settings.strategy)\"; use \(Self.names.joined(separator: ", ")) (combined with +), or a lookup variant (snapshot, mutex, per-thread)")
+                        "unknown key-cache strategy \"\(feature)\" in \"\(settings.strategy)\"; use \(Self.names.joined(separator: ", ")) (combined with +), or a lookup variant (snapshot, mutex, per-thread)"
+                    )
                 }
             }
         }
         // A lookup variant alone ("mutex") varies the default strategy's lookup.
         if features.isEmpty { features = ["refresh-ahead", "refetch-unknown-kid", "stale-if-error"] }
         if features.contains("none") && features.count > 1 {
-            throw KeyCacheConfigurationError("\"none\" fetches for every validation and cannot be combined with \(features.subtracting(["none"]).sorted().joined(separator: ", "))")
+            throw KeyCacheConfigurationError(
+                "\"none\" fetches for every validation and cannot be combined with \(features.subtracting(["none"]).sorted().joined(separator: ", "))"
+            )
         }
         if features.contains("ttl") && features.contains("refresh-ahead") {
             throw KeyCacheConfigurationError("\"ttl\" and \"refresh-ahead\" are alternative refresh modes; pick one")
@@ -189,8 +192,12 @@ public struct KeyCacheStrategy: Sendable, Hashable, CustomStringConvertible {
         for (key, value) in options.sorted(by: { $0.key < $1.key }) {
             switch key {
             case "refresh_interval": break
-            case "min_ttl": minTTL = try Self.positiveDuration(value, key); minTTLGiven = true
-            case "max_ttl": maxTTL = try Self.positiveDuration(value, key); maxTTLGiven = true
+            case "min_ttl":
+                minTTL = try Self.positiveDuration(value, key)
+                minTTLGiven = true
+            case "max_ttl":
+                maxTTL = try Self.positiveDuration(value, key)
+                maxTTLGiven = true
             case "honour_cache_control", "honor_cache_control": honoursCacheControl = try Self.boolean(value, key)
             case "refresh_ahead": refreshAhead = try Self.duration(value, key)
             case "cooldown":
@@ -205,7 +212,8 @@ public struct KeyCacheStrategy: Sendable, Hashable, CustomStringConvertible {
             case "retry_interval": retryInterval = try Self.duration(value, key)
             case "lookup":
                 guard let variant = LookupVariant(rawValue: value) else {
-                    throw KeyCacheConfigurationError("lookup \"\(value)\" is not one of \(LookupVariant.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw KeyCacheConfigurationError(
+                        "lookup \"\(value)\" is not one of \(LookupVariant.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 lookup = variant
             case "token_cache_size":
@@ -223,7 +231,8 @@ public struct KeyCacheStrategy: Sendable, Hashable, CustomStringConvertible {
             case "oidc_discovery": oidcDiscovery = try Self.boolean(value, key)
             default:
                 throw KeyCacheConfigurationError(
-                    "unknown key_cache option \"\(key)\"; known: refresh_interval, min_ttl, max_ttl, honour_cache_control, refresh_ahead, cooldown, negative_cache_size, max_stale, retry_interval, lookup, token_cache_size, token_cache_max_bytes, connect_timeout, read_timeout, fetch_timeout, max_jwks_bytes, oidc_discovery")
+                    "unknown key_cache option \"\(key)\"; known: refresh_interval, min_ttl, max_ttl, honour_cache_control, refresh_ahead, cooldown, negative_cache_size, max_stale, retry_interval, lookup, token_cache_size, token_cache_max_bytes, connect_timeout, read_timeout, fetch_timeout, max_jwks_bytes, oidc_discovery"
+                )
             }
         }
         if !maxTTLGiven { maxTTL = refreshInterval }
@@ -252,8 +261,12 @@ public struct KeyCacheStrategy: Sendable, Hashable, CustomStringConvertible {
 
     /// A one-line summary of every knob, for reports.
     public var description: String {
-        var parts = ["\(name): refresh \(refresh.rawValue) every \(refreshInterval.secondsText) (max-age bounds \(minTTL.secondsText)...\(maxTTL.secondsText))"]
-        if let u = unknownKid { parts.append("unknown-kid refetch, cooldown \(u.cooldown.secondsText), negative cache \(u.negativeCacheCapacity)") }
+        var parts = [
+            "\(name): refresh \(refresh.rawValue) every \(refreshInterval.secondsText) (max-age bounds \(minTTL.secondsText)...\(maxTTL.secondsText))"
+        ]
+        if let u = unknownKid {
+            parts.append("unknown-kid refetch, cooldown \(u.cooldown.secondsText), negative cache \(u.negativeCacheCapacity)")
+        }
         if let s = maxStale { parts.append("stale-if-error up to \(s.secondsText)") }
         parts.append("retry after \(retryInterval.secondsText)")
         parts.append("lookup \(lookup.rawValue)")
@@ -318,8 +331,10 @@ public struct JWKSFetchLimits: Sendable, Hashable {
     public var maxBytes: Int
 
     /// 2 s to connect, 5 s of silence, 10 s in all, 256 KiB.
-    public init(connectTimeout: Duration = .seconds(2), readTimeout: Duration = .seconds(5),
-                totalTimeout: Duration = .seconds(10), maxBytes: Int = 256 * 1024) {
+    public init(
+        connectTimeout: Duration = .seconds(2), readTimeout: Duration = .seconds(5),
+        totalTimeout: Duration = .seconds(10), maxBytes: Int = 256 * 1024
+    ) {
         self.connectTimeout = connectTimeout
         self.readTimeout = readTimeout
         self.totalTimeout = totalTimeout

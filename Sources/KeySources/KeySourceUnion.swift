@@ -103,8 +103,11 @@ public final class PolicyKeySources: Sendable {
         for path in policy.keyFiles + extraKeyFiles {
             fixedKeys += try KeyFile.load(path)
         }
-        fixed = fixedKeys.isEmpty ? nil : KeySnapshot(
-            keys: fixedKeys, algorithms: policy.allowedAlgorithms, backend: backend, loadedAt: clock.wallSeconds())
+        fixed =
+            fixedKeys.isEmpty
+            ? nil
+            : KeySnapshot(
+                keys: fixedKeys, algorithms: policy.allowedAlgorithms, backend: backend, loadedAt: clock.wallSeconds())
         var locations = policy.additionalJKUs.map { KeySetLocation.jwks($0) }
         if strategy.oidcDiscovery {
             locations += policy.issuers.map { KeySetLocation.discovery(issuer: $0) }
@@ -112,8 +115,9 @@ public final class PolicyKeySources: Sendable {
         let fetcher = locations.isEmpty ? nil : HTTPJWKSFetcher(limits: strategy.fetch, logger: logger)
         self.fetcher = fetcher
         remotes = locations.map {
-            RemoteKeyProvider(location: $0, strategy: strategy, algorithms: policy.allowedAlgorithms,
-                              fetcher: fetcher, backend: backend, clock: clock, logger: logger)
+            RemoteKeyProvider(
+                location: $0, strategy: strategy, algorithms: policy.allowedAlgorithms,
+                fetcher: fetcher, backend: backend, clock: clock, logger: logger)
         }
         var members: [KeySourceUnion.Member] = []
         if let fixed { members.append(.fixed(fixed)) }

@@ -1,13 +1,15 @@
+import JOSECrypto
+import JWTValidation
+import Synchronization
+
+import struct NIOConcurrencyHelpers.NIOLock
+import struct NIOConcurrencyHelpers.NIOLockedValueBox
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import JOSECrypto
-import JWTValidation
-import struct NIOConcurrencyHelpers.NIOLock
-import struct NIOConcurrencyHelpers.NIOLockedValueBox
-import Synchronization
 
 /// One immutable state of a key source as lookups see it: a snapshot to answer from, or the
 /// reason there is none. Replaced whole, never mutated.

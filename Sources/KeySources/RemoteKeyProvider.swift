@@ -3,9 +3,10 @@ import Foundation
 import JOSECrypto
 import JWTValidation
 import Logging
+import Synchronization
+
 import struct NIOConcurrencyHelpers.NIOLock
 import struct NIOConcurrencyHelpers.NIOLockedValueBox
-import Synchronization
 
 /// A remote key set (a JWKS URL or an OIDC issuer) cached by a `KeyCacheStrategy`: runs the
 /// strategy's state machine with real fetches and serves `KeyProvider.lookup` from the
@@ -123,8 +124,10 @@ public final class RemoteKeyProvider: KeyProvider, Sendable {
             ownsFetcher = true
         }
         state = NIOLockedValueBox(State(machine: Machine(strategy: strategy)))
-        store = KeyStore(strategy.lookup, initial: PublishedKeys(
-            snapshot: nil, unavailableReason: "\(location): no key set loaded yet", generation: 0))
+        store = KeyStore(
+            strategy.lookup,
+            initial: PublishedKeys(
+                snapshot: nil, unavailableReason: "\(location): no key set loaded yet", generation: 0))
         negative = strategy.unknownKid.map { NegativeKidFilter(capacity: $0.negativeCacheCapacity) }
     }
 
@@ -350,7 +353,9 @@ public final class RemoteKeyProvider: KeyProvider, Sendable {
                 // The first failure in a row, then one line a minute: `none` during an outage
                 // fails every validation, and a log line per request would be the bottleneck.
                 if st.machine.consecutiveFailures == 1 || st.lastFailureLog.map({ now - $0 >= .seconds(60) }) ?? true {
-                    logger.warning("key set \(location) not refreshed (\(reason.rawValue), \(st.machine.consecutiveFailures) failure(s) in a row): \(error)")
+                    logger.warning(
+                        "key set \(location) not refreshed (\(reason.rawValue), \(st.machine.consecutiveFailures) failure(s) in a row): \(error)"
+                    )
                     st.lastFailureLog = now
                 }
             }
@@ -376,14 +381,17 @@ public final class RemoteKeyProvider: KeyProvider, Sendable {
             if same, let current {
                 return .success(Loaded(fetched: set, snapshot: current, changed: false))
             }
-            let snapshot = KeySnapshot(keys: set.keys, algorithms: algorithms, backend: backend, loadedAt: clock.wallSeconds(),
-                                       reusing: current)
+            let snapshot = KeySnapshot(
+                keys: set.keys, algorithms: algorithms, backend: backend, loadedAt: clock.wallSeconds(),
+                reusing: current)
             let skipped = set.skipped + snapshot.skipped.map { SkippedKey(kid: $0.kid, reason: $0.reason) }
             guard !snapshot.keys.isEmpty else {
                 // Reported through the (rate-limited) failure log, with the first reasons.
                 let reasons = skipped.prefix(3).map(\.description).joined(separator: "; ")
-                return .failure(KeySourceError(source: set.url, kind: .noUsableKey,
-                                               message: "no usable key among \(set.keys.count + set.skipped.count) (\(reasons))"))
+                return .failure(
+                    KeySourceError(
+                        source: set.url, kind: .noUsableKey,
+                        message: "no usable key among \(set.keys.count + set.skipped.count) (\(reasons))"))
             }
             // Logged once per accepted set that changed, not per fetch.
             for key in skipped { logger.warning("key set \(set.url): skipped \(key)") }

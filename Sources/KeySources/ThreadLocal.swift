@@ -1,11 +1,13 @@
+import Synchronization
+
+import struct NIOConcurrencyHelpers.NIOLock
+import struct NIOConcurrencyHelpers.NIOLockedValueBox
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import struct NIOConcurrencyHelpers.NIOLock
-import struct NIOConcurrencyHelpers.NIOLockedValueBox
-import Synchronization
 
 /// A new pthread key without a destructor (values are released by their owners). A process
 /// has a fixed number of keys (1024 on glibc), so running out is a programming error.

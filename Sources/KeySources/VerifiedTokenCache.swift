@@ -150,11 +150,12 @@ struct TokenBytes: Hashable {
     // `elementsEqual` over `UTF8View` walked byte by byte and cost ~5 µs per 1 KB token hit.
     static func == (a: TokenBytes, b: TokenBytes) -> Bool {
         guard a.text.utf8.count == b.text.utf8.count else { return false }
-        let same: Bool? = a.text.utf8.withContiguousStorageIfAvailable { pa in
-            b.text.utf8.withContiguousStorageIfAvailable { pb in
-                pa.count == 0 || memcmp(pa.baseAddress!, pb.baseAddress!, pa.count) == 0
-            }
-        } ?? nil
+        let same: Bool? =
+            a.text.utf8.withContiguousStorageIfAvailable { pa in
+                b.text.utf8.withContiguousStorageIfAvailable { pb in
+                    pa.count == 0 || memcmp(pa.baseAddress!, pb.baseAddress!, pa.count) == 0
+                }
+            } ?? nil
         return same ?? a.text.utf8.elementsEqual(b.text.utf8)
     }
 
@@ -215,9 +216,10 @@ public struct CachingValidator: Sendable {
         }
         let decision = validator.validate(token: token, now: now, location: location)
         if case .allow(let verified) = decision, token.utf8.count <= cache.maxTokenBytes {
-            table.insert(VerifiedTokenCache.Entry(
-                key: key, algorithm: verified.algorithm, backend: verified.backend, location: location, exp: verified.expiresAt,
-                nbf: Self.notBefore(verified), generation: generation, referenced: false))
+            table.insert(
+                VerifiedTokenCache.Entry(
+                    key: key, algorithm: verified.algorithm, backend: verified.backend, location: location, exp: verified.expiresAt,
+                    nbf: Self.notBefore(verified), generation: generation, referenced: false))
         }
         return decision
     }

@@ -1,7 +1,7 @@
 import JOSECrypto
 import JWTValidation
-import TokenMint
 import Measurement
+import TokenMint
 
 /// Tokens minted before timing starts, each with the decision it must get.
 public struct LoadCorpus: Sendable {
@@ -47,8 +47,9 @@ public struct LoadCorpus: Sendable {
         let minter = Minter(keySet: keySet)
         var items: [Item] = []
         for (g, group) in mix.groups.enumerated() {
-            let plan = MintPlan(algorithms: algorithms, variants: group.variants, sizes: sizes,
-                                count: max(1, Int((Double(count) * group.weight).rounded())), seed: seed &+ UInt64(g), now: now)
+            let plan = MintPlan(
+                algorithms: algorithms, variants: group.variants, sizes: sizes,
+                count: max(1, Int((Double(count) * group.weight).rounded())), seed: seed &+ UInt64(g), now: now)
             if plan.combinations.isEmpty { continue }
             for c in try minter.mint(plan, threads: threads) {
                 let expected: ReasonCode?

@@ -2,9 +2,9 @@ import Dispatch
 import Foundation
 import Histogram
 import JWTValidation
+import Measurement
 import Reports
 import Synchronization
-import Measurement
 
 /// Drives a `LoadTarget` from N OS threads, closed loop or at a constant arrival rate, and
 /// returns HdrHistograms of latency measured from each request's *intended* start (so a
@@ -33,9 +33,10 @@ public enum LoadDriver {
             let names = corpus.algorithms.map(\.rawValue)
             let expected = corpus.items.map(\.expected)
             let target: any LoadTarget = noop ? NoopTarget(expected: expected) : ValidatorTarget(corpus: corpus)
-            self.init(target: target, expected: expected,
-                      algorithmIndex: corpus.items.map { item in corpus.algorithms.firstIndex(of: item.algorithm) ?? 0 },
-                      algorithmNames: names, ids: corpus.items.map(\.id))
+            self.init(
+                target: target, expected: expected,
+                algorithmIndex: corpus.items.map { item in corpus.algorithms.firstIndex(of: item.algorithm) ?? 0 },
+                algorithmNames: names, ids: corpus.items.map(\.id))
         }
     }
 
@@ -57,12 +58,13 @@ public enum LoadDriver {
         let interval = perThreadRate.map { UInt64(1e9 / max($0, 1e-3)) }
         let intervals = options.count == nil ? Int(options.durationSeconds.rounded(.up)) + 1 : 1
         let workers = (0..<threads).map { t in
-            LoadWorker(plan: .init(
-                target: workload.target, expected: workload.expected, algorithmIndex: workload.algorithmIndex,
-                ids: workload.ids, algorithmCount: workload.algorithmNames.count,
-                offset: t * workload.expected.count / threads,
-                interval: interval, phase: interval.map { $0 * UInt64(t) / UInt64(threads) } ?? 0,
-                intervals: intervals, operationLimit: options.count.map { UInt64(($0 + threads - 1) / threads) }))
+            LoadWorker(
+                plan: .init(
+                    target: workload.target, expected: workload.expected, algorithmIndex: workload.algorithmIndex,
+                    ids: workload.ids, algorithmCount: workload.algorithmNames.count,
+                    offset: t * workload.expected.count / threads,
+                    interval: interval, phase: interval.map { $0 * UInt64(t) / UInt64(threads) } ?? 0,
+                    intervals: intervals, operationLimit: options.count.map { UInt64(($0 + threads - 1) / threads) }))
         }
         let warmup = UInt64(options.warmupSeconds * 1e9)
         let startAt = MonotonicClock.now() + 20_000_000  // let every thread reach the line
@@ -80,8 +82,9 @@ public enum LoadDriver {
             thread.stackSize = 1 << 20
             thread.start()
         }
-        let reporter = LoadProgress(name: name, workers: workers, measureStart: measureStart, measureEnd: options.count == nil ? measureEnd : nil,
-                                    totalOperations: options.count, enabled: options.progress, log: log)
+        let reporter = LoadProgress(
+            name: name, workers: workers, measureStart: measureStart, measureEnd: options.count == nil ? measureEnd : nil,
+            totalOperations: options.count, enabled: options.progress, log: log)
         while group.wait(timeout: .now() + .milliseconds(250)) == .timedOut {
             reporter.tick()
         }
@@ -95,7 +98,8 @@ public enum LoadDriver {
         var uncorrected: [IntervalHistogram] = []
         let offset = Double(measureStart &- min(runStart, measureStart)) / 1e9
         for k in 0..<intervalCount {
-            var c = LatencyHistogram.make(), u = LatencyHistogram.make()
+            var c = LatencyHistogram.make()
+            var u = LatencyHistogram.make()
             for w in workers where k < w.result.corrected.count {
                 c.add(w.result.corrected[k])
                 u.add(w.result.uncorrected[k])
@@ -104,7 +108,8 @@ public enum LoadDriver {
             corrected.append(IntervalHistogram(startSeconds: offset + Double(k), lengthSeconds: 1, histogram: c))
             uncorrected.append(IntervalHistogram(startSeconds: offset + Double(k), lengthSeconds: 1, histogram: u))
         }
-        var totalC = LatencyHistogram.make(), totalU = LatencyHistogram.make()
+        var totalC = LatencyHistogram.make()
+        var totalU = LatencyHistogram.make()
         for i in corrected { totalC.add(i.histogram) }
         for i in uncorrected { totalU.add(i.histogram) }
         for w in workers {
@@ -127,9 +132,11 @@ public enum LoadDriver {
             correctedLatencyNanos: LatencyPercentiles(histogram: totalC), uncorrectedLatencyNanos: LatencyPercentiles(histogram: totalU),
             countsByAlgorithm: algorithms, countsByReason: reasons, mismatches: merged.mismatches,
             allocationsPerOperation: allocations?.allocations,
-            bytesPerOperation: AllocationCounter.isAvailable && merged.operations > 0 ? Double(merged.allocatedBytes) / Double(merged.operations) : nil,
+            bytesPerOperation: AllocationCounter.isAvailable && merged.operations > 0
+                ? Double(merged.allocatedBytes) / Double(merged.operations) : nil,
             backendByAlgorithm: backendByAlgorithm)
-        return LoadSeriesResult(summary: summary, histograms: SeriesHistograms(corrected: corrected, uncorrected: uncorrected),
-                                firstMismatches: Array(merged.firstMismatches.prefix(10)))
+        return LoadSeriesResult(
+            summary: summary, histograms: SeriesHistograms(corrected: corrected, uncorrected: uncorrected),
+            firstMismatches: Array(merged.firstMismatches.prefix(10)))
     }
 }

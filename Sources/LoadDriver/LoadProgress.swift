@@ -1,7 +1,7 @@
 import Foundation
 import Histogram
-import Reports
 import Measurement
+import Reports
 
 /// Live progress while a series runs: rate, p50 and p99 of the last second, mismatches and
 /// time left. A rewritten line on a terminal; a plain line every few seconds otherwise.
@@ -18,8 +18,10 @@ final class LoadProgress {
     private var lastOps: UInt64 = 0
     private var lastTime: UInt64 = 0
 
-    init(name: String, workers: [LoadWorker], measureStart: UInt64, measureEnd: UInt64?, totalOperations: Int?,
-         enabled: Bool, log: @escaping @Sendable (String) -> Void) {
+    init(
+        name: String, workers: [LoadWorker], measureStart: UInt64, measureEnd: UInt64?, totalOperations: Int?,
+        enabled: Bool, log: @escaping @Sendable (String) -> Void
+    ) {
         self.name = name
         self.workers = workers
         self.measureStart = measureStart
@@ -41,9 +43,11 @@ final class LoadProgress {
         let mismatches = workers.reduce(UInt64(0)) { $0 + $1.mismatchCount.load(ordering: .relaxed) }
         var left = ""
         if let end = measureEnd { left = String(format: ", %.0f s left", max(0, Double(Int64(end) - Int64(now)) / 1e9)) }
-        let p50 = Double(recent.valueAtPercentile(50)) / 1000, p99 = Double(recent.valueAtPercentile(99)) / 1000
-        let line = String(format: "%@: %.0f ops/s, p50 %.1f µs, p99 %.1f µs (last 1 s), %llu mismatches%@",
-                          name, rate, p50, p99, mismatches, left)
+        let p50 = Double(recent.valueAtPercentile(50)) / 1000
+        let p99 = Double(recent.valueAtPercentile(99)) / 1000
+        let line = String(
+            format: "%@: %.0f ops/s, p50 %.1f µs, p99 %.1f µs (last 1 s), %llu mismatches%@",
+            name, rate, p50, p99, mismatches, left)
         if terminal {
             FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
         } else {

@@ -1,9 +1,9 @@
 import Foundation
 import JOSECrypto
 import JWTValidation
+import Measurement
 import Reports
 import TokenMint
-import Measurement
 
 /// A whole `jwtbench load` run: mint the corpus, sweep thread counts (optionally one series
 /// per algorithm), and assemble the report.
@@ -27,10 +27,12 @@ public struct LoadRun: Sendable {
         /// Tokens from files under a user's policy instead of a minted corpus.
         public var external: ExternalWorkload?
 
-        public init(algorithms: [JWSAlgorithm], mix: WorkloadMix, mixSpec: String, sizes: [SizeClass], threads: [Int],
-                    options: LoadOptions, seed: UInt64, corpusSize: Int, perAlgorithm: Bool, backend: any CryptoBackend,
-                    runName: String, shard: (index: Int, count: Int)? = nil, noopTarget: Bool = false,
-                    external: ExternalWorkload? = nil) {
+        public init(
+            algorithms: [JWSAlgorithm], mix: WorkloadMix, mixSpec: String, sizes: [SizeClass], threads: [Int],
+            options: LoadOptions, seed: UInt64, corpusSize: Int, perAlgorithm: Bool, backend: any CryptoBackend,
+            runName: String, shard: (index: Int, count: Int)? = nil, noopTarget: Bool = false,
+            external: ExternalWorkload? = nil
+        ) {
             self.algorithms = algorithms
             self.mix = mix
             self.mixSpec = mixSpec
@@ -70,17 +72,22 @@ public struct LoadRun: Sendable {
         if let external = c.external {
             (groups, backends) = Self.externalGroups(external, perAlgorithm: c.perAlgorithm, noop: c.noopTarget)
             corpusCount = external.tokens.items.count
-            log("tokens: \(corpusCount) from \(external.source) under \(external.policyDescription)"
-                + (external.tokens.fromExpectations ? ", each checked against its expectation" : ", every one expected to be allowed"))
+            log(
+                "tokens: \(corpusCount) from \(external.source) under \(external.policyDescription)"
+                    + (external.tokens.fromExpectations ? ", each checked against its expectation" : ", every one expected to be allowed"))
         } else {
             let mintStart = MonotonicClock.now()
-            let corpus = try LoadCorpus.mint(algorithms: c.algorithms, mix: c.mix, sizes: c.sizes, count: c.corpusSize,
-                                             seed: seed, now: now, keySet: try keySet(), backend: c.backend)
-            log(String(format: "corpus: %d tokens minted in %.2f s (%@, sizes %@, mix %@)", corpus.items.count,
-                       Double(MonotonicClock.now() - mintStart) / 1e9, c.algorithms.map(\.rawValue).joined(separator: ","),
-                       c.sizes.map(\.rawValue).joined(separator: ","), c.mix.description))
+            let corpus = try LoadCorpus.mint(
+                algorithms: c.algorithms, mix: c.mix, sizes: c.sizes, count: c.corpusSize,
+                seed: seed, now: now, keySet: try keySet(), backend: c.backend)
+            log(
+                String(
+                    format: "corpus: %d tokens minted in %.2f s (%@, sizes %@, mix %@)", corpus.items.count,
+                    Double(MonotonicClock.now() - mintStart) / 1e9, c.algorithms.map(\.rawValue).joined(separator: ","),
+                    c.sizes.map(\.rawValue).joined(separator: ","), c.mix.description))
             backends = c.noopTarget ? [:] : Self.backends(corpus)
-            let slices: [(String, LoadCorpus)] = c.perAlgorithm && c.algorithms.count > 1
+            let slices: [(String, LoadCorpus)] =
+                c.perAlgorithm && c.algorithms.count > 1
                 ? c.algorithms.map { ($0.rawValue, corpus.filtered($0)) }.filter { !$0.1.items.isEmpty }
                 : [(c.algorithms.map(\.rawValue).joined(separator: "+"), corpus)]
             groups = slices.map { ($0.0, LoadDriver.Workload(corpus: $0.1, noop: c.noopTarget)) }
@@ -94,18 +101,22 @@ public struct LoadRun: Sendable {
             for (label, workload) in groups {
                 let mode = c.options.rate == nil ? "closed" : "open"
                 let name = "\(label)-\(mode)-\(threads)t"
-                log("series \(name): \(threads) thread(s), \(c.options.rate.map { String(format: "%.0f/s", $0) } ?? "closed loop"), "
-                    + (c.options.count.map { "\($0) operations" } ?? String(format: "%.1f s", c.options.durationSeconds))
-                    + String(format: " after %.1f s warm-up", c.options.warmupSeconds))
+                log(
+                    "series \(name): \(threads) thread(s), \(c.options.rate.map { String(format: "%.0f/s", $0) } ?? "closed loop"), "
+                        + (c.options.count.map { "\($0) operations" } ?? String(format: "%.1f s", c.options.durationSeconds))
+                        + String(format: " after %.1f s warm-up", c.options.warmupSeconds))
                 let result = LoadDriver.run(
                     name: name, workload: "\(label) \(c.sizes.map(\.rawValue).joined(separator: ",")) \(c.mixSpec)",
                     workload, threads: threads, options: c.options, runStart: runStart,
                     backendByAlgorithm: backends, log: log)
                 results.append(result)
                 let s = result.summary
-                log(String(format: "  %@: %.0f ops/s, p50 %.1f µs, p99 %.1f µs, p99.9 %.1f µs (corrected); p99 %.1f µs uncorrected; %llu mismatches",
-                           name, s.operationsPerSecond, Double(s.correctedLatencyNanos.p50) / 1000, Double(s.correctedLatencyNanos.p99) / 1000,
-                           Double(s.correctedLatencyNanos.p99_9) / 1000, Double(s.uncorrectedLatencyNanos.p99) / 1000, s.mismatches))
+                log(
+                    String(
+                        format:
+                            "  %@: %.0f ops/s, p50 %.1f µs, p99 %.1f µs, p99.9 %.1f µs (corrected); p99 %.1f µs uncorrected; %llu mismatches",
+                        name, s.operationsPerSecond, Double(s.correctedLatencyNanos.p50) / 1000, Double(s.correctedLatencyNanos.p99) / 1000,
+                        Double(s.correctedLatencyNanos.p99_9) / 1000, Double(s.uncorrectedLatencyNanos.p99) / 1000, s.mismatches))
                 for m in result.firstMismatches.prefix(5) { log("  MISMATCH \(m)") }
             }
         }
@@ -114,8 +125,11 @@ public struct LoadRun: Sendable {
             durationSeconds: c.options.durationSeconds, warmupSeconds: c.options.warmupSeconds,
             targetRatePerSecond: c.options.rate, seed: c.seed, backend: c.backend.name,
             shard: c.shard.map { "\($0.index)/\($0.count)" },
-            extra: ["corpus": String(corpusCount), "policy": c.external?.policyDescription ?? "catalogue", "count": c.options.count.map(String.init) ?? "",
-                    "perAlgorithm": String(c.perAlgorithm), "target": c.noopTarget ? "noop" : "validator"])
+            extra: [
+                "corpus": String(corpusCount), "policy": c.external?.policyDescription ?? "catalogue",
+                "count": c.options.count.map(String.init) ?? "",
+                "perAlgorithm": String(c.perAlgorithm), "target": c.noopTarget ? "noop" : "validator",
+            ])
         let summary = LoadRunSummary(
             runName: c.runName, startedAt: startedAt, shardCount: c.shard?.count ?? 1, configuration: configuration,
             machine: MachineInfo.current(swiftVersion: Self.swiftVersion, openSSLVersion: OpenSSLBackend.versionString),
@@ -128,16 +142,19 @@ public struct LoadRun: Sendable {
     /// Per-algorithm (or one mixed) workloads over tokens from files, and the backend that
     /// served each algorithm (from the first token allowed).
     static func externalGroups(_ e: ExternalWorkload, perAlgorithm: Bool, noop: Bool)
-        -> ([(String, LoadDriver.Workload)], [String: String]) {
+        -> ([(String, LoadDriver.Workload)], [String: String])
+    {
         func workload(_ items: [PolicyTokenSet.Item]) -> LoadDriver.Workload {
             let names = e.tokens.algorithms
             let expected = items.map(\.expected)
-            let target: any LoadTarget = noop
+            let target: any LoadTarget =
+                noop
                 ? NoopTarget(expected: expected)
                 : PolicyTarget(tokens: items.map(\.token), now: e.now, prepare: e.prepare, validate: e.validate)
-            return LoadDriver.Workload(target: target, expected: expected,
-                                       algorithmIndex: items.map { names.firstIndex(of: $0.algorithm) ?? 0 },
-                                       algorithmNames: names, ids: items.map(\.id))
+            return LoadDriver.Workload(
+                target: target, expected: expected,
+                algorithmIndex: items.map { names.firstIndex(of: $0.algorithm) ?? 0 },
+                algorithmNames: names, ids: items.map(\.id))
         }
         var backends: [String: String] = [:]
         if !noop {

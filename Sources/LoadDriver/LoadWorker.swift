@@ -1,11 +1,12 @@
+import Histogram
+import JWTValidation
+import Measurement
+import Reports
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Histogram
-import Reports
-import JWTValidation
-import Synchronization
-import Measurement
 
 /// One OS thread's share of a run: its own slice order, histograms and tallies; nothing is
 /// shared with other workers until the driver merges the results.

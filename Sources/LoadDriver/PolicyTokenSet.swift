@@ -2,8 +2,8 @@ import Foundation
 import JOSECrypto
 import JWTValidation
 import KeySources
-import Policy
 import Measurement
+import Policy
 import TokenMint
 
 /// Tokens read from files for `jwtbench load --policy`: one token per line, and optionally the
@@ -38,8 +38,9 @@ public struct PolicyTokenSet: Sendable {
             }
             let lines = try MintOutputReader.expectations(atPath: expectedPath, tokenCount: tokens.count, tokensPath: tokensPath)
             let items = zip(tokens, lines).enumerated().map { i, pair in
-                Item(id: pair.1.id ?? "line-\(i + 1)", algorithm: pair.1.algorithm ?? headerAlgorithm(pair.0) ?? "unknown",
-                     token: pair.0, expected: pair.1.reason)
+                Item(
+                    id: pair.1.id ?? "line-\(i + 1)", algorithm: pair.1.algorithm ?? headerAlgorithm(pair.0) ?? "unknown",
+                    token: pair.0, expected: pair.1.reason)
             }
             return PolicyTokenSet(items: items, now: lines.lazy.compactMap(\.now).first, fromExpectations: true)
         } catch {
@@ -50,7 +51,8 @@ public struct PolicyTokenSet: Sendable {
     /// The `alg` of a token's JOSE header, for labelling series (not for validating).
     static func headerAlgorithm(_ token: String) -> String? {
         guard let dot = token.firstIndex(of: "."), let bytes = Base64URL.decode(String(token[..<dot])),
-              let header = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else { return nil }
+            let header = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
+        else { return nil }
         return header["alg"] as? String
     }
 
@@ -75,8 +77,10 @@ public struct PolicyTarget: LoadTarget {
     let prepare: @Sendable () -> Void
     let now: Int64
 
-    public init(tokens: [String], now: Int64, prepare: @escaping @Sendable () -> Void,
-                validate: @escaping @Sendable (String, Int64) -> Decision) {
+    public init(
+        tokens: [String], now: Int64, prepare: @escaping @Sendable () -> Void,
+        validate: @escaping @Sendable (String, Int64) -> Decision
+    ) {
         self.tokens = tokens
         self.now = now
         self.prepare = prepare
@@ -101,8 +105,10 @@ public struct ExternalWorkload: Sendable {
     public let source: String
     public let policyDescription: String
 
-    public init(tokens: PolicyTokenSet, now: Int64, source: String, policyDescription: String,
-                prepare: @escaping @Sendable () -> Void, validate: @escaping @Sendable (String, Int64) -> Decision) {
+    public init(
+        tokens: PolicyTokenSet, now: Int64, source: String, policyDescription: String,
+        prepare: @escaping @Sendable () -> Void, validate: @escaping @Sendable (String, Int64) -> Decision
+    ) {
         self.tokens = tokens
         self.now = now
         self.source = source

@@ -1,5 +1,5 @@
-import TokenMint
 import Measurement
+import TokenMint
 
 /// `--mix`: weights over `good`/`bad` or over variant ids, e.g. `good=0.8,bad=0.2` or
 /// `good-plain=0.9,expired=0.05,sig-bitflip=0.05`.

@@ -48,7 +48,7 @@ extension HTTPRequest {
             break
         case (.some, .some):
             throw HTTPRequestError("give either body or body_base64, not both")
-        case let (text?, nil):
+        case (let text?, nil):
             if let string = text as? String {
                 body = Array(string.utf8)
             } else if text is [String: Any] || text is [Any] {
@@ -60,7 +60,7 @@ extension HTTPRequest {
             } else {
                 throw HTTPRequestError("body must be a string, an object or an array")
             }
-        case let (nil, encoded?):
+        case (nil, let encoded?):
             guard let string = encoded as? String, let data = Data(base64Encoded: string) else {
                 throw HTTPRequestError("body_base64 must be a base64 string")
             }

@@ -1,4 +1,5 @@
 import JWTValidation
+
 /// Why a request description (the CLI's `--request FILE`) could not be read. This is a usage
 /// error (exit code 2), not a token denial.
 public struct HTTPRequestError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -1,4 +1,5 @@
 import JWTValidation
+
 /// The key-cache strategy a policy asks for (jwtbench extension, `jwtbench.key_cache`).
 ///
 /// Kept opaque here on purpose: the strategies and their knobs belong to the KeySources

@@ -1,4 +1,5 @@
 import JWTValidation
+
 /// A configuration error in a `jwt-validation` policy: ngrok's error code, the field at fault
 /// and a message saying what to change.
 ///

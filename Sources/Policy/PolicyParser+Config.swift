@@ -66,7 +66,7 @@ extension PolicyParser {
         var seen: Set<String> = []
         for (index, entryNode) in try sequence(node, field).enumerated() {
             let entryField = "\(field)[\(index)]"
-            guard case let .mapping(entry) = entryNode else {
+            guard case .mapping(let entry) = entryNode else {
                 throw PolicyError(
                     invalid, entryField,
                     "each \(what) is a mapping {value: ...}, found \(Self.kind(entryNode))")
@@ -128,7 +128,7 @@ extension PolicyParser {
     }
 
     func parseToken(_ node: Node, field: String) throws(PolicyError) -> TokenLocation {
-        guard case let .mapping(entry) = node else {
+        guard case .mapping(let entry) = node else {
             throw PolicyError(.invalidToken, field, "a token is a mapping {type, method, name, prefix}, found \(Self.kind(node))")
         }
         try checkKeys(entry, ["type", "method", "name", "prefix"], field, .invalidToken)

@@ -45,7 +45,7 @@ extension PolicyParser {
         var options: [String: String] = [:]
         for (keyNode, valueNode) in cache {
             let key = try keyName(keyNode, field)
-            guard case let .scalar(scalar) = valueNode, Self.tagName(valueNode) != .null else {
+            guard case .scalar(let scalar) = valueNode, Self.tagName(valueNode) != .null else {
                 throw PolicyError(
                     .invalidConfiguration, "\(field).\(key)",
                     "key-cache settings are scalars, found \(Self.kind(valueNode))")

@@ -40,7 +40,8 @@ extension PolicyParser {
                     "the \(Self.quoted(name)) algorithm is never allowed: unsigned tokens cannot be validated")
             }
             guard let algorithm = JWSAlgorithm(rawValue: name) else {
-                let hint = JWSAlgorithm.allCases.first { $0.rawValue.lowercased() == name.lowercased() }
+                let hint =
+                    JWSAlgorithm.allCases.first { $0.rawValue.lowercased() == name.lowercased() }
                     .map { " (algorithm names are case-sensitive: did you mean \($0.rawValue)?)" } ?? ""
                 throw PolicyError(
                     .invalidAlgorithm, itemField,
@@ -65,9 +66,9 @@ extension PolicyParser {
         let field = "jws.keys.identification"
         var entries: [(Node.Mapping, String)] = []
         switch node {
-        case let .mapping(entry):
+        case .mapping(let entry):
             entries = [(entry, field)]
-        case let .sequence(list):
+        case .sequence(let list):
             for (index, item) in list.enumerated() {
                 entries.append((try mapping(item, "\(field)[\(index)]"), "\(field)[\(index)]"))
             }
@@ -202,7 +203,7 @@ extension PolicyParser {
         }
         let data: Data
         switch node {
-        case let .scalar(scalar) where Self.tagName(node) == .str:
+        case .scalar(let scalar) where Self.tagName(node) == .str:
             data = Data(scalar.string.utf8)
         case .mapping, .sequence:
             data = try Self.jsonData(node, field: field)
@@ -234,11 +235,11 @@ extension PolicyParser {
 
     static func describeDecoding(_ error: Error) -> String {
         switch error {
-        case let DecodingError.keyNotFound(key, context):
+        case DecodingError.keyNotFound(let key, let context):
             return "missing \(key.stringValue) at \(path(context.codingPath))"
-        case let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context):
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
             return "wrong type at \(path(context.codingPath))"
-        case let DecodingError.dataCorrupted(context):
+        case DecodingError.dataCorrupted(let context):
             return context.codingPath.isEmpty ? "not JSON" : "invalid value at \(path(context.codingPath))"
         default:
             return "not JSON"
@@ -262,7 +263,7 @@ extension PolicyParser {
 
     static func jsonObject(_ node: Node, field: String) throws(PolicyError) -> Any {
         switch node {
-        case let .scalar(scalar):
+        case .scalar(let scalar):
             switch tagName(node) {
             case .str: return scalar.string
             case .int:
@@ -278,16 +279,16 @@ extension PolicyParser {
             default: return scalar.string
             }
             throw PolicyError(.invalidKeySet, field, "the value \(quoted(scalar.string)) is out of range")
-        case let .sequence(sequence):
+        case .sequence(let sequence):
             var array: [Any] = []
             for (index, item) in sequence.enumerated() {
                 array.append(try jsonObject(item, field: "\(field)[\(index)]"))
             }
             return array
-        case let .mapping(mapping):
+        case .mapping(let mapping):
             var object: [String: Any] = [:]
             for (key, value) in mapping {
-                guard case let .scalar(keyScalar) = key, tagName(key) == .str else {
+                guard case .scalar(let keyScalar) = key, tagName(key) == .str else {
                     throw PolicyError(.invalidKeySet, field, "JWK member names must be strings")
                 }
                 object[keyScalar.string] = try jsonObject(value, field: "\(field).\(keyScalar.string)")

@@ -6,14 +6,14 @@ import Yams
 /// Typed access to YAML nodes, with errors that name the field.
 extension PolicyParser {
     func mapping(_ node: Node, _ field: String) throws(PolicyError) -> Node.Mapping {
-        guard case let .mapping(mapping) = node else {
+        guard case .mapping(let mapping) = node else {
             throw PolicyError(.invalidConfiguration, field, "must be a mapping, found \(Self.kind(node))")
         }
         return mapping
     }
 
     func sequence(_ node: Node, _ field: String) throws(PolicyError) -> Node.Sequence {
-        guard case let .sequence(sequence) = node else {
+        guard case .sequence(let sequence) = node else {
             throw PolicyError(.invalidConfiguration, field, "must be a list, found \(Self.kind(node))")
         }
         return sequence
@@ -25,7 +25,7 @@ extension PolicyParser {
         guard let node else {
             throw PolicyError(code, field, "is required")
         }
-        guard case let .scalar(scalar) = node, Self.tagName(node) == .str else {
+        guard case .scalar(let scalar) = node, Self.tagName(node) == .str else {
             throw PolicyError(code, field, "must be a string, found \(Self.kind(node)) (quote it)")
         }
         return scalar.string
@@ -57,7 +57,7 @@ extension PolicyParser {
             // `<<` would splice another mapping in, past our unknown-field check.
             throw PolicyError(.invalidConfiguration, field, "YAML merge keys (<<) are not supported; write the fields out")
         }
-        guard case let .scalar(scalar) = node, Self.tagName(node) == .str else {
+        guard case .scalar(let scalar) = node, Self.tagName(node) == .str else {
             throw PolicyError(.invalidConfiguration, field, "member names must be strings, found \(Self.kind(node))")
         }
         return scalar.string
@@ -81,7 +81,7 @@ extension PolicyParser {
 
     static func kind(_ node: Node) -> String {
         switch node {
-        case let .scalar(scalar):
+        case .scalar(let scalar):
             switch tagName(node) {
             case .str: return "a string"
             case .int, .float: return "a number (\(scalar.string))"

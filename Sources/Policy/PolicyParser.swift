@@ -1,7 +1,7 @@
 import Foundation
 import JOSECrypto
-import Yams
 import JWTValidation
+import Yams
 
 /// Turns a policy document into a `Policy`, checking every field (see `Policy` for the
 /// accepted forms and `PolicyError.Code` for the errors).
@@ -53,13 +53,13 @@ struct PolicyParser {
     /// (inline HMAC keys) and the line and column are enough to find the problem.
     static func describe(_ error: YamlError) -> String {
         switch error {
-        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
-            let .composer(context, problem, mark, _):
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
             let ctx = context.map { "\($0.text) " } ?? ""
             return "line \(mark.line), column \(mark.column): \(ctx)\(problem)"
-        case let .reader(problem, offset, _, _):
+        case .reader(let problem, let offset, _, _):
             return "\(problem)" + (offset.map { " at byte \($0)" } ?? "")
-        case let .duplicatedKeysInMapping(duplicates, context):
+        case .duplicatedKeysInMapping(let duplicates, let context):
             return "duplicate key \(duplicates.sorted().joined(separator: ", ")) in the mapping at line \(context.mark.line)"
         default:
             return String(describing: error)
@@ -75,9 +75,9 @@ struct PolicyParser {
         }
         switch node {
         case .scalar, .alias: return
-        case let .sequence(sequence):
+        case .sequence(let sequence):
             for child in sequence { try checkSize(child, &budget) }
-        case let .mapping(mapping):
+        case .mapping(let mapping):
             for (key, value) in mapping {
                 try checkSize(key, &budget)
                 try checkSize(value, &budget)
@@ -88,7 +88,7 @@ struct PolicyParser {
     /// Finds the `jwt-validation` config in whichever form the document takes, with the
     /// CEL expressions of its rule.
     func locateConfig(_ root: Node) throws(PolicyError) -> (Node.Mapping, [String]) {
-        guard case let .mapping(top) = root else {
+        guard case .mapping(let top) = root else {
             throw PolicyError(
                 .invalidConfiguration, "",
                 "the policy document must be a mapping, found \(Self.kind(root))")

@@ -1,4 +1,5 @@
 import JWTValidation
+
 extension ValidationRules {
     /// The rules a parsed ngrok policy asks for.
     public init(policy: Policy) {

@@ -16,8 +16,10 @@ struct ChartLine: Sendable {
     }
 
     /// A qualitative palette (Tableau 10): distinguishable, and readable in print.
-    static let palette = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
-                          "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"]
+    static let palette = [
+        "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+        "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
+    ]
 
     static func color(_ index: Int) -> String { palette[index % palette.count] }
 }

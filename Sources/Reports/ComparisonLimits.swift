@@ -25,7 +25,8 @@ public struct ComparisonLimits: Sendable, Equatable {
             let value = entry[entry.index(after: equals)...].trimmingCharacters(in: .whitespaces)
             guard let metric = ComparisonMetric(name: name) else { throw ComparisonLimitsError.unknownMetric(name) }
             guard value.hasSuffix("%"), let percent = Double(value.dropLast().trimmingCharacters(in: .whitespaces)),
-                  percent.isFinite, percent >= 0 else {
+                percent.isFinite, percent >= 0
+            else {
                 throw ComparisonLimitsError.invalidPercentage(entry)
             }
             guard !limits.contains(where: { $0.metric == metric }) else { throw ComparisonLimitsError.duplicateMetric(name) }

@@ -17,8 +17,10 @@ public struct ConformanceCaseResult: Codable, Sendable, Equatable {
     public var detail: String?
 
     /// A result from its parts.
-    public init(suite: String, id: String, description: String, expected: String, actual: String,
-                status: ConformanceStatus, detail: String? = nil) {
+    public init(
+        suite: String, id: String, description: String, expected: String, actual: String,
+        status: ConformanceStatus, detail: String? = nil
+    ) {
         self.suite = suite
         self.id = id
         self.description = description

@@ -17,12 +17,14 @@ public enum ConformanceJSON {
         var suites: [String: ConformanceCounts] = [:]
         for r in results {
             guard cases[r.id] == nil else { throw ConformanceReportError.duplicateCaseID(r.id) }
-            cases[r.id] = Case(suite: r.suite, description: r.description, expected: r.expected, actual: r.actual,
-                               status: r.status, detail: r.detail)
+            cases[r.id] = Case(
+                suite: r.suite, description: r.description, expected: r.expected, actual: r.actual,
+                status: r.status, detail: r.detail)
             suites[r.suite, default: ConformanceCounts()].add(r.status)
         }
-        let document = Document(schemaVersion: ReportSchema.version, summary: ConformanceCounts(results),
-                                suites: suites, cases: cases)
+        let document = Document(
+            schemaVersion: ReportSchema.version, summary: ConformanceCounts(results),
+            suites: suites, cases: cases)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         var data = try encoder.encode(document)

@@ -20,7 +20,8 @@ public enum HTMLReport {
         html += "<style>\n\(style)</style>\n</head>\n<body>\n"
         html += "<h1>jwtbench load run: \(t(summary.runName))</h1>\n"
         if summary.totalMismatches > 0 {
-            html += "<p class=\"fail\">FAILED: \(ReportFormat.count(summary.totalMismatches)) decisions differed from the expected ones.</p>\n"
+            html +=
+                "<p class=\"fail\">FAILED: \(ReportFormat.count(summary.totalMismatches)) decisions differed from the expected ones.</p>\n"
         }
         html += runTable(summary)
         html += overviewTable(summary)
@@ -86,7 +87,9 @@ public enum HTMLReport {
     /// Letters, digits, `-_./`, not absolute and never climbing out (`..`).
     static func isPlainRelativePath(_ path: String) -> Bool {
         !path.isEmpty && !path.hasPrefix("/") && !path.contains("..")
-            && path.unicodeScalars.allSatisfy { ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || "-_./".unicodeScalars.contains($0) }
+            && path.unicodeScalars.allSatisfy {
+                ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || "-_./".unicodeScalars.contains($0)
+            }
     }
 
     static func overviewTable(_ summary: LoadRunSummary) -> String {
@@ -144,20 +147,25 @@ public enum HTMLReport {
         return totals
     }
 
-    static func percentileChart(_ summary: LoadRunSummary,
-                                _ totals: [String: (corrected: Histogram<UInt64>, uncorrected: Histogram<UInt64>)]) -> SVGLineChart {
+    static func percentileChart(
+        _ summary: LoadRunSummary,
+        _ totals: [String: (corrected: Histogram<UInt64>, uncorrected: Histogram<UInt64>)]
+    ) -> SVGLineChart {
         var lines: [ChartLine] = []
         for (index, series) in summary.series.enumerated() {
             guard let pair = totals[series.name] else { continue }
             let color = ChartLine.color(index)
             lines.append(ChartLine(name: "\(series.name) corrected", color: color, points: percentilePoints(pair.corrected)))
-            lines.append(ChartLine(name: "\(series.name) uncorrected", color: color, dashed: true,
-                                   points: percentilePoints(pair.uncorrected)))
+            lines.append(
+                ChartLine(
+                    name: "\(series.name) uncorrected", color: color, dashed: true,
+                    points: percentilePoints(pair.uncorrected)))
         }
         let maxX = lines.flatMap { $0.points.map(\.x) }.max() ?? 2
-        return SVGLineChart(id: "chart-percentiles", title: "Latency by percentile", xLabel: "percentile",
-                            yLabel: "latency (µs)", xTicks: ChartTick.percentile(decades: max(2, Int(maxX.rounded(.up)))),
-                            lines: lines, emptyNote: "no histograms recorded")
+        return SVGLineChart(
+            id: "chart-percentiles", title: "Latency by percentile", xLabel: "percentile",
+            yLabel: "latency (µs)", xTicks: ChartTick.percentile(decades: max(2, Int(maxX.rounded(.up)))),
+            lines: lines, emptyNote: "no histograms recorded")
     }
 
     /// The `.hgrm` rows as chart points: x = log10(1/(1-p)), y in µs. The 100% row is left
@@ -189,13 +197,16 @@ public enum HTMLReport {
             guard let base = points.first, base.x > 0 else { continue }
             let color = ChartLine.color(index)
             lines.append(ChartLine(name: workload, color: color, markers: true, points: points))
-            lines.append(ChartLine(name: "\(workload) ideal", color: color, dashed: true,
-                                   points: points.map { (x: $0.x, y: base.y * $0.x / base.x) }))
+            lines.append(
+                ChartLine(
+                    name: "\(workload) ideal", color: color, dashed: true,
+                    points: points.map { (x: $0.x, y: base.y * $0.x / base.x) }))
         }
         let maxThreads = lines.flatMap { $0.points.map(\.x) }.max() ?? 1
-        return SVGLineChart(id: "chart-scaling", title: "Throughput against threads", xLabel: "threads",
-                            yLabel: "operations per second", xTicks: ChartTick.linear(upTo: maxThreads, minimumStep: 1),
-                            lines: lines, emptyNote: "no closed-loop series")
+        return SVGLineChart(
+            id: "chart-scaling", title: "Throughput against threads", xLabel: "threads",
+            yLabel: "operations per second", xTicks: ChartTick.linear(upTo: maxThreads, minimumStep: 1),
+            lines: lines, emptyNote: "no closed-loop series")
     }
 
     static func timelineChart(_ summary: LoadRunSummary, _ histograms: [String: SeriesHistograms]) -> SVGLineChart {
@@ -212,9 +223,10 @@ public enum HTMLReport {
             lines.append(ChartLine(name: "\(series.name) p50", color: color, dashed: true, markers: p50.count == 1, points: p50))
         }
         let maxX = lines.flatMap { $0.points.map(\.x) }.max() ?? 1
-        return SVGLineChart(id: "chart-timeline", title: "Latency over time", xLabel: "seconds since start",
-                            yLabel: "latency (µs)", xTicks: ChartTick.linear(upTo: maxX), lines: lines,
-                            emptyNote: "no interval histograms recorded")
+        return SVGLineChart(
+            id: "chart-timeline", title: "Latency over time", xLabel: "seconds since start",
+            yLabel: "latency (µs)", xTicks: ChartTick.linear(upTo: maxX), lines: lines,
+            emptyNote: "no interval histograms recorded")
     }
 
     static func t(_ text: String) -> String { XMLEscape.text(text) }

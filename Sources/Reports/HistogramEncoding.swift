@@ -118,9 +118,12 @@ public enum HistogramEncoding {
         guard normalizingOffset == 0 else {
             throw HistogramEncodingError.unsupported("normalizing index offset \(normalizingOffset) (a DoubleHistogram)")
         }
-        guard lowest >= 1, let layout = HistogramLayout(lowestDiscernibleValue: UInt64(lowest),
-                                                         significantDigits: Int(digits)),
-              let sigDigits = SignificantDigits(rawValue: Int8(digits)) else {
+        guard lowest >= 1,
+            let layout = HistogramLayout(
+                lowestDiscernibleValue: UInt64(lowest),
+                significantDigits: Int(digits)),
+            let sigDigits = SignificantDigits(rawValue: Int8(digits))
+        else {
             throw HistogramEncodingError.invalidHeader("lowest discernible value \(lowest), \(digits) significant digits")
         }
         guard highest / 2 >= lowest else {
@@ -152,9 +155,10 @@ public enum HistogramEncoding {
             }
         }
 
-        var histogram = Histogram<UInt64>(lowestDiscernibleValue: UInt64(lowest),
-                                          highestTrackableValue: UInt64(highest),
-                                          numberOfSignificantValueDigits: sigDigits)
+        var histogram = Histogram<UInt64>(
+            lowestDiscernibleValue: UInt64(lowest),
+            highestTrackableValue: UInt64(highest),
+            numberOfSignificantValueDigits: sigDigits)
         // The header's highest trackable value is advisory (Java writers size it, Swift
         // auto-resizing ones may record past it within their array); never drop a count for it.
         histogram.autoResize = true
@@ -163,7 +167,8 @@ public enum HistogramEncoding {
         for (i, count) in buckets {
             let recorded: Bool
             if i == lowestNonZero, i == top, count >= 2 {
-                recorded = histogram.record(layout.lowestValue(at: i), count: 1)
+                recorded =
+                    histogram.record(layout.lowestValue(at: i), count: 1)
                     && histogram.record(layout.highestValue(at: i), count: count - 1)
             } else if i == lowestNonZero, i != top {
                 recorded = histogram.record(layout.lowestValue(at: i), count: count)

@@ -20,7 +20,8 @@ struct HistogramLayout: Equatable, Sendable {
     /// Nil when the combination cannot describe a histogram (the library would trap on it).
     init?(lowestDiscernibleValue: UInt64, significantDigits: Int) {
         guard (0...5).contains(significantDigits), lowestDiscernibleValue >= 1,
-              lowestDiscernibleValue <= UInt64.max / 2 else { return nil }
+            lowestDiscernibleValue <= UInt64.max / 2
+        else { return nil }
         let largestValueWithSingleUnitResolution = 2 * pow(10.0, Double(significantDigits))
         let unitMagnitude = Int(log2(Double(lowestDiscernibleValue)))
         let subBucketCountMagnitude = Int(log2(largestValueWithSingleUnitResolution).rounded(.up))
@@ -36,8 +37,9 @@ struct HistogramLayout: Equatable, Sendable {
     }
 
     init?(of histogram: Histogram<UInt64>) {
-        self.init(lowestDiscernibleValue: histogram.lowestDiscernibleValue,
-                  significantDigits: Int(histogram.numberOfSignificantValueDigits.rawValue))
+        self.init(
+            lowestDiscernibleValue: histogram.lowestDiscernibleValue,
+            significantDigits: Int(histogram.numberOfSignificantValueDigits.rawValue))
     }
 
     var subBucketHalfCount: Int { 1 << subBucketHalfCountMagnitude }

@@ -11,8 +11,10 @@ public struct HistogramLog: Sendable, Equatable {
     public var intervals: [IntervalHistogram]
 
     /// A log from its parts (all optional: an empty log).
-    public init(startTime: Double? = nil, baseTime: Double? = nil, comments: [String] = [],
-                intervals: [IntervalHistogram] = []) {
+    public init(
+        startTime: Double? = nil, baseTime: Double? = nil, comments: [String] = [],
+        intervals: [IntervalHistogram] = []
+    ) {
         self.startTime = startTime
         self.baseTime = baseTime
         self.comments = comments

@@ -57,11 +57,13 @@ public enum HistogramLogReader {
         let fields = rest.split(separator: ",", omittingEmptySubsequences: false)
             .map { $0.trimmingCharacters(in: .whitespaces) }
         guard fields.count == 4 else {
-            throw HistogramLogError.malformedLine(line: lineNumber,
+            throw HistogramLogError.malformedLine(
+                line: lineNumber,
                 reason: "expected start,length,max,histogram but found \(fields.count) fields")
         }
         guard let start = Double(fields[0]), start.isFinite, let length = Double(fields[1]), length.isFinite,
-              Double(fields[2]) != nil else {
+            Double(fields[2]) != nil
+        else {
             throw HistogramLogError.malformedLine(line: lineNumber, reason: "start, length or max is not a number")
         }
         do {

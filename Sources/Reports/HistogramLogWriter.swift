@@ -33,8 +33,10 @@ public struct HistogramLogWriter: Sendable {
 
     /// Starts a log: optional `#[comment]`, format version, start time, base time (when given)
     /// and the legend. Timestamps of appended intervals are relative to the base time.
-    public init(startTime: Double?, baseTime: Double? = nil, comments: [String] = ["[Logged with jwtbench]"],
-                maxValueUnitRatio: Double = HistogramLogWriter.defaultMaxValueUnitRatio) throws {
+    public init(
+        startTime: Double?, baseTime: Double? = nil, comments: [String] = ["[Logged with jwtbench]"],
+        maxValueUnitRatio: Double = HistogramLogWriter.defaultMaxValueUnitRatio
+    ) throws {
         guard maxValueUnitRatio.isFinite, maxValueUnitRatio > 0 else {
             throw HistogramLogError.invalidNumber("max value unit ratio \(maxValueUnitRatio)")
         }
@@ -70,17 +72,22 @@ public struct HistogramLogWriter: Sendable {
     }
 
     /// Appends one interval line built from its parts.
-    public mutating func append(_ histogram: Histogram<UInt64>, tag: String?, startSeconds: Double,
-                                lengthSeconds: Double) throws {
-        try append(IntervalHistogram(tag: tag, startSeconds: startSeconds, lengthSeconds: lengthSeconds,
-                                     histogram: histogram))
+    public mutating func append(
+        _ histogram: Histogram<UInt64>, tag: String?, startSeconds: Double,
+        lengthSeconds: Double
+    ) throws {
+        try append(
+            IntervalHistogram(
+                tag: tag, startSeconds: startSeconds, lengthSeconds: lengthSeconds,
+                histogram: histogram))
     }
 
     /// Renders a whole log (header from its start/base time and comments, then its intervals).
     public static func render(_ log: HistogramLog, maxValueUnitRatio: Double = defaultMaxValueUnitRatio) throws -> String {
-        var writer = try HistogramLogWriter(startTime: log.startTime, baseTime: log.baseTime,
-                                            comments: log.comments.filter { !$0.hasPrefix("[Histogram log format version") },
-                                            maxValueUnitRatio: maxValueUnitRatio)
+        var writer = try HistogramLogWriter(
+            startTime: log.startTime, baseTime: log.baseTime,
+            comments: log.comments.filter { !$0.hasPrefix("[Histogram log format version") },
+            maxValueUnitRatio: maxValueUnitRatio)
         for interval in log.intervals { try writer.append(interval) }
         return writer.text
     }

@@ -11,18 +11,22 @@ public enum HistogramMerge {
     /// significant digits. Throws when layouts differ, since adding those would lose counts.
     public static func merge(_ histograms: [Histogram<UInt64>], tag: String? = nil) throws -> Histogram<UInt64> {
         guard let first = histograms.first else { return Histogram<UInt64>(numberOfSignificantValueDigits: .three) }
-        var total = Histogram<UInt64>(lowestDiscernibleValue: first.lowestDiscernibleValue,
-                                      highestTrackableValue: first.highestTrackableValue,
-                                      numberOfSignificantValueDigits: first.numberOfSignificantValueDigits)
+        var total = Histogram<UInt64>(
+            lowestDiscernibleValue: first.lowestDiscernibleValue,
+            highestTrackableValue: first.highestTrackableValue,
+            numberOfSignificantValueDigits: first.numberOfSignificantValueDigits)
         // Growing as needed is what makes the merge lossless whatever range each part covered.
         total.autoResize = true
         for histogram in histograms {
             guard histogram.lowestDiscernibleValue == first.lowestDiscernibleValue,
-                  histogram.numberOfSignificantValueDigits == first.numberOfSignificantValueDigits else {
-                throw HistogramLogError.incompatibleLayouts(tag: tag, reason:
-                    "lowest discernible value \(histogram.lowestDiscernibleValue) vs \(first.lowestDiscernibleValue), "
-                    + "significant digits \(histogram.numberOfSignificantValueDigits.rawValue) vs "
-                    + "\(first.numberOfSignificantValueDigits.rawValue)")
+                histogram.numberOfSignificantValueDigits == first.numberOfSignificantValueDigits
+            else {
+                throw HistogramLogError.incompatibleLayouts(
+                    tag: tag,
+                    reason:
+                        "lowest discernible value \(histogram.lowestDiscernibleValue) vs \(first.lowestDiscernibleValue), "
+                        + "significant digits \(histogram.numberOfSignificantValueDigits.rawValue) vs "
+                        + "\(first.numberOfSignificantValueDigits.rawValue)")
             }
             total.add(histogram)
         }
@@ -63,9 +67,11 @@ public enum HistogramMerge {
         for tag in order {
             for (slot, group) in (slots[tag] ?? [:]).sorted(by: { $0.key < $1.key }) {
                 let histogram = try merge(group.map(\.histogram), tag: tag)
-                aligned.append(IntervalHistogram(tag: tag, startSeconds: Double(slot) * bucketSeconds,
-                                                 lengthSeconds: group.map(\.lengthSeconds).max() ?? bucketSeconds,
-                                                 histogram: histogram))
+                aligned.append(
+                    IntervalHistogram(
+                        tag: tag, startSeconds: Double(slot) * bucketSeconds,
+                        lengthSeconds: group.map(\.lengthSeconds).max() ?? bucketSeconds,
+                        histogram: histogram))
             }
         }
         return aligned

@@ -40,12 +40,14 @@ public enum JUnitWriter {
             let message = "expected failure: " + (r.detail ?? "listed as an expected failure")
             return open + ">\n      <skipped message=\"\(a(message))\"/>\n    </testcase>\n"
         case .failed, .unexpectedPass:
-            let message = r.status == .failed
+            let message =
+                r.status == .failed
                 ? "expected \(r.expected), got \(r.actual)"
                 : "passed but listed as an expected failure; remove it from the list"
             var body = "\(r.description)\nexpected: \(r.expected)\nactual: \(r.actual)"
             if let detail = r.detail { body += "\ndetail: \(detail)" }
-            return open + ">\n      <failure message=\"\(a(message))\" type=\"\(r.status.rawValue)\">\(XMLEscape.text(body))</failure>\n    </testcase>\n"
+            return open
+                + ">\n      <failure message=\"\(a(message))\" type=\"\(r.status.rawValue)\">\(XMLEscape.text(body))</failure>\n    </testcase>\n"
         }
     }
 

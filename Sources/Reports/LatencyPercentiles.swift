@@ -1,3 +1,6 @@
+// swift-format-ignore-file: AlwaysUseLowerCamelCase
+// The percentile names mirror their labels (p99_9 is "p99.9"), which are report-schema keys.
+
 import Histogram
 
 /// The fixed latency percentiles users expect from wrk2 and HdrHistogram, in nanoseconds.
@@ -27,8 +30,10 @@ public struct LatencyPercentiles: Codable, Sendable, Equatable {
     public var mean: Double
 
     /// Percentiles given directly (nanoseconds).
-    public init(p50: UInt64, p75: UInt64, p90: UInt64, p99: UInt64, p99_9: UInt64, p99_99: UInt64,
-                p99_999: UInt64, max: UInt64, mean: Double) {
+    public init(
+        p50: UInt64, p75: UInt64, p90: UInt64, p99: UInt64, p99_9: UInt64, p99_99: UInt64,
+        p99_999: UInt64, max: UInt64, mean: Double
+    ) {
         self.p50 = p50
         self.p75 = p75
         self.p90 = p90
@@ -49,10 +54,11 @@ public struct LatencyPercentiles: Codable, Sendable, Equatable {
             self.init(p50: 0, p75: 0, p90: 0, p99: 0, p99_9: 0, p99_99: 0, p99_999: 0, max: 0, mean: 0)
             return
         }
-        self.init(p50: histogram.valueAtPercentile(50), p75: histogram.valueAtPercentile(75),
-                  p90: histogram.valueAtPercentile(90), p99: histogram.valueAtPercentile(99),
-                  p99_9: histogram.valueAtPercentile(99.9), p99_99: histogram.valueAtPercentile(99.99),
-                  p99_999: histogram.valueAtPercentile(99.999), max: histogram.max, mean: histogram.mean)
+        self.init(
+            p50: histogram.valueAtPercentile(50), p75: histogram.valueAtPercentile(75),
+            p90: histogram.valueAtPercentile(90), p99: histogram.valueAtPercentile(99),
+            p99_9: histogram.valueAtPercentile(99.9), p99_99: histogram.valueAtPercentile(99.99),
+            p99_999: histogram.valueAtPercentile(99.999), max: histogram.max, mean: histogram.mean)
     }
 
     enum CodingKeys: String, CodingKey {

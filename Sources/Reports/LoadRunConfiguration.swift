@@ -24,9 +24,11 @@ public struct LoadRunConfiguration: Codable, Sendable, Equatable {
     public var extra: [String: String]
 
     /// A configuration from its parts.
-    public init(algorithms: [String], mix: String, sizes: [String], threads: [Int], durationSeconds: Double,
-                warmupSeconds: Double, targetRatePerSecond: Double? = nil, seed: UInt64, backend: String,
-                shard: String? = nil, extra: [String: String] = [:]) {
+    public init(
+        algorithms: [String], mix: String, sizes: [String], threads: [Int], durationSeconds: Double,
+        warmupSeconds: Double, targetRatePerSecond: Double? = nil, seed: UInt64, backend: String,
+        shard: String? = nil, extra: [String: String] = [:]
+    ) {
         self.algorithms = algorithms
         self.mix = mix
         self.sizes = sizes

@@ -21,8 +21,10 @@ public struct LoadRunSummary: Codable, Sendable, Equatable {
     public var series: [SeriesSummary]
 
     /// A summary from its parts, `startedAt` already formatted.
-    public init(schemaVersion: Int = ReportSchema.version, runName: String, startedAt: String, shardCount: Int = 1,
-                configuration: LoadRunConfiguration, machine: MachineInfo, series: [SeriesSummary]) {
+    public init(
+        schemaVersion: Int = ReportSchema.version, runName: String, startedAt: String, shardCount: Int = 1,
+        configuration: LoadRunConfiguration, machine: MachineInfo, series: [SeriesSummary]
+    ) {
         self.schemaVersion = schemaVersion
         self.runName = runName
         self.startedAt = startedAt
@@ -33,10 +35,13 @@ public struct LoadRunSummary: Codable, Sendable, Equatable {
     }
 
     /// A summary started at `startedAt` (formatted with `timestamp(_:)`).
-    public init(runName: String, startedAt: Date, shardCount: Int = 1, configuration: LoadRunConfiguration,
-                machine: MachineInfo, series: [SeriesSummary]) {
-        self.init(runName: runName, startedAt: Self.timestamp(startedAt), shardCount: shardCount,
-                  configuration: configuration, machine: machine, series: series)
+    public init(
+        runName: String, startedAt: Date, shardCount: Int = 1, configuration: LoadRunConfiguration,
+        machine: MachineInfo, series: [SeriesSummary]
+    ) {
+        self.init(
+            runName: runName, startedAt: Self.timestamp(startedAt), shardCount: shardCount,
+            configuration: configuration, machine: machine, series: series)
     }
 
     /// The series named `name`, if any.

@@ -20,8 +20,10 @@ public struct MachineInfo: Codable, Sendable, Equatable {
     public var openSSLVersion: String
 
     /// A machine description from its parts (tests, or a summary from elsewhere).
-    public init(cpuModel: String, cpuCount: Int, operatingSystem: String, kernel: String, hostName: String,
-                swiftVersion: String, openSSLVersion: String) {
+    public init(
+        cpuModel: String, cpuCount: Int, operatingSystem: String, kernel: String, hostName: String,
+        swiftVersion: String, openSSLVersion: String
+    ) {
         self.cpuModel = cpuModel
         self.cpuCount = cpuCount
         self.operatingSystem = operatingSystem
@@ -46,11 +48,12 @@ public struct MachineInfo: Codable, Sendable, Equatable {
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
         let cpu = parseCPUInfo(cpuinfo)
         let osRelease = (try? String(contentsOfFile: "/etc/os-release", encoding: .utf8)) ?? ""
-        return MachineInfo(cpuModel: cpu.model ?? "unknown",
-                           cpuCount: cpu.count > 0 ? cpu.count : ProcessInfo.processInfo.activeProcessorCount,
-                           operatingSystem: parseOSRelease(osRelease) ?? "unknown", kernel: unameDescription(),
-                           hostName: ProcessInfo.processInfo.hostName, swiftVersion: swiftVersion,
-                           openSSLVersion: openSSLVersion)
+        return MachineInfo(
+            cpuModel: cpu.model ?? "unknown",
+            cpuCount: cpu.count > 0 ? cpu.count : ProcessInfo.processInfo.activeProcessorCount,
+            operatingSystem: parseOSRelease(osRelease) ?? "unknown", kernel: unameDescription(),
+            hostName: ProcessInfo.processInfo.hostName, swiftVersion: swiftVersion,
+            openSSLVersion: openSSLVersion)
     }
 
     /// The CPU model and the number of `processor` entries of a `/proc/cpuinfo` text. ARM

@@ -18,17 +18,20 @@ public enum PercentileDistribution {
     public static let defaultTicksPerHalfDistance = 5
 
     /// The `.hgrm` text of a histogram.
-    public static func text(of histogram: Histogram<UInt64>,
-                            outputValueUnitScalingRatio: Double = microsecondScalingRatio,
-                            ticksPerHalfDistance: Int = defaultTicksPerHalfDistance) -> String {
+    public static func text(
+        of histogram: Histogram<UInt64>,
+        outputValueUnitScalingRatio: Double = microsecondScalingRatio,
+        ticksPerHalfDistance: Int = defaultTicksPerHalfDistance
+    ) -> String {
         let digits = Int(histogram.numberOfSignificantValueDigits.rawValue)
         var text = "       Value     Percentile TotalCount 1/(1-Percentile)\n\n"
         for step in histogram.percentiles(ticksPerHalfDistance: ticksPerHalfDistance) {
             let value = Double(step.value) / outputValueUnitScalingRatio
             let fraction = step.percentileLevelIteratedTo / 100.0
             if step.percentileLevelIteratedTo != 100.0 {
-                text += String(format: "%12.\(digits)f %2.12f %10llu %14.2f\n", value, fraction,
-                               step.totalCountToThisValue, 1.0 / (1.0 - fraction))
+                text += String(
+                    format: "%12.\(digits)f %2.12f %10llu %14.2f\n", value, fraction,
+                    step.totalCountToThisValue, 1.0 / (1.0 - fraction))
             } else {
                 // The last row is at 100%, where 1/(1-Percentile) is infinite: Java omits it.
                 text += String(format: "%12.\(digits)f %2.12f %10llu\n", value, fraction, step.totalCountToThisValue)
@@ -36,11 +39,13 @@ public enum PercentileDistribution {
         }
         // Mean and standard deviation are often meaningless for latency (multi-modal), but
         // HdrHistogram prints them to contrast with the distribution, and tools expect them.
-        text += String(format: "#[Mean    = %12.\(digits)f, StdDeviation   = %12.\(digits)f]\n",
-                       histogram.mean / outputValueUnitScalingRatio,
-                       histogram.stdDeviation / outputValueUnitScalingRatio)
-        text += String(format: "#[Max     = %12.\(digits)f, Total count    = %12llu]\n",
-                       Double(histogram.max) / outputValueUnitScalingRatio, histogram.totalCount)
+        text += String(
+            format: "#[Mean    = %12.\(digits)f, StdDeviation   = %12.\(digits)f]\n",
+            histogram.mean / outputValueUnitScalingRatio,
+            histogram.stdDeviation / outputValueUnitScalingRatio)
+        text += String(
+            format: "#[Max     = %12.\(digits)f, Total count    = %12llu]\n",
+            Double(histogram.max) / outputValueUnitScalingRatio, histogram.totalCount)
         let (buckets, subBuckets) = bucketCounts(of: histogram)
         text += String(format: "#[Buckets = %12ld, SubBuckets     = %12ld]\n", buckets, subBuckets)
         return text

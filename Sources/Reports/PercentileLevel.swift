@@ -1,3 +1,6 @@
+// swift-format-ignore-file: AlwaysUseLowerCamelCase
+// The percentile names mirror their labels (p99_9 is "p99.9"), which are report-schema keys.
+
 /// The fixed percentile levels of a summary (wrk2's 50/75/90/99/99.9/99.99/99.999/100), in
 /// report order.
 public enum PercentileLevel: String, CaseIterable, Sendable, Codable {

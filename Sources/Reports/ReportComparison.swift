@@ -48,8 +48,9 @@ public struct ReportComparison: Sendable, Equatable {
                 } else {
                     worsening = metric.higherIsWorse ? .infinity : -.infinity
                 }
-                let entry = MetricChange(metric: metric.name, series: baseSeries.name, base: before, new: after,
-                                         change: change, limit: limit)
+                let entry = MetricChange(
+                    metric: metric.name, series: baseSeries.name, base: before, new: after,
+                    change: change, limit: limit)
                 if worsening > limit {
                     regressions.append(entry)
                 } else if -worsening > limit {

@@ -79,7 +79,8 @@ public enum ReportMerger {
         merged.operations = operations
         merged.operationsPerSecond = parts.reduce(0) { $0 + $1.operationsPerSecond }
         merged.durationSeconds = parts.map(\.durationSeconds).max() ?? 0
-        merged.targetRatePerSecond = parts.allSatisfy({ $0.targetRatePerSecond != nil })
+        merged.targetRatePerSecond =
+            parts.allSatisfy({ $0.targetRatePerSecond != nil })
             ? parts.reduce(0) { $0 + ($1.targetRatePerSecond ?? 0) } : nil
         merged.mismatches = parts.reduce(0) { $0 + $1.mismatches }
         merged.countsByAlgorithm = parts.reduce(into: [:]) { total, part in

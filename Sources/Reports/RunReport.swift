@@ -97,15 +97,17 @@ public struct RunReport: Sendable {
                 intervals.append(interval)
             }
         }
-        return HistogramLog(startTime: start, baseTime: start, comments: ["[Logged with jwtbench: \(summary.runName)]"],
-                            intervals: intervals)
+        return HistogramLog(
+            startTime: start, baseTime: start, comments: ["[Logged with jwtbench: \(summary.runName)]"],
+            intervals: intervals)
     }
 
     /// The `.hgrm` file name of a series (characters unsafe in file names become `_`).
     public static func hgrmFileName(series: String, corrected: Bool) -> String {
-        let safe = String(series.unicodeScalars.map {
-            CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0) ? Character($0) : "_"
-        })
+        let safe = String(
+            series.unicodeScalars.map {
+                CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0) ? Character($0) : "_"
+            })
         return corrected ? "\(safe).hgrm" : "\(safe).uncorrected.hgrm"
     }
 
@@ -128,10 +130,12 @@ public struct RunReport: Sendable {
         }
         for series in summary.series {
             guard let totals = try totals(series: series.name) else { continue }
-            try put(Self.hgrmFileName(series: series.name, corrected: true),
-                    Data(PercentileDistribution.text(of: totals.corrected).utf8))
-            try put(Self.hgrmFileName(series: series.name, corrected: false),
-                    Data(PercentileDistribution.text(of: totals.uncorrected).utf8))
+            try put(
+                Self.hgrmFileName(series: series.name, corrected: true),
+                Data(PercentileDistribution.text(of: totals.corrected).utf8))
+            try put(
+                Self.hgrmFileName(series: series.name, corrected: false),
+                Data(PercentileDistribution.text(of: totals.uncorrected).utf8))
         }
         return written
     }

@@ -23,8 +23,10 @@ struct SVGLineChart {
     static let legendRowHeight = 18.0
 
     /// A chart whose y axis runs from 0 to a round number above the largest y value.
-    init(id: String, title: String, xLabel: String, yLabel: String, xTicks: [ChartTick], lines: [ChartLine],
-         emptyNote: String) {
+    init(
+        id: String, title: String, xLabel: String, yLabel: String, xTicks: [ChartTick], lines: [ChartLine],
+        emptyNote: String
+    ) {
         self.id = id
         self.title = title
         self.xLabel = xLabel
@@ -37,8 +39,9 @@ struct SVGLineChart {
     }
 
     func render() -> String {
-        let height = max(Self.plotTop + Self.plotHeight + 60,
-                         Self.plotTop + Double(lines.count + 1) * Self.legendRowHeight)
+        let height = max(
+            Self.plotTop + Self.plotHeight + 60,
+            Self.plotTop + Double(lines.count + 1) * Self.legendRowHeight)
         let xMin = xTicks.first?.value ?? 0
         let xMax = max(xTicks.last?.value ?? 1, xMin + 1e-9)
         let yMax = max(yTicks.last?.value ?? 1, 1e-9)
@@ -67,10 +70,12 @@ struct SVGLineChart {
         svg += "<path class=\"grid\" d=\"\(grid)\" stroke=\"#e3e3e3\" stroke-width=\"1\" fill=\"none\"/>\n"
         svg += "<path class=\"axes\" d=\"M\(n(Self.plotLeft)) \(n(Self.plotTop))V\(n(bottom))H\(n(right))\" "
         svg += "stroke=\"#333333\" stroke-width=\"1\" fill=\"none\"/>\n"
-        svg += "<text x=\"\(n(Self.plotLeft + Self.plotWidth / 2))\" y=\"\(n(bottom + 40))\" text-anchor=\"middle\">\(text(xLabel))</text>\n"
+        svg +=
+            "<text x=\"\(n(Self.plotLeft + Self.plotWidth / 2))\" y=\"\(n(bottom + 40))\" text-anchor=\"middle\">\(text(xLabel))</text>\n"
         let yLabelX = n(18)
         let yLabelY = n(Self.plotTop + Self.plotHeight / 2)
-        svg += "<text x=\"\(yLabelX)\" y=\"\(yLabelY)\" text-anchor=\"middle\" transform=\"rotate(-90 \(yLabelX) \(yLabelY))\">\(text(yLabel))</text>\n"
+        svg +=
+            "<text x=\"\(yLabelX)\" y=\"\(yLabelY)\" text-anchor=\"middle\" transform=\"rotate(-90 \(yLabelX) \(yLabelY))\">\(text(yLabel))</text>\n"
 
         if lines.allSatisfy({ $0.points.isEmpty }) {
             svg += "<text x=\"\(n(Self.plotLeft + Self.plotWidth / 2))\" y=\"\(n(Self.plotTop + Self.plotHeight / 2))\" "

@@ -19,12 +19,21 @@ public struct SeriesHistograms: Sendable, Equatable {
     }
 
     /// A series recorded as one interval (`startSeconds` from the run's start).
-    public init(corrected: Histogram<UInt64>, uncorrected: Histogram<UInt64>, startSeconds: Double = 0,
-                lengthSeconds: Double) {
-        self.init(corrected: [IntervalHistogram(startSeconds: startSeconds, lengthSeconds: lengthSeconds,
-                                                histogram: corrected)],
-                  uncorrected: [IntervalHistogram(startSeconds: startSeconds, lengthSeconds: lengthSeconds,
-                                                  histogram: uncorrected)])
+    public init(
+        corrected: Histogram<UInt64>, uncorrected: Histogram<UInt64>, startSeconds: Double = 0,
+        lengthSeconds: Double
+    ) {
+        self.init(
+            corrected: [
+                IntervalHistogram(
+                    startSeconds: startSeconds, lengthSeconds: lengthSeconds,
+                    histogram: corrected)
+            ],
+            uncorrected: [
+                IntervalHistogram(
+                    startSeconds: startSeconds, lengthSeconds: lengthSeconds,
+                    histogram: uncorrected)
+            ])
     }
 
     /// All corrected intervals added together.

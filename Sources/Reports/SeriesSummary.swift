@@ -42,12 +42,14 @@ public struct SeriesSummary: Codable, Sendable, Equatable {
     public var backendByAlgorithm: [String: String]
 
     /// A series with percentiles already computed; throughput defaults to operations / duration.
-    public init(name: String, workload: String, threads: Int, mode: LoadMode, targetRatePerSecond: Double? = nil,
-                durationSeconds: Double, operations: UInt64, operationsPerSecond: Double? = nil,
-                correctedLatencyNanos: LatencyPercentiles, uncorrectedLatencyNanos: LatencyPercentiles,
-                countsByAlgorithm: [String: UInt64] = [:], countsByReason: [String: UInt64] = [:],
-                mismatches: UInt64 = 0, allocationsPerOperation: Double? = nil, bytesPerOperation: Double? = nil,
-                backendByAlgorithm: [String: String] = [:]) {
+    public init(
+        name: String, workload: String, threads: Int, mode: LoadMode, targetRatePerSecond: Double? = nil,
+        durationSeconds: Double, operations: UInt64, operationsPerSecond: Double? = nil,
+        correctedLatencyNanos: LatencyPercentiles, uncorrectedLatencyNanos: LatencyPercentiles,
+        countsByAlgorithm: [String: UInt64] = [:], countsByReason: [String: UInt64] = [:],
+        mismatches: UInt64 = 0, allocationsPerOperation: Double? = nil, bytesPerOperation: Double? = nil,
+        backendByAlgorithm: [String: String] = [:]
+    ) {
         self.name = name
         self.workload = workload
         self.threads = threads
@@ -55,7 +57,8 @@ public struct SeriesSummary: Codable, Sendable, Equatable {
         self.targetRatePerSecond = targetRatePerSecond
         self.durationSeconds = durationSeconds
         self.operations = operations
-        self.operationsPerSecond = operationsPerSecond
+        self.operationsPerSecond =
+            operationsPerSecond
             ?? (durationSeconds > 0 ? Double(operations) / durationSeconds : 0)
         self.correctedLatencyNanos = correctedLatencyNanos
         self.uncorrectedLatencyNanos = uncorrectedLatencyNanos
@@ -68,19 +71,22 @@ public struct SeriesSummary: Codable, Sendable, Equatable {
     }
 
     /// A series whose latency percentiles are read from its merged histograms.
-    public init(name: String, workload: String, threads: Int, mode: LoadMode, targetRatePerSecond: Double? = nil,
-                durationSeconds: Double, operations: UInt64, corrected: Histogram<UInt64>,
-                uncorrected: Histogram<UInt64>, countsByAlgorithm: [String: UInt64] = [:],
-                countsByReason: [String: UInt64] = [:], mismatches: UInt64 = 0,
-                allocationsPerOperation: Double? = nil, bytesPerOperation: Double? = nil,
-                backendByAlgorithm: [String: String] = [:]) {
-        self.init(name: name, workload: workload, threads: threads, mode: mode,
-                  targetRatePerSecond: targetRatePerSecond, durationSeconds: durationSeconds,
-                  operations: operations, correctedLatencyNanos: LatencyPercentiles(histogram: corrected),
-                  uncorrectedLatencyNanos: LatencyPercentiles(histogram: uncorrected),
-                  countsByAlgorithm: countsByAlgorithm, countsByReason: countsByReason, mismatches: mismatches,
-                  allocationsPerOperation: allocationsPerOperation, bytesPerOperation: bytesPerOperation,
-                  backendByAlgorithm: backendByAlgorithm)
+    public init(
+        name: String, workload: String, threads: Int, mode: LoadMode, targetRatePerSecond: Double? = nil,
+        durationSeconds: Double, operations: UInt64, corrected: Histogram<UInt64>,
+        uncorrected: Histogram<UInt64>, countsByAlgorithm: [String: UInt64] = [:],
+        countsByReason: [String: UInt64] = [:], mismatches: UInt64 = 0,
+        allocationsPerOperation: Double? = nil, bytesPerOperation: Double? = nil,
+        backendByAlgorithm: [String: String] = [:]
+    ) {
+        self.init(
+            name: name, workload: workload, threads: threads, mode: mode,
+            targetRatePerSecond: targetRatePerSecond, durationSeconds: durationSeconds,
+            operations: operations, correctedLatencyNanos: LatencyPercentiles(histogram: corrected),
+            uncorrectedLatencyNanos: LatencyPercentiles(histogram: uncorrected),
+            countsByAlgorithm: countsByAlgorithm, countsByReason: countsByReason, mismatches: mismatches,
+            allocationsPerOperation: allocationsPerOperation, bytesPerOperation: bytesPerOperation,
+            backendByAlgorithm: backendByAlgorithm)
     }
 
     /// Replaces both percentile sets with those of the given histograms (nanoseconds).

@@ -23,7 +23,8 @@ public enum TAPWriter {
                 tap += "not ok \(number) - \(id) # TODO expected failure: \(escape(r.detail ?? "listed as an expected failure"))\n"
             case .failed, .unexpectedPass:
                 tap += "not ok \(number) - \(id)\n"
-                let message = r.status == .failed
+                let message =
+                    r.status == .failed
                     ? "expected \(r.expected), got \(r.actual)"
                     : "passed but listed as an expected failure; remove it from the list"
                 tap += "  ---\n"

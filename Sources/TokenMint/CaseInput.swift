@@ -1,4 +1,6 @@
+import JOSECrypto
 import JWTValidation
+import Policy
 
 /// What a case hands the validator: a bare token, or a whole request (for extraction defects).
 public enum CaseInput: Sendable {
@@ -30,6 +32,3 @@ public struct MintedCase: Sendable {
     public var policy: CatalogPolicy { variant.policy }
     public var keys: KeyAvailability { variant.keys }
 }
-
-import JOSECrypto
-import Policy

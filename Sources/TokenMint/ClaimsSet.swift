@@ -61,7 +61,8 @@ public enum ClaimsTemplate {
             c.set("azp", string: rng.hex(32))
             c.set("scope", string: "openid profile email read:orders write:orders read:invoices")
             c.set("gty", string: "client-credentials")
-            c.set("permissions", json: ClaimsSet.array(["read:orders", "write:orders", "read:invoices", "read:customers", "write:customers"]))
+            c.set(
+                "permissions", json: ClaimsSet.array(["read:orders", "write:orders", "read:invoices", "read:customers", "write:customers"]))
             c.set("org_id", string: "org_" + rng.hex(12))
             c.set("https://jwtbench.test/roles", json: ClaimsSet.array(["admin", "billing"]))
             c.set("jti", string: "\(rng.hex(8))-\(rng.hex(4))-\(rng.hex(4))-\(rng.hex(4))-\(rng.hex(12))")
@@ -70,8 +71,11 @@ public enum ClaimsTemplate {
                 let groups = (0..<60).map { "grp-\(rng.hex(8))-engineering-platform-\($0)" }
                 c.set("roles", json: ClaimsSet.array(roles))
                 c.set("groups", json: ClaimsSet.array(groups))
-                c.set("https://jwtbench.test/profile",
-                      json: "{\"given_name\":\"Ada\",\"family_name\":\"Lovelace\",\"locale\":\"en-GB\",\"zoneinfo\":\"Europe/London\",\"email_verified\":true}")
+                c.set(
+                    "https://jwtbench.test/profile",
+                    json:
+                        "{\"given_name\":\"Ada\",\"family_name\":\"Lovelace\",\"locale\":\"en-GB\",\"zoneinfo\":\"Europe/London\",\"email_verified\":true}"
+                )
             }
         }
         return c

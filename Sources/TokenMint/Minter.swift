@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import JOSECrypto
 import JWTValidation
 import Synchronization
@@ -81,7 +82,10 @@ public struct Minter: Sendable {
         let total = plan.count ?? combos.count
         let results = UnsafeMutableBufferPointer<MintedCase?>.allocate(capacity: total)
         results.initialize(repeating: nil)
-        defer { results.deinitialize(); results.deallocate() }
+        defer {
+            results.deinitialize()
+            results.deallocate()
+        }
         nonisolated(unsafe) let slots = results
         let failure = Mutex<(any Error)?>(nil)
         let workers = max(1, min(threads, total))
@@ -90,12 +94,14 @@ public struct Minter: Sendable {
             var i = w
             while i < total {
                 let (variant, algorithm, size) = combos[i % combos.count]
-                var context = MintContext(algorithm: algorithm, size: size, now: plan.now,
-                                          rng: MintRandom(seed: MintRandom.derive(plan.seed, i)), signers: signers)
+                var context = MintContext(
+                    algorithm: algorithm, size: size, now: plan.now,
+                    rng: MintRandom(seed: MintRandom.derive(plan.seed, i)), signers: signers)
                 do {
                     let input = try variant.make(&context)
-                    slots[i] = MintedCase(id: "\(variant.id)/\(algorithm.rawValue)/\(size.rawValue)/\(i)",
-                                          variant: variant, algorithm: algorithm, size: size, input: input)
+                    slots[i] = MintedCase(
+                        id: "\(variant.id)/\(algorithm.rawValue)/\(size.rawValue)/\(i)",
+                        variant: variant, algorithm: algorithm, size: size, input: input)
                 } catch {
                     failure.withLock { if $0 == nil { $0 = error } }
                     return
@@ -107,5 +113,3 @@ public struct Minter: Sendable {
         return results.map { $0! }
     }
 }
-
-import Foundation

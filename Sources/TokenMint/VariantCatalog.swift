@@ -86,11 +86,15 @@ public enum VariantCatalog {
             let now = c.now
             return .token(try c.token { $0.set("exp", int: now - 1) })
         },
-        Variant("expired-at-now", "exp equal to now (RFC 7519: now must be before exp)", defect: "exp = now", expect: .deny(.expired)) { c in
+        Variant("expired-at-now", "exp equal to now (RFC 7519: now must be before exp)", defect: "exp = now", expect: .deny(.expired)) {
+            c in
             let now = c.now
             return .token(try c.token { $0.set("exp", int: now) })
         },
-        Variant("expired-beyond-leeway", "expired 61 s ago under a 60 s leeway", defect: "exp = now - 61", expect: .deny(.expired), policy: .leeway60) { c in
+        Variant(
+            "expired-beyond-leeway", "expired 61 s ago under a 60 s leeway", defect: "exp = now - 61", expect: .deny(.expired),
+            policy: .leeway60
+        ) { c in
             let now = c.now
             return .token(try c.token { $0.set("exp", int: now - 61) })
         },
@@ -101,7 +105,9 @@ public enum VariantCatalog {
         Variant("iss-wrong", "issued by another issuer", defect: "iss not allowed", expect: .deny(.issuerNotAllowed)) { c in
             .token(try c.token { $0.set("iss", string: "https://evil.jwtbench.test/") })
         },
-        Variant("iss-no-trailing-slash", "issuer without its trailing slash", defect: "iss differs by a slash", expect: .deny(.issuerNotAllowed)) { c in
+        Variant(
+            "iss-no-trailing-slash", "issuer without its trailing slash", defect: "iss differs by a slash", expect: .deny(.issuerNotAllowed)
+        ) { c in
             .token(try c.token { $0.set("iss", string: "https://issuer.jwtbench.test") })
         },
         Variant("iss-case", "issuer in other case", defect: "iss differs in case", expect: .deny(.issuerNotAllowed)) { c in
@@ -116,10 +122,15 @@ public enum VariantCatalog {
         Variant("aud-missing", "no aud claim", defect: "aud absent", expect: .deny(.audienceNotAllowed)) { c in
             .token(try c.token { $0.remove("aud") })
         },
-        Variant("aud-array-no-match", "aud array without the allowed audience", defect: "no aud matches", expect: .deny(.audienceNotAllowed)) { c in
+        Variant(
+            "aud-array-no-match", "aud array without the allowed audience", defect: "no aud matches", expect: .deny(.audienceNotAllowed)
+        ) { c in
             .token(try c.token { $0.set("aud", json: ClaimsSet.array(["https://a.jwtbench.test", "https://b.jwtbench.test"])) })
         },
-        Variant("exp-missing-required", "no exp under a policy that requires one", defect: "exp absent", expect: .deny(.claimsInvalid), policy: .requireExpiration) { c in
+        Variant(
+            "exp-missing-required", "no exp under a policy that requires one", defect: "exp absent", expect: .deny(.claimsInvalid),
+            policy: .requireExpiration
+        ) { c in
             .token(try c.token { $0.remove("exp") })
         },
         Variant("exp-string", "exp as a string", defect: "exp of the wrong type", expect: .deny(.claimsInvalid)) { c in
@@ -138,9 +149,16 @@ public enum VariantCatalog {
         Variant("aud-number", "aud as a number", defect: "aud of the wrong type", expect: .deny(.claimsInvalid)) { c in
             .token(try c.token { $0.set("aud", json: "42") })
         },
-        Variant("lifetime-too-long", "valid for a day under a one-hour lifetime cap", defect: "exp - iat = 86400", expect: .deny(.lifetimeTooLong), policy: .maxLifetime) { c in
+        Variant(
+            "lifetime-too-long", "valid for a day under a one-hour lifetime cap", defect: "exp - iat = 86400",
+            expect: .deny(.lifetimeTooLong), policy: .maxLifetime
+        ) { c in
             let now = c.now
-            return .token(try c.token { $0.set("iat", int: now - 60); $0.set("exp", int: now + 86_340) })
+            return .token(
+                try c.token {
+                    $0.set("iat", int: now - 60)
+                    $0.set("exp", int: now + 86_340)
+                })
         },
         Variant("oversized", "a token of about 20 KiB (claims padded)", defect: "token over 16 KiB", expect: .deny(.tokenTooLarge)) { c in
             .token(try c.token { $0.set("padding", string: String(repeating: "x", count: 15_000)) })
@@ -156,7 +174,8 @@ public enum VariantCatalog {
             sig[sig.count / 2] ^= 0x10
             return .token(p[0] + "." + p[1] + "." + Base64URL.encode(sig))
         },
-        Variant("sig-truncated", "signature missing its last 8 bytes", defect: "signature truncated", expect: .deny(.signatureInvalid)) { c in
+        Variant("sig-truncated", "signature missing its last 8 bytes", defect: "signature truncated", expect: .deny(.signatureInvalid)) {
+            c in
             let p = parts(try c.token())
             return .token(p[0] + "." + p[1] + "." + Base64URL.encode(Base64URL.decode(p[2])!.dropLast(8)))
         },
@@ -164,10 +183,16 @@ public enum VariantCatalog {
             let p = parts(try c.token())
             return .token(p[0] + "." + p[1] + ".")
         },
-        Variant("sig-other-key-same-kid", "signed by an attacker key that claims the real kid", defect: "wrong key", expect: .deny(.signatureInvalid)) { c in
+        Variant(
+            "sig-other-key-same-kid", "signed by an attacker key that claims the real kid", defect: "wrong key",
+            expect: .deny(.signatureInvalid)
+        ) { c in
             .token(try c.token(key: TestKeySet.attackerName(for: c.algorithm)))
         },
-        Variant("sig-payload-swapped", "claims changed after signing", defect: "payload not covered by the signature", expect: .deny(.signatureInvalid)) { c in
+        Variant(
+            "sig-payload-swapped", "claims changed after signing", defect: "payload not covered by the signature",
+            expect: .deny(.signatureInvalid)
+        ) { c in
             let p = parts(try c.token())
             var other = c.claims()
             other.set("sub", string: "admin")
@@ -176,31 +201,45 @@ public enum VariantCatalog {
         Variant("kid-unknown", "a kid no trusted key has", defect: "unknown kid", expect: .deny(.keyNotFound)) { c in
             .token(try c.token(header: c.header(kid: "rotated-away-2019")))
         },
-        Variant("kid-other-type", "kid of a trusted key of another type", defect: "kid names an unfit key", expect: .deny(.keyNotFound)) { c in
+        Variant("kid-other-type", "kid of a trusted key of another type", defect: "kid names an unfit key", expect: .deny(.keyNotFound)) {
+            c in
             .token(try c.token(header: c.header(kid: otherTypeKid(c.algorithm))))
         },
-        Variant("alg-key-mismatch", "kid of a key pinned to another algorithm of the same type", defect: "alg does not fit the key", expect: .deny(.keyNotFound), applies: hasSibling) { c in
+        Variant(
+            "alg-key-mismatch", "kid of a key pinned to another algorithm of the same type", defect: "alg does not fit the key",
+            expect: .deny(.keyNotFound), applies: hasSibling
+        ) { c in
             // Signed by the sibling under its own algorithm: the header claims another one.
             let sibling = sibling(c.algorithm)!
             let siblingAlgorithm = TestKeySet.layout.first { $0.name == sibling }!.algorithm
             return .token(try c.sign(header: c.header(kid: sibling), payload: c.claims().json, key: sibling, algorithm: siblingAlgorithm))
         },
-        Variant("hs256-with-rsa-public-key", "HS256 token MACed with the RSA public key as the secret, naming the RSA kid", defect: "key confusion", expect: .deny(.keyNotFound), applies: rsaFamily) { c in
+        Variant(
+            "hs256-with-rsa-public-key", "HS256 token MACed with the RSA public key as the secret, naming the RSA kid",
+            defect: "key confusion", expect: .deny(.keyNotFound), applies: rsaFamily
+        ) { c in
             let name = c.keyName
             let secret = Array(try c.keySet.key(name).publicKey.jsonString().utf8)
             let signer = try c.signers.hmacSigner(secret: secret, algorithm: .hs256)
             return .token(try CompactJWS.sign(header: c.header(alg: "HS256", kid: name), payload: c.claims().json, with: signer))
         },
-        Variant("ecdsa-zero", "ECDSA signature with r = s = 0", defect: "r = s = 0", expect: .deny(.signatureInvalid), applies: ecdsa) { c in
+        Variant("ecdsa-zero", "ECDSA signature with r = s = 0", defect: "r = s = 0", expect: .deny(.signatureInvalid), applies: ecdsa) {
+            c in
             let p = parts(try c.token())
             return .token(p[0] + "." + p[1] + "." + Base64URL.encode([UInt8](repeating: 0, count: Base64URL.decode(p[2])!.count)))
         },
-        Variant("ecdsa-der", "the right ECDSA signature, DER-encoded instead of raw r||s", defect: "DER signature", expect: .deny(.signatureInvalid), applies: ecdsa) { c in
+        Variant(
+            "ecdsa-der", "the right ECDSA signature, DER-encoded instead of raw r||s", defect: "DER signature",
+            expect: .deny(.signatureInvalid), applies: ecdsa
+        ) { c in
             let p = parts(try c.token())
             let raw = Base64URL.decode(p[2])!
             return .token(p[0] + "." + p[1] + "." + Base64URL.encode(derECDSA(raw)))
         },
-        Variant("keys-unavailable", "a good token while no key set can be had", defect: "key source down", expect: .deny(.keysUnavailable), keys: .unavailable) { c in
+        Variant(
+            "keys-unavailable", "a good token while no key set can be had", defect: "key source down", expect: .deny(.keysUnavailable),
+            keys: .unavailable
+        ) { c in
             .token(try c.token())
         },
     ]
@@ -228,48 +267,75 @@ public enum VariantCatalog {
             let cl = c.claims()
             return .token(Base64URL.encode(string: c.header(alg: "None", kid: .some(nil))) + "." + Base64URL.encode(string: cl.json) + ".")
         },
-        Variant("alg-none-upper", "alg \"NONE\" with a bogus signature", defect: "unsecured JWS", expect: .deny(.algorithmNotAllowed)) { c in
+        Variant("alg-none-upper", "alg \"NONE\" with a bogus signature", defect: "unsecured JWS", expect: .deny(.algorithmNotAllowed)) {
+            c in
             let cl = c.claims()
-            return .token(Base64URL.encode(string: c.header(alg: "NONE", kid: .some(nil))) + "." + Base64URL.encode(string: cl.json) + ".c2ln")
+            return .token(
+                Base64URL.encode(string: c.header(alg: "NONE", kid: .some(nil))) + "." + Base64URL.encode(string: cl.json) + ".c2ln")
         },
-        Variant("alg-not-allowed", "a good signature under an algorithm the policy does not allow", defect: "alg outside the allow list",
-                expect: .deny(.algorithmNotAllowed), policy: .eddsaOnly, applies: { $0.family != .eddsa }) { c in
-            .token(try c.token())
-        },
-        Variant("alg-unknown", "alg \"RS1\", which no JWA registry defines", defect: "unknown alg", expect: .deny(.algorithmNotAllowed)) { c in
+        Variant(
+            "alg-not-allowed", "a good signature under an algorithm the policy does not allow", defect: "alg outside the allow list",
+            expect: .deny(.algorithmNotAllowed), policy: .eddsaOnly, applies: { $0.family != .eddsa },
+            build: { c in .token(try c.token()) }
+        ),
+        Variant("alg-unknown", "alg \"RS1\", which no JWA registry defines", defect: "unknown alg", expect: .deny(.algorithmNotAllowed)) {
+            c in
             .token(try c.token(header: c.header(alg: "RS1")))
         },
-        Variant("header-jwk", "attacker-signed, with the attacker's public key embedded as jwk", defect: "key from the token",
-                expect: .deny(.signatureInvalid)) { c in
+        Variant(
+            "header-jwk", "attacker-signed, with the attacker's public key embedded as jwk", defect: "key from the token",
+            expect: .deny(.signatureInvalid)
+        ) { c in
             let attacker = TestKeySet.attackerName(for: c.algorithm)
             let jwk = try c.keySet.key(attacker)
             let embedded = (jwk.kty == "oct" ? jwk : jwk.publicKey).jsonString()
             return .token(try c.token(header: c.header(kid: .some(nil), extra: "\"jwk\":\(embedded)"), key: attacker))
         },
-        Variant("header-jku", "attacker-signed, pointing jku at the attacker's JWKS", defect: "key URL from the token", expect: .deny(.signatureInvalid)) { c in
-            .token(try c.token(header: c.header(kid: .some(nil), extra: "\"jku\":\"https://attacker.jwtbench.test/jwks.json\""),
-                               key: TestKeySet.attackerName(for: c.algorithm)))
+        Variant(
+            "header-jku", "attacker-signed, pointing jku at the attacker's JWKS", defect: "key URL from the token",
+            expect: .deny(.signatureInvalid)
+        ) { c in
+            .token(
+                try c.token(
+                    header: c.header(kid: .some(nil), extra: "\"jku\":\"https://attacker.jwtbench.test/jwks.json\""),
+                    key: TestKeySet.attackerName(for: c.algorithm)))
         },
-        Variant("header-x5u", "attacker-signed, pointing x5u at the attacker's certificate", defect: "certificate URL from the token", expect: .deny(.signatureInvalid)) { c in
-            .token(try c.token(header: c.header(kid: .some(nil), extra: "\"x5u\":\"https://attacker.jwtbench.test/cert.pem\""),
-                               key: TestKeySet.attackerName(for: c.algorithm)))
+        Variant(
+            "header-x5u", "attacker-signed, pointing x5u at the attacker's certificate", defect: "certificate URL from the token",
+            expect: .deny(.signatureInvalid)
+        ) { c in
+            .token(
+                try c.token(
+                    header: c.header(kid: .some(nil), extra: "\"x5u\":\"https://attacker.jwtbench.test/cert.pem\""),
+                    key: TestKeySet.attackerName(for: c.algorithm)))
         },
-        Variant("crit-unknown", "crit lists an extension the validator does not know", defect: "unknown critical header", expect: .deny(.critUnsupported)) { c in
-            .token(try c.token(header: c.header(extra: "\"crit\":[\"urn:jwtbench:must-understand\"],\"urn:jwtbench:must-understand\":true")))
+        Variant(
+            "crit-unknown", "crit lists an extension the validator does not know", defect: "unknown critical header",
+            expect: .deny(.critUnsupported)
+        ) { c in
+            .token(
+                try c.token(header: c.header(extra: "\"crit\":[\"urn:jwtbench:must-understand\"],\"urn:jwtbench:must-understand\":true")))
         },
         Variant("b64-false", "RFC 7797 unencoded payload (b64: false)", defect: "b64 false", expect: .deny(.critUnsupported)) { c in
             .token(try c.token(header: c.header(extra: "\"b64\":false,\"crit\":[\"b64\"]")))
         },
-        Variant("dup-header-alg", "alg appears twice in the header", defect: "duplicate header member", expect: .deny(.tokenMalformed)) { c in
+        Variant("dup-header-alg", "alg appears twice in the header", defect: "duplicate header member", expect: .deny(.tokenMalformed)) {
+            c in
             .token(try c.token(header: c.header(extra: "\"alg\":\"none\"")))
         },
-        Variant("dup-header-escaped", "alg appears twice, once spelled \\u0061lg", defect: "duplicate header member via escape", expect: .deny(.tokenMalformed)) { c in
+        Variant(
+            "dup-header-escaped", "alg appears twice, once spelled \\u0061lg", defect: "duplicate header member via escape",
+            expect: .deny(.tokenMalformed)
+        ) { c in
             .token(try c.token(header: c.header(extra: "\"\\u0061lg\":\"none\"")))
         },
         Variant("header-not-json", "the header is not JSON", defect: "non-JSON header", expect: .deny(.tokenMalformed)) { c in
             .token(try c.sign(header: "alg=\(c.algorithm.rawValue)", payload: c.claims().json))
         },
-        Variant("typ-mismatch", "a plain JWT where the policy requires at+jwt", defect: "typ JWT, not at+jwt", expect: .deny(.typeMismatch), policy: .accessToken) { c in
+        Variant(
+            "typ-mismatch", "a plain JWT where the policy requires at+jwt", defect: "typ JWT, not at+jwt", expect: .deny(.typeMismatch),
+            policy: .accessToken
+        ) { c in
             .token(try c.token())
         },
         Variant("dup-claim", "sub appears twice in the claims", defect: "duplicate claim", expect: .deny(.tokenMalformed)) { c in
@@ -287,14 +353,20 @@ public enum VariantCatalog {
             let p = parts(try c.sign(header: h, payload: c.claims().json))
             return .token(p[0] + String(repeating: "=", count: (4 - p[0].count % 4) % 4) + "." + p[1] + "." + p[2])
         },
-        Variant("b64-std-alphabet", "signature in standard base64 ('+' and '/')", defect: "'+' and '/' in base64url", expect: .deny(.tokenMalformed)) { c in
+        Variant(
+            "b64-std-alphabet", "signature in standard base64 ('+' and '/')", defect: "'+' and '/' in base64url",
+            expect: .deny(.tokenMalformed)
+        ) { c in
             let p = parts(try c.token())
             var sig = Array(p[2])
             sig[0] = "+"
             sig[sig.count / 2] = "/"
             return .token(p[0] + "." + p[1] + "." + String(sig))
         },
-        Variant("b64-noncanonical", "payload segment with non-zero trailing bits", defect: "non-canonical base64url", expect: .deny(.tokenMalformed)) { c in
+        Variant(
+            "b64-noncanonical", "payload segment with non-zero trailing bits", defect: "non-canonical base64url",
+            expect: .deny(.tokenMalformed)
+        ) { c in
             var cl = c.claims()
             // Make the payload's length leave spare bits in its last character.
             while cl.json.utf8.count % 3 == 0 { cl.set("pad", string: String(repeating: "p", count: (cl.members.count % 2) + 1)) }
@@ -332,14 +404,20 @@ public enum VariantCatalog {
         Variant("request-good", "a good token in the Authorization header", expect: .allow) { c in
             .request(HTTPRequest(method: "GET", headers: [HTTPHeader("Authorization", "Bearer " + (try c.token()))]))
         },
-        Variant("token-twice", "the configured header carries a token twice", defect: "token present twice", expect: .deny(.tokenAmbiguous)) { c in
+        Variant("token-twice", "the configured header carries a token twice", defect: "token present twice", expect: .deny(.tokenAmbiguous))
+        { c in
             let t = try c.token()
-            return .request(HTTPRequest(method: "GET", headers: [HTTPHeader("Authorization", "Bearer " + t), HTTPHeader("Authorization", "Bearer " + t)]))
+            return .request(
+                HTTPRequest(
+                    method: "GET", headers: [HTTPHeader("Authorization", "Bearer " + t), HTTPHeader("Authorization", "Bearer " + t)]))
         },
         Variant("token-missing", "no Authorization header", defect: "token absent", expect: .deny(.tokenMissing)) { _ in
             .request(HTTPRequest(method: "GET", headers: [HTTPHeader("Accept", "application/json")]))
         },
-        Variant("body-token-on-get", "a body token on a GET request", defect: "body token on GET", expect: .deny(.requestUnsupported), policy: .bodyToken) { c in
+        Variant(
+            "body-token-on-get", "a body token on a GET request", defect: "body token on GET", expect: .deny(.requestUnsupported),
+            policy: .bodyToken
+        ) { c in
             let body = "{\"access_token\":\"\(try c.token())\"}"
             return .request(HTTPRequest(method: "GET", headers: [HTTPHeader("Content-Type", "application/json")], body: Array(body.utf8)))
         },

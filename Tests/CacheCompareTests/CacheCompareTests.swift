@@ -1,6 +1,6 @@
+import CacheCompare
 import Foundation
 import Testing
-import CacheCompare
 
 /// `jwtbench cache-compare` against the embedded issuer on an ephemeral loopback port: every
 /// scenario briefly (at most 2 s per cell, few cells). Only counting properties are checked
@@ -8,10 +8,13 @@ import CacheCompare
 @Suite(.serialized) struct CacheCompareTests {
     /// Runs a comparison on its own thread: the runner blocks (issuer start, fetches, worker
     /// joins) and must not hold a Swift-concurrency thread meanwhile.
-    static func compare(_ strategies: [String], _ scenarios: [CacheCompareScenario], seconds: Double = 1,
-                        outage: Double? = nil, cooldown: Double = 0.5) async throws -> CacheCompareReport {
-        let configuration = CacheCompareConfiguration(strategies: strategies, scenarios: scenarios, threads: 2,
-                                                      durationSeconds: seconds, outageSeconds: outage, cooldownSeconds: cooldown)
+    static func compare(
+        _ strategies: [String], _ scenarios: [CacheCompareScenario], seconds: Double = 1,
+        outage: Double? = nil, cooldown: Double = 0.5
+    ) async throws -> CacheCompareReport {
+        let configuration = CacheCompareConfiguration(
+            strategies: strategies, scenarios: scenarios, threads: 2,
+            durationSeconds: seconds, outageSeconds: outage, cooldownSeconds: cooldown)
         return try await withCheckedThrowingContinuation { continuation in
             Thread { continuation.resume(with: Result { try CacheCompareRunner(configuration: configuration).run() }) }.start()
         }
@@ -48,7 +51,8 @@ import CacheCompare
     }
 
     @Test func aKidFloodCostsAtMostOneFetchPerCooldown() async throws {
-        let seconds = 2.0, cooldown = 0.5
+        let seconds = 2.0
+        let cooldown = 0.5
         let report = try await Self.compare(["default", "refetch-unknown-kid"], [.kidFlood], seconds: seconds, cooldown: cooldown)
         for name in ["default", "refetch-unknown-kid"] {
             let cell = try Self.cell(report, name)
@@ -94,7 +98,8 @@ import CacheCompare
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cache-compare-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         try report.write(to: dir)
-        let decoded = try JSONDecoder().decode(CacheCompareReport.self, from: Data(contentsOf: dir.appendingPathComponent("cache-compare.json")))
+        let decoded = try JSONDecoder().decode(
+            CacheCompareReport.self, from: Data(contentsOf: dir.appendingPathComponent("cache-compare.json")))
         #expect(decoded.schemaVersion == CacheCompareReport.currentSchemaVersion)
         #expect(decoded.cells == report.cells)
         let html = try String(contentsOf: dir.appendingPathComponent("index.html"), encoding: .utf8)

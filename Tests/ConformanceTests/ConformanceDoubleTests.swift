@@ -1,7 +1,7 @@
+import Conformance
 import Foundation
 import Reports
 import Testing
-import Conformance
 
 /// Deliberately broken validators must make the run fail and be named in the JUnit file: the
 /// runner cannot pass silently.

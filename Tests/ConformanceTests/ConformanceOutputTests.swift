@@ -1,7 +1,7 @@
+import Conformance
 import Foundation
 import Reports
 import Testing
-import Conformance
 
 /// The outputs CI reads: JUnit well-formed with one testcase per case, the JSON index with one
 /// entry per case, TAP with one test point per case.
@@ -20,16 +20,21 @@ struct ConformanceOutputTests {
         let scripted = [
             ScriptedEngine.scriptedCase("x-listed-fails", expect: .allow),
             ScriptedEngine.scriptedCase("x-listed-passes", expect: .deny(nil)),
-            ConformanceCase(suite: .jwtbench, localID: "x-skipped <&>", description: "skipped & \"escaped\"", tags: [],
-                            expectation: .allow, body: .skip("not run: <reason> & \"quotes\"")),
+            ConformanceCase(
+                suite: .jwtbench, localID: "x-skipped <&>", description: "skipped & \"escaped\"", tags: [],
+                expectation: .allow, body: .skip("not run: <reason> & \"quotes\"")),
         ]
         let runner = ConformanceRunner(expectedFailures: try ConformanceExpectedFailures(entries: list))
         let real = runner.run(catalog.cases)
         // The scripted cases need the scripted engine; their results are appended to the real ones.
         let scriptedRun = ConformanceRunner(
-            engine: ScriptedEngine(answers: ["x-listed-fails": .deny(.signatureInvalid, "scripted"), "x-listed-passes": .deny(.expired, "scripted")]),
-            expectedFailures: try ConformanceExpectedFailures(entries: list)).run(scripted)
-        return ConformanceRun(results: real.results + scriptedRun.results, staleEntries: [], engineName: "validator", backendName: "openssl")
+            engine: ScriptedEngine(answers: [
+                "x-listed-fails": .deny(.signatureInvalid, "scripted"), "x-listed-passes": .deny(.expired, "scripted"),
+            ]),
+            expectedFailures: try ConformanceExpectedFailures(entries: list)
+        ).run(scripted)
+        return ConformanceRun(
+            results: real.results + scriptedRun.results, staleEntries: [], engineName: "validator", backendName: "openssl")
     }
 
     @Test("JUnit is well-formed XML with one testcase per case, in the right suite, with the right outcome")

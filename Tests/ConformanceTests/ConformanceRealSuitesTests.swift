@@ -1,7 +1,7 @@
+import Conformance
 import Foundation
 import Reports
 import Testing
-import Conformance
 
 /// The real validator over the real suites: everything as expected, with only the committed
 /// expected failures, and every suite contributing cases (a wrong path or an empty file must
@@ -19,7 +19,9 @@ struct ConformanceRealSuitesTests {
         #expect(run.succeeded)
     }
 
-    @Test("every suite runs, passes, and fails only on the committed list", .enabled(if: ConformanceFixtures.externalAvailable, ConformanceFixtures.skipNote))
+    @Test(
+        "every suite runs, passes, and fails only on the committed list",
+        .enabled(if: ConformanceFixtures.externalAvailable, ConformanceFixtures.skipNote))
     func everySuite() throws {
         let catalog = try ConformanceFixtures.everything.get()
         let list = try ConformanceFixtures.committedList()
@@ -27,7 +29,8 @@ struct ConformanceRealSuitesTests {
         print(ConformanceConsoleReport.render(run))
 
         for failure in run.failures {
-            Issue.record("\(failure.status.rawValue) \(failure.id): expected \(failure.expected), actual \(failure.actual): \(failure.detail ?? "")")
+            Issue.record(
+                "\(failure.status.rawValue) \(failure.id): expected \(failure.expected), actual \(failure.actual): \(failure.detail ?? "")")
         }
         #expect(run.staleEntries.isEmpty, "stale entries: \(run.staleEntries.map(\.caseID))")
         #expect(run.succeeded)

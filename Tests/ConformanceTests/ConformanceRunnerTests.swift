@@ -1,9 +1,9 @@
+import Conformance
 import Foundation
 import JOSECrypto
 import JWTValidation
 import Reports
 import Testing
-import Conformance
 
 /// How the runner judges decisions: expectations, the expected-failure list (which can only
 /// shrink), acceptable cases, skips and filters.
@@ -55,8 +55,10 @@ struct ConformanceRunnerTests {
     @Test("a listed case that fails is an expected failure with its reason; the run passes")
     func expectedFailure() throws {
         let list = try ConformanceExpectedFailures(entries: [.init(suite: "jwtbench", caseID: "jwtbench/allowed", reason: "known bug")])
-        let engine = ScriptedEngine(answers: ["allowed": .deny(.signatureInvalid, "sig"), "denied-any": .deny(.signatureInvalid, "x"),
-                                              "denied-exact": .deny(.expired, "x"), "either": .allow()])
+        let engine = ScriptedEngine(answers: [
+            "allowed": .deny(.signatureInvalid, "sig"), "denied-any": .deny(.signatureInvalid, "x"),
+            "denied-exact": .deny(.expired, "x"), "either": .allow(),
+        ])
         let run = ConformanceRunner(engine: engine, expectedFailures: list).run(Self.cases)
         #expect(run.succeeded)
         let result = try #require(run.results.first { $0.id == "jwtbench/allowed" })
@@ -100,22 +102,27 @@ struct ConformanceRunnerTests {
             try ConformanceExpectedFailures(entries: [.init(suite: "rfc7515", caseID: "jwtbench/a", reason: "r")])
         }
         #expect(throws: ConformanceError.self) {
-            try ConformanceExpectedFailures(entries: [.init(suite: "jwtbench", caseID: "jwtbench/a", reason: "r"),
-                                                      .init(suite: "jwtbench", caseID: "jwtbench/a", reason: "r")])
+            try ConformanceExpectedFailures(entries: [
+                .init(suite: "jwtbench", caseID: "jwtbench/a", reason: "r"),
+                .init(suite: "jwtbench", caseID: "jwtbench/a", reason: "r"),
+            ])
         }
         // A file with an empty reason is refused when loaded.
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("xfail-\(UUID().uuidString).json").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        try Data("""
+        try Data(
+            """
             {"schema": "jwtbench-expected-failures/1", "expected_failures": [{"suite": "jwtbench", "case": "jwtbench/a", "reason": ""}]}
-            """.utf8).write(to: URL(fileURLWithPath: path))
+            """.utf8
+        ).write(to: URL(fileURLWithPath: path))
         #expect(throws: ConformanceError.self) { try ConformanceExpectedFailures.load(path: path) }
     }
 
     @Test("skipped cases are not decided and say why")
     func skipped() {
-        let c = ConformanceCase(suite: .rfc7515, localID: "A.6", description: "json", tags: [], expectation: .allow,
-                                body: .skip("JSON serialization"))
+        let c = ConformanceCase(
+            suite: .rfc7515, localID: "A.6", description: "json", tags: [], expectation: .allow,
+            body: .skip("JSON serialization"))
         let run = ConformanceRunner(engine: ConformanceAllowAllDouble()).run([c])
         #expect(run.results.first?.status == .skipped)
         #expect(run.results.first?.detail == "JSON serialization")

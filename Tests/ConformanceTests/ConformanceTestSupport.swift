@@ -1,11 +1,12 @@
+import Conformance
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import JWTValidation
 import Reports
 import Testing
-import Conformance
+
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 
 // Shared helpers for the conformance tests: where the vectors are, the loaded suites (read once
 // per test process), a scripted engine, and a JUnit reader.
@@ -27,7 +28,9 @@ enum ConformanceFixtures {
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: externalVectors, isDirectory: &isDirectory) && isDirectory.boolValue
         if !exists {
-            print("HarnessTests: no external vectors at \(externalVectors): the external conformance suites are SKIPPED (set JWTBENCH_VECTORS)")
+            print(
+                "HarnessTests: no external vectors at \(externalVectors): the external conformance suites are SKIPPED (set JWTBENCH_VECTORS)"
+            )
         }
         return exists
     }()
@@ -41,8 +44,9 @@ enum ConformanceFixtures {
 
     /// Every suite, when the external vectors exist.
     static let everything: Result<ConformanceCatalog, ConformanceError> = Result { () throws(ConformanceError) in
-        try ConformanceCatalog.load(ConformanceSuite.allCases, projectVectors: projectVectors,
-                                    externalVectors: externalAvailable ? externalVectors : nil)
+        try ConformanceCatalog.load(
+            ConformanceSuite.allCases, projectVectors: projectVectors,
+            externalVectors: externalAvailable ? externalVectors : nil)
     }
 
     /// The committed expected-failure list.
@@ -65,11 +69,14 @@ struct ScriptedEngine: ConformanceEngine {
     }
 
     /// A case of `suite` whose token is `localID`, with an empty HS256 setup.
-    static func scriptedCase(_ localID: String, suite: ConformanceSuite = .jwtbench, expect: ConformanceExpectation,
-                             tags: [String] = []) -> ConformanceCase {
+    static func scriptedCase(
+        _ localID: String, suite: ConformanceSuite = .jwtbench, expect: ConformanceExpectation,
+        tags: [String] = []
+    ) -> ConformanceCase {
         let setup = ConformanceSetup(id: "scripted", rules: .signatureOnly([.hs256]), keys: .set([]))
-        return ConformanceCase(suite: suite, localID: localID, description: "scripted case \(localID)", tags: tags,
-                               expectation: expect, body: .run(.token(localID), setup, now: 0))
+        return ConformanceCase(
+            suite: suite, localID: localID, description: "scripted case \(localID)", tags: tags,
+            expectation: expect, body: .run(.token(localID), setup, now: 0))
     }
 }
 
@@ -103,8 +110,10 @@ struct JUnitDocument {
     final class Delegate: NSObject, XMLParserDelegate {
         var document = JUnitDocument()
 
-        func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                    qualifiedName qName: String?, attributes: [String: String] = [:]) {
+        func parser(
+            _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+            qualifiedName qName: String?, attributes: [String: String] = [:]
+        ) {
             switch elementName {
             case "testsuites":
                 document.rootTests = attributes["tests"].flatMap { Int($0) }

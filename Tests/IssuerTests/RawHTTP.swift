@@ -1,9 +1,10 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
 
 /// A minimal blocking HTTP/1.1 GET over a POSIX socket: the issuer tests need to see exactly
 /// what goes over the wire (resets, hangs, raw bodies), which an HTTP client library would
@@ -73,7 +74,8 @@ enum RawHTTP {
         guard let end = bytes.indices.first(where: { bytes[$0...].starts(with: separator) }) else { return .closed }
         let head = String(decoding: bytes[..<end], as: UTF8.self).components(separatedBy: "\r\n")
         guard let statusLine = head.first, statusLine.hasPrefix("HTTP/1."),
-              let status = Int(statusLine.split(separator: " ").dropFirst().first ?? "") else { return .closed }
+            let status = Int(statusLine.split(separator: " ").dropFirst().first ?? "")
+        else { return .closed }
         var headers: [String: String] = [:]
         for line in head.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }

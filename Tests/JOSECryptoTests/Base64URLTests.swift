@@ -24,7 +24,8 @@ struct Base64URLTests {
     static func referenceDecode(_ text: [UInt8]) -> [UInt8]? {
         guard text.count % 4 != 1 else { return nil }
         var out: [UInt8] = []
-        var accumulator: UInt32 = 0, bits = 0
+        var accumulator: UInt32 = 0
+        var bits = 0
         for c in text {
             guard let v = sextet(c) else { return nil }
             accumulator = accumulator << 6 | v
@@ -80,7 +81,8 @@ struct Base64URLTests {
                 #expect(Self.decodeIntoBuffer(encoded) == bytes, "length \(length), buffer API")
                 #expect(Self.referenceDecode(Array(encoded.utf8)) == bytes)
                 // Agrees with Foundation's base64 after translating the alphabet and re-padding.
-                let standard = encoded.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+                let standard =
+                    encoded.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
                     + String(repeating: "=", count: (4 - encoded.utf8.count % 4) % 4)
                 #expect(Data(base64Encoded: standard).map(Array.init) == bytes)
             }
@@ -120,7 +122,8 @@ struct Base64URLTests {
 
     @Test("every 2- and 3-character tail: accepted exactly when canonical, as the reference decoder says")
     func exhaustiveTails() {
-        var accepted2 = 0, accepted3 = 0
+        var accepted2 = 0
+        var accepted3 = 0
         var mismatches: [String] = []
         for a in Self.alphabet {
             for b in Self.alphabet {

@@ -44,11 +44,13 @@ struct ConcurrentVerifyTests {
         let iterations = 16
         for configuration in under.configurations {
             let verifier = try configuration.backend.makeVerifier(key: key.publicKey, algorithm: algorithm)
-            let wrong = Counter(), checks = Counter()
+            let wrong = Counter()
+            let checks = Counter()
             Self.onThreads(8) { thread in
                 for i in 0..<iterations {
                     let k = (thread + i) % cases.count
-                    let good = cases[k], other = cases[(k + 1) % cases.count]
+                    let good = cases[k]
+                    let other = cases[(k + 1) % cases.count]
                     var tampered = good.signature
                     tampered[(thread * 7 + i) % tampered.count] ^= 0x04
                     if !verifier.verify(signature: good.signature, message: good.message) { wrong.add(1) }
@@ -76,8 +78,10 @@ struct ConcurrentVerifyTests {
             cases.append(Case(signature: try backend.makeSigner(key: key, algorithm: algorithm).sign(message), message: message))
             verifiers.append(try backend.makeVerifier(key: key.publicKey, algorithm: algorithm))
         }
-        let all = verifiers, signed = cases
-        let wrong = Counter(), checks = Counter()
+        let all = verifiers
+        let signed = cases
+        let wrong = Counter()
+        let checks = Counter()
         Self.onThreads(8) { thread in
             for round in 0..<2 {
                 for step in 0..<all.count {

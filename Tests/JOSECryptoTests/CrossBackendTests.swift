@@ -27,24 +27,29 @@ struct CrossBackendTests {
                 tampered[tampered.count / 3] ^= 0x01
                 for configuration in verifierBackend.configurations {
                     let verifier = try configuration.backend.makeVerifier(key: key.publicKey, algorithm: algorithm)
-                    let what = "\(algorithm.rawValue) signed by \(signerBackend), verified by \(configuration.name), \(message.count)-byte message"
+                    let what =
+                        "\(algorithm.rawValue) signed by \(signerBackend), verified by \(configuration.name), \(message.count)-byte message"
                     #expect(verifier.verify(signature: signature, message: message), "\(what): rejected")
                     #expect(!verifier.verify(signature: tampered, message: message), "\(what): tampered signature accepted")
                     checked += 1
                 }
             }
         }
-        #expect(checked == Self.messages.count * (BackendUnderTest.openssl.configurations.count + BackendUnderTest.boringssl.configurations.count))
+        #expect(
+            checked == Self.messages.count
+                * (BackendUnderTest.openssl.configurations.count + BackendUnderTest.boringssl.configurations.count))
     }
 
     /// The deterministic algorithms (RSASSA-PKCS1-v1_5, HMAC, Ed25519) give the same bytes on
     /// both backends for the same key and message.
-    @Test("deterministic algorithms sign byte for byte alike", arguments: JWSAlgorithm.allCases.filter {
-        switch $0.family {
-        case .rsaPKCS1, .hmac, .eddsa: return true
-        case .rsaPSS, .ecdsa: return false
-        }
-    })
+    @Test(
+        "deterministic algorithms sign byte for byte alike",
+        arguments: JWSAlgorithm.allCases.filter {
+            switch $0.family {
+            case .rsaPKCS1, .hmac, .eddsa: return true
+            case .rsaPSS, .ecdsa: return false
+            }
+        })
     func sameBytes(_ algorithm: JWSAlgorithm) throws {
         let key = try TestKeys.key(for: algorithm)
         for message in Self.messages {
@@ -59,7 +64,11 @@ struct CrossBackendTests {
     @Test("RSA private key given as n, e, d only")
     func rsaWithoutPrimes() throws {
         var key = try TestKeys.key(for: .rs256)
-        key.p = nil; key.q = nil; key.dp = nil; key.dq = nil; key.qi = nil
+        key.p = nil
+        key.q = nil
+        key.dp = nil
+        key.dq = nil
+        key.qi = nil
         let message = Self.messages[1]
         let signature = try BoringSSLBackend().makeSigner(key: key, algorithm: .rs256).sign(message)
         #expect(try OpenSSLBackend().makeVerifier(key: key.publicKey, algorithm: .rs256).verify(signature: signature, message: message))

@@ -19,7 +19,9 @@ struct JOSECookbookTests {
             let sigInput: String
             let sig: String
             enum CodingKeys: String, CodingKey {
-                case protectedB64u = "protected_b64u", sigInput = "sig-input", sig
+                case protectedB64u = "protected_b64u"
+                case sigInput = "sig-input"
+                case sig
             }
         }
         struct Output: Decodable { let compact: String }
@@ -59,12 +61,14 @@ struct JOSECookbookTests {
             let verifier = try configuration.backend.makeVerifier(key: publicKey, algorithm: algorithm)
             #expect(verifier.verify(signature: jws.signature, message: jws.signingInput), "\(example.title) [\(configuration.name)]")
             for (byte, bit) in flipPositions(jws.signature.count) {
-                #expect(!verifier.verify(signature: flippingBit(jws.signature, byte: byte, bit: bit), message: jws.signingInput),
-                        "\(example.title) [\(configuration.name)]: signature bit \(bit) of byte \(byte) flipped still verifies")
+                #expect(
+                    !verifier.verify(signature: flippingBit(jws.signature, byte: byte, bit: bit), message: jws.signingInput),
+                    "\(example.title) [\(configuration.name)]: signature bit \(bit) of byte \(byte) flipped still verifies")
             }
             for (byte, bit) in flipPositions(jws.signingInput.count) {
-                #expect(!verifier.verify(signature: jws.signature, message: flippingBit(jws.signingInput, byte: byte, bit: bit)),
-                        "\(example.title) [\(configuration.name)]: signing-input bit \(bit) of byte \(byte) flipped still verifies")
+                #expect(
+                    !verifier.verify(signature: jws.signature, message: flippingBit(jws.signingInput, byte: byte, bit: bit)),
+                    "\(example.title) [\(configuration.name)]: signing-input bit \(bit) of byte \(byte) flipped still verifies")
             }
         }
     }

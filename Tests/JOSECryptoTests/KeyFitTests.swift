@@ -29,9 +29,11 @@ struct KeyFitTests {
         #expect(throws: Never.self) { try backend.makeVerifier(key: rsa, algorithm: .rs256) }
     }
 
-    @Test("an EC key on the wrong curve is refused", arguments: [
-        (JWSAlgorithm.es384, JWSAlgorithm.es256), (.es256, .es384), (.es512, .es256), (.es256, .es512),
-    ] as [(JWSAlgorithm, JWSAlgorithm)], BackendUnderTest.allCases)
+    @Test(
+        "an EC key on the wrong curve is refused",
+        arguments: [
+            (JWSAlgorithm.es384, JWSAlgorithm.es256), (.es256, .es384), (.es512, .es256), (.es256, .es512),
+        ] as [(JWSAlgorithm, JWSAlgorithm)], BackendUnderTest.allCases)
     func wrongCurve(_ pair: (key: JWSAlgorithm, algorithm: JWSAlgorithm), _ under: BackendUnderTest) throws {
         let (keyAlgorithm, algorithm) = pair
         let backend = under.backend
@@ -106,7 +108,9 @@ struct KeyFitTests {
         }
     }
 
-    @Test("an EC point not on the curve is refused as an invalid key", arguments: [JWSAlgorithm.es256, .es384, .es512], BackendUnderTest.allCases)
+    @Test(
+        "an EC point not on the curve is refused as an invalid key", arguments: [JWSAlgorithm.es256, .es384, .es512],
+        BackendUnderTest.allCases)
     func pointNotOnCurve(_ algorithm: JWSAlgorithm, _ under: BackendUnderTest) throws {
         let backend = under.backend
         let key = try TestKeys.key(for: algorithm)
@@ -152,7 +156,9 @@ struct KeyFitTests {
 
         var rsa = try TestKeys.key(for: .rs256).publicKey
         for other in [JWSAlgorithm.rs384, .ps256] {
-            let message = expectKeyDoesNotFit(other, "alg RS256 key for \(other.rawValue)") { try backend.makeVerifier(key: rsa, algorithm: other) }
+            let message = expectKeyDoesNotFit(other, "alg RS256 key for \(other.rawValue)") {
+                try backend.makeVerifier(key: rsa, algorithm: other)
+            }
             #expect(message?.contains("RS256") == true)
         }
         rsa.alg = "RSA-OAEP"
@@ -176,8 +182,9 @@ struct KeyFitTests {
         expectKeyDoesNotFit(.edDSA, "X25519 key for EdDSA") { try backend.makeVerifier(key: x25519, algorithm: .edDSA) }
         let ed448 = JWK(kty: "OKP", crv: "Ed448", x: Base64URL.encode([UInt8](repeating: 9, count: 57)))
         expectKeyDoesNotFit(.edDSA, "Ed448 key for EdDSA") { try backend.makeVerifier(key: ed448, algorithm: .edDSA) }
-        let secp256k1 = JWK(kty: "EC", crv: "secp256k1", x: Base64URL.encode([UInt8](repeating: 1, count: 32)),
-                            y: Base64URL.encode([UInt8](repeating: 2, count: 32)))
+        let secp256k1 = JWK(
+            kty: "EC", crv: "secp256k1", x: Base64URL.encode([UInt8](repeating: 1, count: 32)),
+            y: Base64URL.encode([UInt8](repeating: 2, count: 32)))
         expectKeyDoesNotFit(.es256, "secp256k1 key for ES256") { try backend.makeVerifier(key: secp256k1, algorithm: .es256) }
         let odd = JWK(kty: "foo", k: Base64URL.encode([UInt8](repeating: 1, count: 64)))
         for algorithm in JWSAlgorithm.allCases {
@@ -292,8 +299,9 @@ struct WycheproofJWKKeyFitTests {
             }
         }
         #expect(seen == Set(Self.expected.keys))
-        print("wycheproof json_web_key_test.json [\(under.rawValue)]: \(seen.count) key cases checked at the crypto layer "
-            + "(tcIds 1-4 key-set semantics and 7 ROCA not covered here)")
+        print(
+            "wycheproof json_web_key_test.json [\(under.rawValue)]: \(seen.count) key cases checked at the crypto layer "
+                + "(tcIds 1-4 key-set semantics and 7 ROCA not covered here)")
     }
 
     /// The 1024-bit RSA key of json_web_key_test (group keysize_too_small), refused by size.

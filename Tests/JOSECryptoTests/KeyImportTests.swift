@@ -33,15 +33,17 @@ struct KeyImportTests {
     @Test("JWK from publicKeyPem and publicKeyDer equals the group's JWK, and verifies", arguments: sources)
     func publicKeys(_ source: Source) throws {
         let file = try Vectors.wycheproof(source.file)
-        var compared = 0, verified = 0
+        var compared = 0
+        var verified = 0
         for group in file.testGroups {
             guard let expected = group.publicKeyJwk ?? group.keyJwk else { continue }
             let pem = try #require(group.publicKeyPem)
             let der = try hexBytes(try #require(group.publicKeyDer))
             let fromPEM = try JWK(publicPEM: pem)
             let fromDER = try JWK(publicDER: der)
-            #expect(Self.keyMembers(fromPEM) == Self.keyMembers(expected.publicKey),
-                    "\(source.file): PEM key differs from the JWK: \(fromPEM.jsonString()) vs \(expected.jsonString())")
+            #expect(
+                Self.keyMembers(fromPEM) == Self.keyMembers(expected.publicKey),
+                "\(source.file): PEM key differs from the JWK: \(fromPEM.jsonString()) vs \(expected.jsonString())")
             #expect(Self.keyMembers(fromDER) == Self.keyMembers(fromPEM))
             #expect(!fromPEM.isPrivate && fromPEM.kid == nil && fromPEM.alg == nil)
             compared += 1
@@ -50,8 +52,9 @@ struct KeyImportTests {
             if let test = group.tests.first(where: { $0.result == "valid" }) {
                 for under in BackendUnderTest.allCases {
                     let verifier = try under.backend.makeVerifier(key: fromPEM, algorithm: source.algorithm)
-                    #expect(verifier.verify(signature: try hexBytes(test.sig ?? ""), message: try hexBytes(test.msg ?? "")),
-                            "\(source.file) tcId \(test.tcId) with the PEM-imported key [\(under.rawValue)]")
+                    #expect(
+                        verifier.verify(signature: try hexBytes(test.sig ?? ""), message: try hexBytes(test.msg ?? "")),
+                        "\(source.file) tcId \(test.tcId) with the PEM-imported key [\(under.rawValue)]")
                 }
                 verified += 1
             }
@@ -69,8 +72,9 @@ struct KeyImportTests {
             let expected = try #require(group.privateKeyJwk)
             let imported = try JWK(privatePEM: try #require(group.privateKeyPem))
             #expect(imported.isPrivate)
-            #expect([imported.kty, imported.n, imported.e, imported.d, imported.p, imported.q, imported.dp, imported.dq, imported.qi]
-                == [expected.kty, expected.n, expected.e, expected.d, expected.p, expected.q, expected.dp, expected.dq, expected.qi])
+            #expect(
+                [imported.kty, imported.n, imported.e, imported.d, imported.p, imported.q, imported.dp, imported.dq, imported.qi]
+                    == [expected.kty, expected.n, expected.e, expected.d, expected.p, expected.q, expected.dp, expected.dq, expected.qi])
             compared += 1
         }
         #expect(compared == file.testGroups.count && compared > 0)
@@ -115,7 +119,8 @@ struct KeyImportTests {
 struct JWKJSONTests {
     @Test("JWK JSON round-trips; key_ops keeps its wire name; unknown members are ignored")
     func roundTrip() throws {
-        let json = #"{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0","key_ops":["verify"],"use":"sig","kid":"a","x5c":["ignored"]}"#
+        let json =
+            #"{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0","key_ops":["verify"],"use":"sig","kid":"a","x5c":["ignored"]}"#
         let jwk = try JWK(json: json)
         #expect(jwk.keyOps == ["verify"])
         #expect(jwk.kid == "a" && jwk.use == "sig" && jwk.crv == "P-256")

@@ -1,6 +1,7 @@
 import Foundation
-@testable import JOSECrypto
 import Testing
+
+@testable import JOSECrypto
 
 /// ES256 on OpenSSL: a key's table of multiples is made in the background after its nth
 /// verification, and the answers before and after it are the same.
@@ -110,7 +111,8 @@ struct P256KeyTableTests {
     static func fromWindows(_ window: (Int) -> Int) -> [UInt8] {
         var limbs = [UInt64](repeating: 0, count: 5)
         for i in 0..<37 {
-            let bit = 7 * i, v = UInt64(window(i))
+            let bit = 7 * i
+            let v = UInt64(window(i))
             limbs[bit / 64] |= v << UInt64(bit % 64)
             if bit % 64 > 57 { limbs[bit / 64 + 1] |= v >> UInt64(64 - bit % 64) }
         }
@@ -125,8 +127,10 @@ struct P256KeyTableTests {
     static func edgeScalars() -> [[UInt8]] {
         let zero = [UInt8](repeating: 0, count: 32)
         var scalars: [[UInt8]] = [0, 1, 2, 3, 63, 64, 65, 66, 127, 128, 129, 8191, 8192, 8193].map { adding(zero, $0) }
-        scalars += [order, adding(order, -1), adding(order, -2), adding(order, 1), adding(order, 64),
-                    [UInt8](repeating: 0xFF, count: 32), [0x80] + [UInt8](repeating: 0, count: 31)]
+        scalars += [
+            order, adding(order, -1), adding(order, -2), adding(order, 1), adding(order, 64),
+            [UInt8](repeating: 0xFF, count: 32), [0x80] + [UInt8](repeating: 0, count: 31),
+        ]
         scalars += [64, 65, 127, 1, 63].map { w in fromWindows { _ in w } }
         scalars.append(fromWindows { $0 % 2 == 0 ? 64 : 65 })
         scalars.append(fromWindows { $0 % 3 == 0 ? 127 : 0 })
@@ -138,7 +142,8 @@ struct P256KeyTableTests {
     @Test("k*P by the tables equals OpenSSL's for G, a key, and -G, at every edge scalar")
     func productsMatchOpenSSL() throws {
         let key = try KeyGenerator.generate(for: .es256, kid: "k").publicKey
-        let kx = try #require(Base64URL.decode(key.x ?? "")), ky = try #require(Base64URL.decode(key.y ?? ""))
+        let kx = try #require(Base64URL.decode(key.x ?? ""))
+        let ky = try #require(Base64URL.decode(key.y ?? ""))
         let points: [(String, [UInt8]?, [UInt8]?)] = [
             ("G (built-in table)", nil, nil), ("G (as a key)", Self.gx, Self.gy), ("a key", kx, ky),
             ("-G", Self.gx, Self.negated(Self.gy)),

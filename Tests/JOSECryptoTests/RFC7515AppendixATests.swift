@@ -31,13 +31,15 @@ struct RFC7515AppendixATests {
             #expect(verifier.verify(signature: jws.signature, message: jws.signingInput), "\(example.id) [\(configuration.name)]")
             for (byte, bit) in flipPositions(jws.signature.count) {
                 let flipped = flippingBit(jws.signature, byte: byte, bit: bit)
-                #expect(!verifier.verify(signature: flipped, message: jws.signingInput),
-                        "\(example.id) [\(configuration.name)]: signature bit \(bit) of byte \(byte) flipped still verifies")
+                #expect(
+                    !verifier.verify(signature: flipped, message: jws.signingInput),
+                    "\(example.id) [\(configuration.name)]: signature bit \(bit) of byte \(byte) flipped still verifies")
             }
             for (byte, bit) in flipPositions(jws.signingInput.count) {
                 let flipped = flippingBit(jws.signingInput, byte: byte, bit: bit)
-                #expect(!verifier.verify(signature: jws.signature, message: flipped),
-                        "\(example.id) [\(configuration.name)]: signing-input bit \(bit) of byte \(byte) flipped still verifies")
+                #expect(
+                    !verifier.verify(signature: jws.signature, message: flipped),
+                    "\(example.id) [\(configuration.name)]: signing-input bit \(bit) of byte \(byte) flipped still verifies")
             }
             // Truncated and extended signatures fail too.
             #expect(!verifier.verify(signature: Array(jws.signature.dropLast()), message: jws.signingInput))

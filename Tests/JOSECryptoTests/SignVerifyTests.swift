@@ -23,7 +23,8 @@ struct SignVerifyTests {
         }
     }
 
-    @Test("generate, sign, verify; wrong key, changed message or signature fail", arguments: JWSAlgorithm.allCases, BackendUnderTest.allCases)
+    @Test(
+        "generate, sign, verify; wrong key, changed message or signature fail", arguments: JWSAlgorithm.allCases, BackendUnderTest.allCases)
     func roundTrip(_ algorithm: JWSAlgorithm, _ under: BackendUnderTest) throws {
         let key = try KeyGenerator.generate(for: algorithm, kid: "k1")
         #expect(key.alg == algorithm.rawValue)
@@ -125,8 +126,9 @@ struct SignVerifyTests {
                 do {
                     let verifier = try backend.makeVerifier(key: unbound, algorithm: other)
                     built.insert(other)
-                    #expect(!verifier.verify(signature: signature, message: message),
-                            "\(algorithm.rawValue) signature verified as \(other.rawValue) [\(configuration.name)]")
+                    #expect(
+                        !verifier.verify(signature: signature, message: message),
+                        "\(algorithm.rawValue) signature verified as \(other.rawValue) [\(configuration.name)]")
                 } catch JOSECryptoError.keyDoesNotFitAlgorithm(let refused, _) {
                     #expect(refused == other)
                 }

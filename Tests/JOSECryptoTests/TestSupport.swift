@@ -36,8 +36,9 @@ enum Vectors {
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory) && isDirectory.boolValue
         if !exists {
-            print("JOSECryptoTests: vector folder \(root.path) not found: the vector-based suites are SKIPPED "
-                + "(set JWTBENCH_VECTORS to the folder to run them)")
+            print(
+                "JOSECryptoTests: vector folder \(root.path) not found: the vector-based suites are SKIPPED "
+                    + "(set JWTBENCH_VECTORS to the folder to run them)")
         }
         return exists
     }()
@@ -211,8 +212,13 @@ enum BackendUnderTest: String, CaseIterable, Sendable, CustomTestStringConvertib
             // per-thread twice: ES256 keys with their table of multiples made at import (every
             // vector through the fixed-base path), and as by default (a key's first uses take the
             // general path; the table comes after 8).
-            return OpenSSLCallPattern.allCases.map { BackendConfiguration(name: "openssl/\($0.rawValue)", backend: OpenSSLBackend(pattern: $0)) }
-                + [BackendConfiguration(name: "openssl/per-thread+key-tables", backend: OpenSSLBackend(pattern: .perThreadContext, keyTables: .eager))]
+            return OpenSSLCallPattern.allCases.map {
+                BackendConfiguration(name: "openssl/\($0.rawValue)", backend: OpenSSLBackend(pattern: $0))
+            }
+                + [
+                    BackendConfiguration(
+                        name: "openssl/per-thread+key-tables", backend: OpenSSLBackend(pattern: .perThreadContext, keyTables: .eager))
+                ]
         case .boringssl:
             return [BackendConfiguration(name: "boringssl", backend: BoringSSLBackend())]
         }
@@ -301,9 +307,10 @@ enum WycheproofRunner {
                 if accepted != wanted {
                     report.failures += 1
                     Issue.record(
-                        Comment(rawValue: "\(name) tcId \(test.tcId) [\(configuration.name), \(algorithm.rawValue)] "
-                            + "\(test.comment) \(test.flags): expected \(test.result), got \(accepted ? "accepted" : "rejected")"
-                            + (verifier == nil ? " (makeVerifier threw: \(refusal))" : "")),
+                        Comment(
+                            rawValue: "\(name) tcId \(test.tcId) [\(configuration.name), \(algorithm.rawValue)] "
+                                + "\(test.comment) \(test.flags): expected \(test.result), got \(accepted ? "accepted" : "rejected")"
+                                + (verifier == nil ? " (makeVerifier threw: \(refusal))" : "")),
                         sourceLocation: sourceLocation)
                 }
             }
@@ -324,20 +331,28 @@ enum WycheproofRunner {
         let file = try Vectors.wycheproof(name)
         var reports: [(BackendConfiguration, WycheproofReport)] = []
         for configuration in backend.configurations {
-            reports.append((configuration, try run(file, named: name, algorithm: algorithm, configuration: configuration,
-                                                   groups: groups, key: key, sourceLocation: sourceLocation)))
+            reports.append(
+                (
+                    configuration,
+                    try run(
+                        file, named: name, algorithm: algorithm, configuration: configuration,
+                        groups: groups, key: key, sourceLocation: sourceLocation)
+                ))
         }
         let (_, first) = reports[0]
         #expect(first.run > 0, "\(name): no case was run", sourceLocation: sourceLocation)
-        #expect(first.run + first.skipped == file.numberOfTests,
-                "\(name): \(first.run) run + \(first.skipped) skipped != numberOfTests \(file.numberOfTests)",
-                sourceLocation: sourceLocation)
-        #expect(first.skipped == expectSkipped, "\(name): skipped \(first.skipped), expected \(expectSkipped)",
-                sourceLocation: sourceLocation)
+        #expect(
+            first.run + first.skipped == file.numberOfTests,
+            "\(name): \(first.run) run + \(first.skipped) skipped != numberOfTests \(file.numberOfTests)",
+            sourceLocation: sourceLocation)
+        #expect(
+            first.skipped == expectSkipped, "\(name): skipped \(first.skipped), expected \(expectSkipped)",
+            sourceLocation: sourceLocation)
         for (configuration, report) in reports.dropFirst() {
-            #expect(report.outcomes == first.outcomes,
-                    "\(name): \(configuration.name) disagrees with \(reports[0].0.name)",
-                    sourceLocation: sourceLocation)
+            #expect(
+                report.outcomes == first.outcomes,
+                "\(name): \(configuration.name) disagrees with \(reports[0].0.name)",
+                sourceLocation: sourceLocation)
         }
         print("wycheproof \(name) as \(algorithm.rawValue) [\(reports.map(\.0.name).joined(separator: ", "))]: \(first.summary)")
         return first
@@ -354,15 +369,17 @@ func expectKeyDoesNotFit<T>(
 ) -> String? {
     do {
         _ = try body()
-        Issue.record(Comment(rawValue: "\(what): expected keyDoesNotFitAlgorithm(\(algorithm.rawValue)), but nothing was thrown"),
-                     sourceLocation: sourceLocation)
+        Issue.record(
+            Comment(rawValue: "\(what): expected keyDoesNotFitAlgorithm(\(algorithm.rawValue)), but nothing was thrown"),
+            sourceLocation: sourceLocation)
     } catch JOSECryptoError.keyDoesNotFitAlgorithm(let got, let message) {
         #expect(got == algorithm, "\(what): refusal names \(got.rawValue), not \(algorithm.rawValue)", sourceLocation: sourceLocation)
         #expect(!message.isEmpty, "\(what): refusal without a reason", sourceLocation: sourceLocation)
         return message
     } catch {
-        Issue.record(Comment(rawValue: "\(what): expected keyDoesNotFitAlgorithm(\(algorithm.rawValue)), got \(error)"),
-                     sourceLocation: sourceLocation)
+        Issue.record(
+            Comment(rawValue: "\(what): expected keyDoesNotFitAlgorithm(\(algorithm.rawValue)), got \(error)"),
+            sourceLocation: sourceLocation)
     }
     return nil
 }

@@ -1,6 +1,7 @@
 import Foundation
-@testable import JOSECrypto
 import Testing
+
+@testable import JOSECrypto
 
 /// CP256's point arithmetic against Wycheproof's P-256 ECDH vectors (WebCrypto encoding): the
 /// shared secret is x(d * Q), which the key's table must produce for every valid case. 204 of
@@ -44,7 +45,9 @@ struct WycheproofECDHP256Tests {
     @Test("x(d * Q) from Q's table is the shared secret of every valid case; invalid P-256 points are refused")
     func sharedSecrets() throws {
         let file = try Vectors.decode(File.self, "wycheproof/testvectors_v1/ecdh_secp256r1_webcrypto_test.json")
-        var valid = 0, refused = 0, otherCurves = 0
+        var valid = 0
+        var refused = 0
+        var otherCurves = 0
         for group in file.testGroups {
             for test in group.tests {
                 guard test.public.crv == "P-256" else {
@@ -56,8 +59,9 @@ struct WycheproofECDHP256Tests {
                 let d = try #require(leftPadded(stripLeadingZeros(try Self.decoded(test.private.d, "private d", test.tcId)), to: 32))
                 if test.result == "valid" {
                     let product = try P256TableVerifier.tableProduct(x: x, y: y, scalar: d)
-                    #expect(product.map { Array($0.prefix(32)) } == (try hexBytes(test.shared)),
-                            "case \(test.tcId) (\(test.comment), \(test.flags))")
+                    #expect(
+                        product.map { Array($0.prefix(32)) } == (try hexBytes(test.shared)),
+                        "case \(test.tcId) (\(test.comment), \(test.flags))")
                     valid += 1
                 } else {
                     #expect(throws: (any Error).self, "case \(test.tcId) (\(test.comment)): an invalid point got a table") {
@@ -70,8 +74,9 @@ struct WycheproofECDHP256Tests {
                 }
             }
         }
-        print("wycheproof ecdh_secp256r1_webcrypto_test.json: \(valid) shared secrets from key tables, "
-            + "\(refused) invalid P-256 points refused, \(otherCurves) keys on other curves skipped")
+        print(
+            "wycheproof ecdh_secp256r1_webcrypto_test.json: \(valid) shared secrets from key tables, "
+                + "\(refused) invalid P-256 points refused, \(otherCurves) keys on other curves skipped")
         #expect(valid == 330)
         #expect(refused == 18)
     }

@@ -30,12 +30,14 @@ struct WycheproofECDSATests {
         }
     }
 
-    @Test("every valid verifies, every invalid fails, the backend's configurations agree",
-          arguments: files, BackendUnderTest.allCases)
+    @Test(
+        "every valid verifies, every invalid fails, the backend's configurations agree",
+        arguments: files, BackendUnderTest.allCases)
     func p1363(_ file: PrimitiveFile, _ backend: BackendUnderTest) throws {
         guard case .ecdsa(let curve) = file.algorithm.family else { throw TestDataError("not an ES* algorithm") }
-        let report = try WycheproofRunner.runAllConfigurations(file.name, algorithm: file.algorithm, backend: backend,
-                                                               key: Self.key(for: curve))
+        let report = try WycheproofRunner.runAllConfigurations(
+            file.name, algorithm: file.algorithm, backend: backend,
+            key: Self.key(for: curve))
         #expect(report.validAccepted > 0)
         #expect(report.invalidRejected > 0)
         // The davidben groups (10 cases per file) are run with a JWK built from wx/wy, not skipped.

@@ -13,8 +13,9 @@ struct WycheproofEdDSATests {
     /// RFC 8037's `EdDSA` and RFC 9864's fully specified `Ed25519` name the same verifier.
     @Test("every valid verifies, every invalid fails", arguments: [JWSAlgorithm.edDSA, .ed25519], BackendUnderTest.allCases)
     func ed25519(_ algorithm: JWSAlgorithm, _ backend: BackendUnderTest) throws {
-        let report = try WycheproofRunner.runAllConfigurations("ed25519_test.json", algorithm: algorithm, backend: backend,
-                                                               key: Self.publicKeyJwk)
+        let report = try WycheproofRunner.runAllConfigurations(
+            "ed25519_test.json", algorithm: algorithm, backend: backend,
+            key: Self.publicKeyJwk)
         #expect(report.validAccepted > 0)
         #expect(report.invalidRejected > 0)
         #expect(report.failures == 0)

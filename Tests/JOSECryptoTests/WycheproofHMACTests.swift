@@ -22,7 +22,11 @@ struct WycheproofHMACTests {
         let wycheproof = try Vectors.wycheproof(file.name)
         let backend = under.backend
         let hashBits = file.algorithm.hash.byteCount * 8
-        var validAccepted = 0, invalidRejected = 0, shortKeysRefused = 0, truncatedRejected = 0, run = 0
+        var validAccepted = 0
+        var invalidRejected = 0
+        var shortKeysRefused = 0
+        var truncatedRejected = 0
+        var run = 0
         for group in wycheproof.testGroups {
             let keySize = try #require(group.keySize)
             let tagSize = try #require(group.tagSize)
@@ -66,9 +70,10 @@ struct WycheproofHMACTests {
         #expect(invalidRejected > 0)
         #expect(shortKeysRefused == 6)  // the two groups with keySize < hash size, 3 cases each
         #expect(truncatedRejected > 0)
-        print("wycheproof \(file.name) as \(file.algorithm.rawValue) [\(under.rawValue)]: \(run) run: \(validAccepted) valid verified, "
-            + "\(invalidRejected) invalid rejected, 0 acceptable, \(shortKeysRefused) short-key cases refused by makeVerifier, "
-            + "\(truncatedRejected) truncated-tag cases rejected")
+        print(
+            "wycheproof \(file.name) as \(file.algorithm.rawValue) [\(under.rawValue)]: \(run) run: \(validAccepted) valid verified, "
+                + "\(invalidRejected) invalid rejected, 0 acceptable, \(shortKeysRefused) short-key cases refused by makeVerifier, "
+                + "\(truncatedRejected) truncated-tag cases rejected")
     }
 
     /// The tag check must not depend on the message: a valid tag moved to another message fails.
@@ -82,7 +87,8 @@ struct WycheproofHMACTests {
         for (a, b) in zip(valid, valid.dropFirst()) {
             let keyA = JWK(kty: "oct", k: Base64URL.encode(try hexBytes(a.key ?? "")))
             let keyB = JWK(kty: "oct", k: Base64URL.encode(try hexBytes(b.key ?? "")))
-            let tagA = try hexBytes(a.tag ?? ""), msgA = try hexBytes(a.msg ?? "")
+            let tagA = try hexBytes(a.tag ?? "")
+            let msgA = try hexBytes(a.msg ?? "")
             #expect(try backend.makeVerifier(key: keyA, algorithm: .hs256).verify(signature: tagA, message: msgA))
             if keyA != keyB {
                 #expect(try !backend.makeVerifier(key: keyB, algorithm: .hs256).verify(signature: tagA, message: msgA))

@@ -19,8 +19,9 @@ struct WycheproofRSAPKCS1Tests {
 
     /// Each file has exactly one `acceptable` case (flag MissingNull: a DigestInfo without the
     /// ASN.1 NULL). Our rule is strict, so it must be rejected; `WycheproofRunner` records it.
-    @Test("every valid verifies, every invalid and acceptable fails, the backend's configurations agree",
-          arguments: files, BackendUnderTest.allCases)
+    @Test(
+        "every valid verifies, every invalid and acceptable fails, the backend's configurations agree",
+        arguments: files, BackendUnderTest.allCases)
     func pkcs1(_ file: PrimitiveFile, _ backend: BackendUnderTest) throws {
         let report = try WycheproofRunner.runAllConfigurations(file.name, algorithm: file.algorithm, backend: backend, key: Self.keyJwk)
         #expect(report.validAccepted > 0)

@@ -23,8 +23,9 @@ struct WycheproofRSAPSSTests {
 
     @Test("every valid verifies, every invalid fails, the backend's configurations agree", arguments: files, BackendUnderTest.allCases)
     func pss(_ file: PrimitiveFile, _ backend: BackendUnderTest) throws {
-        let report = try WycheproofRunner.runAllConfigurations(file.name, algorithm: file.algorithm, backend: backend,
-                                                               key: Self.publicKeyJwk)
+        let report = try WycheproofRunner.runAllConfigurations(
+            file.name, algorithm: file.algorithm, backend: backend,
+            key: Self.publicKeyJwk)
         #expect(report.validAccepted > 0)
         #expect(report.invalidRejected > 0)
         #expect(report.failures == 0)
@@ -41,8 +42,9 @@ struct WycheproofRSAPSSTests {
         guard let modulus = group.publicKey?.modulus, let exponent = group.publicKey?.publicExponent else {
             throw TestDataError("rsa_pss_misc group without modulus/publicExponent")
         }
-        return JWK(kty: "RSA", n: Base64URL.encode(stripLeadingZeros(try hexBytes(modulus))),
-                   e: Base64URL.encode(stripLeadingZeros(try hexBytes(exponent))))
+        return JWK(
+            kty: "RSA", n: Base64URL.encode(stripLeadingZeros(try hexBytes(modulus))),
+            e: Base64URL.encode(stripLeadingZeros(try hexBytes(exponent))))
     }
 
     /// The 2048-bit SHA-512 / MGF1-SHA-512 / sLen 64 group is PS512 (there is no 2048-bit PS512
@@ -65,7 +67,8 @@ struct WycheproofRSAPSSTests {
     func miscOtherParametersRejected(_ configuration: BackendConfiguration) throws {
         let file = try Vectors.wycheproof(Self.miscFile)
         let backend = configuration.backend
-        var rejected = 0, verified = 0
+        var rejected = 0
+        var verified = 0
         for group in file.testGroups {
             guard let sha = group.sha, let algorithm = Self.psAlgorithms[sha] else { continue }
             let isPS = group.mgfSha == sha && group.sLen == algorithm.hash.byteCount
@@ -73,13 +76,17 @@ struct WycheproofRSAPSSTests {
             for test in group.tests {
                 #expect(test.result == "valid")  // valid under the group's own parameters
                 let accepted = verifier.verify(signature: try hexBytes(test.sig ?? ""), message: try hexBytes(test.msg ?? ""))
-                #expect(accepted == isPS,
-                        "tcId \(test.tcId): sha \(sha) mgf \(group.mgfSha ?? "-") sLen \(group.sLen ?? -1) as \(algorithm.rawValue): \(accepted ? "accepted" : "rejected")")
+                #expect(
+                    accepted == isPS,
+                    "tcId \(test.tcId): sha \(sha) mgf \(group.mgfSha ?? "-") sLen \(group.sLen ?? -1) as \(algorithm.rawValue): \(accepted ? "accepted" : "rejected")"
+                )
                 if accepted { verified += 1 } else { rejected += 1 }
             }
         }
         #expect(verified == 3)
         #expect(rejected == 87)
-        print("wycheproof \(Self.miscFile) [\(configuration.name)]: \(verified) exact-PS* cases verified, \(rejected) non-PS* parameter mixes rejected")
+        print(
+            "wycheproof \(Self.miscFile) [\(configuration.name)]: \(verified) exact-PS* cases verified, \(rejected) non-PS* parameter mixes rejected"
+        )
     }
 }

@@ -1,6 +1,8 @@
 import Foundation
 import JOSECrypto
+import Synchronization
 import Testing
+
 @testable import JWTValidation
 
 /// Validation with cached keys is shared by all threads without locks: many threads validate
@@ -14,7 +16,8 @@ import Testing
             (F.token(payload: F.claims(exp: "\(F.now - 5)")), .expired), (F.token(kid: "zzz"), .keyNotFound),
         ]
         let validator = F.validator()
-        let threads = 8, rounds = 40
+        let threads = 8
+        let rounds = 40
         let failures = Mutex(0)
         DispatchQueue.concurrentPerform(iterations: threads) { t in
             var wrong = 0
@@ -27,5 +30,3 @@ import Testing
         #expect(failures.withLock { $0 } == 0)
     }
 }
-
-import Synchronization

@@ -28,19 +28,22 @@ struct FirstFailureTests {
 
     @Test("size before structure; structure before header; header before claims")
     func structuralOrder() {
-        let small = F.validator(ValidationRules(issuers: [F.issuer], audiences: [F.audience], allowedAlgorithms: F.allAlgorithms,
-                                                maxTokenBytes: 64))
+        let small = F.validator(
+            ValidationRules(
+                issuers: [F.issuer], audiences: [F.audience], allowedAlgorithms: F.allAlgorithms,
+                maxTokenBytes: 64))
         // Too large and four segments: the size cap comes first.
         #expect(F.reason("a.b.c.d" + String(repeating: "x", count: 80), small) == .tokenTooLarge)
         // Four segments and an alg that is not allowed: segments first.
         #expect(F.reason(F.token() + ".x") == .tokenMalformed)
         // alg none and expired: the header check comes before claims.
-        let none = Base64URL.encode(Array(#"{"alg":"none"}"#.utf8)) + "." +
-            Base64URL.encode(Array(F.claims(exp: "\(F.now - 5)").utf8)) + ".c2ln"
+        let none =
+            Base64URL.encode(Array(#"{"alg":"none"}"#.utf8)) + "." + Base64URL.encode(Array(F.claims(exp: "\(F.now - 5)").utf8)) + ".c2ln"
         #expect(F.reason(none) == .algorithmNotAllowed)
         // An allowed alg but a crit header, and an unknown issuer: crit first.
-        let crit = F.token(header: F.header("RS256", kid: "rsa-1", extra: #""crit":["exp"],"exp":1"#),
-                           payload: F.claims(iss: "https://evil.example/"))
+        let crit = F.token(
+            header: F.header("RS256", kid: "rsa-1", extra: #""crit":["exp"],"exp":1"#),
+            payload: F.claims(iss: "https://evil.example/"))
         #expect(F.reason(crit) == .critUnsupported)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import JWTValidation
 
 /// The hot-path scanner is hand-written, so it is tested hard: fixed cases for every rule, and
@@ -110,8 +111,10 @@ import Testing
         #expect(JSONScanner.specialBytes(0x2020_7E7E_2121_2323) == 0)  // space, ~, !, # are plain
         for special: UInt8 in [0x22, 0x5C, 0x00, 0x1F, 0x0A, 0x7F, 0x80, 0xC3, 0xFF] where special != 0x7F {
             for lane in 0..<8 {
-                #expect(JSONScanner.specialBytes(0x4141_4141_4141_4141 & ~(0xFF << (8 * UInt64(lane))) | UInt64(special) << (8 * UInt64(lane))) != 0,
-                        "byte \(special) in lane \(lane)")
+                #expect(
+                    JSONScanner.specialBytes(0x4141_4141_4141_4141 & ~(0xFF << (8 * UInt64(lane))) | UInt64(special) << (8 * UInt64(lane)))
+                        != 0,
+                    "byte \(special) in lane \(lane)")
             }
         }
         #expect(JSONScanner.specialBytes(0x7F7F_7F7F_7F7F_7F7F) == 0)  // DEL is allowed in JSON strings
@@ -128,7 +131,8 @@ import Testing
         for length in [0, 1, 7, 8, 9, 15, 16, 17, 31, 40] {
             let plain = String(repeating: "a", count: length)
             for offset in 0...length {
-                let before = String(plain.prefix(offset)), after = String(plain.dropFirst(offset))
+                let before = String(plain.prefix(offset))
+                let after = String(plain.dropFirst(offset))
                 // A quote anywhere ends the string exactly there.
                 let quoted = Array("\"\(before)\"\(after)\"".utf8).withUnsafeBytes { buf -> JSONSpan? in
                     var s = JSONScanner(buf)
@@ -140,7 +144,9 @@ import Testing
                 #expect(!Self.accepts("[\"\(before)\\q\(after)\"]"), "bad escape at \(offset) of \(length)")
                 #expect(!Self.accepts(Array("[\"\(before)".utf8) + [0x01] + Array("\(after)\"]".utf8)), "control at \(offset) of \(length)")
                 #expect(Self.accepts("[\"\(before)é\(after)\"]"), "UTF-8 at \(offset) of \(length)")
-                #expect(!Self.accepts(Array("[\"\(before)".utf8) + [0xC3] + Array("\(after)\"]".utf8)), "truncated UTF-8 at \(offset) of \(length)")
+                #expect(
+                    !Self.accepts(Array("[\"\(before)".utf8) + [0xC3] + Array("\(after)\"]".utf8)),
+                    "truncated UTF-8 at \(offset) of \(length)")
                 let text = "\"\(before)\\u00e9\(after)\""
                 let span = Array(text.utf8).withUnsafeBytes { buf -> JSONSpan? in
                     var s = JSONScanner(buf)
@@ -154,7 +160,8 @@ import Testing
 
     @Test func differentialAgainstFoundation() throws {
         var rng = ScannerRNG(seed: 0x5EED)
-        var accepted = 0, mutatedRejected = 0
+        var accepted = 0
+        var mutatedRejected = 0
         for _ in 0..<400 {
             let value = Self.randomValue(&rng, depth: 0)
             let data = try JSONSerialization.data(withJSONObject: ["root": value], options: [.sortedKeys])
@@ -216,7 +223,8 @@ struct ScannerRNG: RandomNumberGenerator {
 struct JSONNestingLimitTests {
     /// A header with the object plus `arrays` nested arrays: `arrays + 1` levels.
     private static func header(arrays: Int) -> [UInt8] {
-        Array(("{\"alg\":\"RS256\",\"x\":" + String(repeating: "[", count: arrays) + "1" + String(repeating: "]", count: arrays) + "}").utf8)
+        Array(
+            ("{\"alg\":\"RS256\",\"x\":" + String(repeating: "[", count: arrays) + "1" + String(repeating: "]", count: arrays) + "}").utf8)
     }
 
     @Test("31 levels parse, 32 are refused, and the message says 31")

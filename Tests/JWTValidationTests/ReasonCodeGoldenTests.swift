@@ -1,4 +1,5 @@
 import Testing
+
 @testable import JWTValidation
 
 /// The reason codes are a frozen contract: this pins every raw value. Adding a code means

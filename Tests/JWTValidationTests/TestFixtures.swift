@@ -1,4 +1,5 @@
 import JOSECrypto
+
 @testable import JWTValidation
 
 /// Keys and token builders shared by the validation tests. Keys are generated once per process.
@@ -13,7 +14,11 @@ enum Fixtures {
     static let ed = try! KeyGenerator.generate(for: .edDSA, kid: "ed-1")
     static let hmac = try! KeyGenerator.generate(for: .hs256, kid: "hs-1")
     static let ec384 = try! KeyGenerator.generate(for: .es384, kid: "ec384-1")
-    static let rsaPSS = { var k = try! KeyGenerator.generate(for: .ps256, kid: "ps-1"); k.alg = nil; return k }()
+    static let rsaPSS = {
+        var k = try! KeyGenerator.generate(for: .ps256, kid: "ps-1")
+        k.alg = nil
+        return k
+    }()
 
     static let publicKeys: [JWK] = [rsa.publicKey, ec.publicKey, ed.publicKey, hmac, ec384.publicKey, rsaPSS.publicKey]
     static let allAlgorithms: [JWSAlgorithm] = [.rs256, .es256, .edDSA, .hs256, .es384, .ps256]
@@ -22,8 +27,9 @@ enum Fixtures {
         algorithms: [JWSAlgorithm] = allAlgorithms, audiences: [String] = [audience], leeway: Int64 = 0,
         requireExpiration: Bool = false, maxLifetime: Int64? = nil, tokenType: TokenType = .jwt
     ) -> ValidationRules {
-        ValidationRules(issuers: [issuer], audiences: audiences, allowedAlgorithms: algorithms, leeway: leeway,
-                        requireExpiration: requireExpiration, maxLifetime: maxLifetime, tokenType: tokenType)
+        ValidationRules(
+            issuers: [issuer], audiences: audiences, allowedAlgorithms: algorithms, leeway: leeway,
+            requireExpiration: requireExpiration, maxLifetime: maxLifetime, tokenType: tokenType)
     }
 
     static let keys = StaticKeyProvider(keys: publicKeys, algorithms: allAlgorithms)

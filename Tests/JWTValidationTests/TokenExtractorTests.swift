@@ -18,10 +18,10 @@ private func tokens(
     _ request: HTTPRequest, _ locations: [TokenLocation], sourceLocation: SourceLocation = #_sourceLocation
 ) -> [String] {
     switch TokenExtractor.extract(from: request, locations: locations) {
-    case let .success(found):
+    case .success(let found):
         #expect(found.map(\.location) == locations, sourceLocation: sourceLocation)
         return found.map(\.token)
-    case let .failure(denial):
+    case .failure(let denial):
         Issue.record("expected success, got \(denial)", sourceLocation: sourceLocation)
         return []
     }
@@ -34,10 +34,10 @@ private func denial(
     sourceLocation: SourceLocation = #_sourceLocation
 ) -> Denial? {
     switch TokenExtractor.extract(from: request, locations: locations) {
-    case let .success(found):
+    case .success(let found):
         Issue.record("expected \(reason.rawValue), extracted \(found.map(\.token))", sourceLocation: sourceLocation)
         return nil
-    case let .failure(denial):
+    case .failure(let denial):
         #expect(denial.reason == reason, "\(denial)", sourceLocation: sourceLocation)
         #expect(!denial.detail.isEmpty, sourceLocation: sourceLocation)
         return denial
@@ -112,7 +112,8 @@ struct TokenExtractorTests {
 
     @Test("other schemes beside one Bearer token are not ambiguous")
     func otherSchemes() {
-        #expect(tokens(request("GET", [("Authorization", "Basic Zm9vOmJhcg=="), ("Authorization", "Bearer \(token)")]), [bearer]) == [token])
+        #expect(
+            tokens(request("GET", [("Authorization", "Basic Zm9vOmJhcg=="), ("Authorization", "Bearer \(token)")]), [bearer]) == [token])
         #expect(tokens(request("GET", [("Authorization", "Basic Zm9vOmJhcg==, Bearer \(token)")]), [bearer]) == [token])
     }
 
@@ -179,7 +180,8 @@ struct TokenExtractorTests {
         #expect(tokens(r, [bodyToken]) == ["a.b.c"])
     }
 
-    @Test("body token on GET, HEAD, DELETE or lowercase post: request_unsupported", arguments: ["GET", "HEAD", "DELETE", "OPTIONS", "post"])
+    @Test(
+        "body token on GET, HEAD, DELETE or lowercase post: request_unsupported", arguments: ["GET", "HEAD", "DELETE", "OPTIONS", "post"])
     func bodyOnWrongMethod(method: String) {
         let r = request(method, [("Content-Type", "application/json")], body: #"{"_id_token":"a.b.c"}"#)
         #expect(denial(.requestUnsupported, r, [bodyToken])?.detail.contains("body:_id_token") == true)
@@ -252,11 +254,15 @@ struct TokenExtractorTests {
         var json = Array(#"{"_id_token":"a."#.utf8)
         json += [0xC3, 0x28]
         json += Array(#"b.c"}"#.utf8)
-        denial(.requestUnsupported, HTTPRequest(method: "POST", headers: [HTTPHeader("Content-Type", "application/json")], body: json), [bodyToken])
+        denial(
+            .requestUnsupported, HTTPRequest(method: "POST", headers: [HTTPHeader("Content-Type", "application/json")], body: json),
+            [bodyToken])
         denial(.requestUnsupported, formPost("_id_token=a.%FF.c"), [bodyToken])
     }
 
-    @Test("bad percent-escapes in a form: request_unsupported", arguments: ["_id_token=a%", "_id_token=a%4", "_id_token=%zz", "%=x&_id_token=a"])
+    @Test(
+        "bad percent-escapes in a form: request_unsupported",
+        arguments: ["_id_token=a%", "_id_token=a%4", "_id_token=%zz", "%=x&_id_token=a"])
     func badForm(body: String) {
         denial(.requestUnsupported, formPost(body), [bodyToken])
     }
@@ -281,9 +287,9 @@ struct TokenExtractorTests {
                 }
                 let r = HTTPRequest(method: "POST", headers: [HTTPHeader("Content-Type", contentType)], body: body)
                 switch TokenExtractor.extract(from: r, locations: [bodyToken]) {
-                case let .success(found):
+                case .success(let found):
                     #expect(found.count == 1 && !found[0].token.isEmpty)
-                case let .failure(denial):
+                case .failure(let denial):
                     #expect(!denial.detail.isEmpty)
                 }
             }
@@ -299,8 +305,8 @@ struct TokenExtractorTests {
             var value = ""
             for _ in 0..<count { value.unicodeScalars.append(alphabet[Int(rng.next() % UInt64(alphabet.count))]) }
             switch TokenExtractor.extract(from: request("GET", [("Authorization", value)]), locations: [bearer]) {
-            case let .success(found): #expect(!found[0].token.isEmpty)
-            case let .failure(denial): #expect(!denial.detail.isEmpty)
+            case .success(let found): #expect(!found[0].token.isEmpty)
+            case .failure(let denial): #expect(!denial.detail.isEmpty)
             }
         }
     }

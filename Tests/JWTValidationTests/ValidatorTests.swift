@@ -1,5 +1,6 @@
 import JOSECrypto
 import Testing
+
 @_spi(Testing) @testable import JWTValidation
 
 /// One test per reason code (and the attack classes of docs/ARCHITECTURE.md, Security rules), each with a token
@@ -292,16 +293,20 @@ import Testing
         let body = derInt(raw[0..<32]) + derInt(raw[32..<64])
         #expect(F.reason(CompactJWS.withSignature(good, [0x30, UInt8(body.count)] + body)) == .signatureInvalid)
         // r and s equal to the group order n.
-        let n: [UInt8] = [0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-                          0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51]
+        let n: [UInt8] = [
+            0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+            0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
+        ]
         #expect(F.reason(CompactJWS.withSignature(good, n + n)) == .signatureInvalid)
     }
 
     @Test func embeddedKeysInTheHeaderAreIgnored() throws {
         let attacker = try KeyGenerator.generate(for: .rs256)
         let jwk = attacker.publicKey.jsonString()
-        for extra in ["\"jwk\":\(jwk)", "\"jku\":\"https://evil.example.com/jwks.json\"",
-                      "\"x5u\":\"https://evil.example.com/cert.pem\"", "\"x5c\":[\"MIIB\"]"] {
+        for extra in [
+            "\"jwk\":\(jwk)", "\"jku\":\"https://evil.example.com/jwks.json\"",
+            "\"x5u\":\"https://evil.example.com/cert.pem\"", "\"x5c\":[\"MIIB\"]",
+        ] {
             let header = "{\"alg\":\"RS256\",\(extra)}"
             #expect(F.reason(F.token(key: attacker, header: header)) == .signatureInvalid, "\(extra.prefix(6))")
         }
@@ -341,13 +346,16 @@ import Testing
         let b = try KeyGenerator.generate(for: .es256, kid: "b").publicKey
         let c = try KeyGenerator.generate(for: .es256, kid: "c").publicKey
         func verifier(_ snapshot: KeySnapshot, _ kid: String) -> (any SignatureVerifier)? {
-            guard case .found(let list) = Array(kid.utf8).withUnsafeBytes({ snapshot.lookup(kid: $0, algorithm: .es256) }) else { return nil }
+            guard case .found(let list) = Array(kid.utf8).withUnsafeBytes({ snapshot.lookup(kid: $0, algorithm: .es256) }) else {
+                return nil
+            }
             return list.first
         }
         let first = KeySnapshot(keys: [a, b], algorithms: [.es256])
         let second = KeySnapshot(keys: [b, c], algorithms: [.es256], reusing: first)
         // b is the same object (its prepared state kept); c is new; a is gone.
-        let b1 = try #require(verifier(first, "b")), b2 = try #require(verifier(second, "b"))
+        let b1 = try #require(verifier(first, "b"))
+        let b2 = try #require(verifier(second, "b"))
         #expect(b1 as AnyObject === b2 as AnyObject)
         #expect(verifier(second, "c") != nil && verifier(second, "a") == nil)
         #expect(second.keys.map(\.kid) == ["b", "c"])

@@ -3,8 +3,8 @@ import Issuer
 import JOSECrypto
 import JWTValidation
 import KeySources
-import Testing
 import Policy
+import Testing
 
 /// Remote key sources against the embedded issuer on an ephemeral loopback port: real HTTP,
 /// brief runs, time injected where the scenario allows.
@@ -15,10 +15,13 @@ import Policy
         return issuer
     }
 
-    static func provider(_ issuer: EmbeddedIssuer, _ strategy: KeyCacheStrategy,
-                         clock: any KeyCacheClock = SystemKeyCacheClock(), discovery: Bool = false) -> RemoteKeyProvider {
-        RemoteKeyProvider(location: discovery ? .discovery(issuer: issuer.issuer) : .jwks(issuer.jwksURL),
-                          strategy: strategy, algorithms: [.es256], clock: clock)
+    static func provider(
+        _ issuer: EmbeddedIssuer, _ strategy: KeyCacheStrategy,
+        clock: any KeyCacheClock = SystemKeyCacheClock(), discovery: Bool = false
+    ) -> RemoteKeyProvider {
+        RemoteKeyProvider(
+            location: discovery ? .discovery(issuer: issuer.issuer) : .jwks(issuer.jwksURL),
+            strategy: strategy, algorithms: [.es256], clock: clock)
     }
 
     static func validator(_ issuer: EmbeddedIssuer, _ keys: any KeyProvider) -> Validator {
@@ -169,10 +172,11 @@ import Policy
         provider.step()
         let good = provider.published.snapshot
         #expect(good != nil)
-        let faults: [IssuerFault] = RemoteKeyProviderTests.badBodies.map { .body($0.1, contentType: "application/json") } + [
-            .garbage, .unavailable, .status(404), .reset, .oversized(bytes: 2 * 1024 * 1024),
-            .body(Fixture.set([Fixture.ecKey("x")]), contentType: "text/html"),
-        ]
+        let faults: [IssuerFault] =
+            RemoteKeyProviderTests.badBodies.map { .body($0.1, contentType: "application/json") } + [
+                .garbage, .unavailable, .status(404), .reset, .oversized(bytes: 2 * 1024 * 1024),
+                .body(Fixture.set([Fixture.ecKey("x")]), contentType: "text/html"),
+            ]
         for fault in faults {
             issuer.setFault(fault)
             clock.advance(by: .seconds(60))
@@ -188,8 +192,10 @@ import Policy
 
     @Test func theFetcherEnforcesItsLimits() async throws {
         let issuer = try await Self.issuer()
-        let fetcher = HTTPJWKSFetcher(limits: JWKSFetchLimits(connectTimeout: .seconds(2), readTimeout: .milliseconds(300),
-                                                               totalTimeout: .seconds(3), maxBytes: 64 * 1024))
+        let fetcher = HTTPJWKSFetcher(
+            limits: JWKSFetchLimits(
+                connectTimeout: .seconds(2), readTimeout: .milliseconds(300),
+                totalTimeout: .seconds(3), maxBytes: 64 * 1024))
         defer { fetcher.shutdown() }
         let cases: [(IssuerFault, KeySourceError.Kind)] = [
             (.oversized(bytes: 1024 * 1024), .tooLarge), (.hang, .timeout), (.reset, .network), (.garbage, .notJSON),

@@ -1,7 +1,7 @@
 import JWTValidation
 @_spi(Testing) import KeySources
-import Testing
 import Policy
+import Testing
 
 /// The strategies as pure state machines: made-up instants, string "key sets", no I/O.
 @Suite struct KeyCacheStateMachineTests {
@@ -163,7 +163,8 @@ import Policy
     }
 
     @Test func staleIfErrorServesTheLastGoodSetUpToMaxStale() throws {
-        var m = Machine(strategy: try Self.strategy("stale-if-error", ["refresh_interval": "60", "max_stale": "300", "retry_interval": "5"]))
+        var m = Machine(
+            strategy: try Self.strategy("stale-if-error", ["refresh_interval": "60", "max_stale": "300", "retry_interval": "5"]))
         _ = m.validationNeedsKeys(now: Self.t0)
         _ = m.fetchSucceeded(.coldStart, keys: "A", now: Self.t0)
         let expired = Self.t0 + .seconds(61)

@@ -1,7 +1,7 @@
 import JWTValidation
 import KeySources
-import Testing
 import Policy
+import Testing
 
 @Suite struct KeyCacheStrategyTests {
     @Test func namedStrategiesConfigureTheMachine() throws {
@@ -39,18 +39,24 @@ import Policy
     }
 
     @Test func optionsSetEveryKnob() throws {
-        let s = try KeyCacheStrategy(settings: KeyCacheSettings(strategy: "default", options: [
-            "refresh_interval": "10m", "min_ttl": "5s", "cooldown": "2s", "negative_cache_size": "16",
-            "max_stale": "30m", "retry_interval": "250ms", "lookup": "per-thread", "token_cache_size": "7",
-            "connect_timeout": "1", "read_timeout": "1.5", "fetch_timeout": "3s", "max_jwks_bytes": "65536",
-            "oidc_discovery": "true", "honour_cache_control": "false", "refresh_ahead": "20s",
-        ]))
+        let s = try KeyCacheStrategy(
+            settings: KeyCacheSettings(
+                strategy: "default",
+                options: [
+                    "refresh_interval": "10m", "min_ttl": "5s", "cooldown": "2s", "negative_cache_size": "16",
+                    "max_stale": "30m", "retry_interval": "250ms", "lookup": "per-thread", "token_cache_size": "7",
+                    "connect_timeout": "1", "read_timeout": "1.5", "fetch_timeout": "3s", "max_jwks_bytes": "65536",
+                    "oidc_discovery": "true", "honour_cache_control": "false", "refresh_ahead": "20s",
+                ]))
         #expect(s.refreshInterval == .seconds(600) && s.maxTTL == .seconds(600) && s.minTTL == .seconds(5))
         #expect(s.unknownKid == KeyCacheStrategy.UnknownKidRefetch(cooldown: .seconds(2), negativeCacheCapacity: 16))
         #expect(s.maxStale == .seconds(1800) && s.retryInterval == .milliseconds(250) && s.lookup == .perThread)
         #expect(s.tokenCache?.capacity == 7 && s.tokenCache?.maxTokenBytes == 4096)
-        #expect(s.fetch == JWKSFetchLimits(connectTimeout: .seconds(1), readTimeout: .milliseconds(1500),
-                                           totalTimeout: .seconds(3), maxBytes: 65536))
+        #expect(
+            s.fetch
+                == JWKSFetchLimits(
+                    connectTimeout: .seconds(1), readTimeout: .milliseconds(1500),
+                    totalTimeout: .seconds(3), maxBytes: 65536))
         #expect(s.oidcDiscovery && !s.honoursCacheControl && s.refreshAhead == .seconds(20))
     }
 

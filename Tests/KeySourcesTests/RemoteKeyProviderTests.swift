@@ -40,8 +40,9 @@ import Testing
     }()
 
     static func provider(_ strategy: KeyCacheStrategy, _ fetcher: FakeFetcher, _ clock: ManualKeyCacheClock) -> RemoteKeyProvider {
-        RemoteKeyProvider(location: .jwks("https://idp.test/jwks"), strategy: strategy, algorithms: [.es256],
-                          fetcher: fetcher, clock: clock)
+        RemoteKeyProvider(
+            location: .jwks("https://idp.test/jwks"), strategy: strategy, algorithms: [.es256],
+            fetcher: fetcher, clock: clock)
     }
 
     @Test(arguments: 0..<badBodies.count)
@@ -77,7 +78,8 @@ import Testing
         let secret = Base64URL.encode([UInt8](repeating: 9, count: 32))
         var offCurve = Self.b.publicKey
         offCurve.x = Self.a.publicKey.x
-        let body = "{\"keys\":[\(Self.a.publicKey.jsonString()),{\"kty\":\"oct\",\"kid\":\"h\",\"k\":\"\(secret)\"},\(offCurve.jsonString()),\"junk\"]}"
+        let body =
+            "{\"keys\":[\(Self.a.publicKey.jsonString()),{\"kty\":\"oct\",\"kid\":\"h\",\"k\":\"\(secret)\"},\(offCurve.jsonString()),\"junk\"]}"
         fetcher.serve(body)
         #expect(provider.prime() == nil)
         #expect(provider.published.snapshot?.keys.map(\.kid) == ["a"])
@@ -144,8 +146,9 @@ import Testing
         let fetcher = FakeFetcher()
         fetcher.serve(keys: [Self.a])
         fetcher.delay(.milliseconds(150))
-        let provider = RemoteKeyProvider(location: .jwks("https://idp.test/jwks"), strategy: Fixture.strategy("ttl"),
-                                         algorithms: [.es256], fetcher: fetcher)
+        let provider = RemoteKeyProvider(
+            location: .jwks("https://idp.test/jwks"), strategy: Fixture.strategy("ttl"),
+            algorithms: [.es256], fetcher: fetcher)
         defer { provider.shutdown() }
         let validator = Fixture.validator(provider)
         let token = Fixture.token(Self.a)
@@ -284,7 +287,9 @@ import Testing
         let secret = "{\"keys\":[{\"kty\":\"oct\",\"kid\":\"h\",\"k\":\"\(Base64URL.encode([UInt8](repeating: 1, count: 32)))\"}]}"
         #expect(try JWKSDocument.parse(Data(secret.utf8), remote: false).keys.count == 1)
         #expect(try JWKSDocument.parse(Data(secret.utf8), remote: true).keys.isEmpty)
-        for (body, kind) in [("nope", KeySourceError.Kind.notJSON), ("{}", .notAKeySet), ("{\"keys\":[]}", .notAKeySet), ("[]", .notAKeySet)] {
+        for (body, kind) in [
+            ("nope", KeySourceError.Kind.notJSON), ("{}", .notAKeySet), ("{\"keys\":[]}", .notAKeySet), ("[]", .notAKeySet),
+        ] {
             do {
                 _ = try JWKSDocument.parse(Data(body.utf8), remote: true)
                 Issue.record("\(body) parsed")

@@ -2,8 +2,8 @@ import Foundation
 import JOSECrypto
 import JWTValidation
 import KeySources
-import Synchronization
 import Policy
+import Synchronization
 
 /// Keys, tokens and validators shared by the suites.
 enum Fixture {

@@ -21,8 +21,9 @@ final class CountingProvider: KeyProvider {
     @Test func aHitSkipsTheSignatureButNotTheTimeChecks() {
         let provider = CountingProvider([Self.key])
         let generation = Counter()
-        let cached = CachingValidator(validator: Fixture.validator(provider), cache: VerifiedTokenCache(),
-                                      keySetGeneration: { UInt64(generation.value) })
+        let cached = CachingValidator(
+            validator: Fixture.validator(provider), cache: VerifiedTokenCache(),
+            keySetGeneration: { UInt64(generation.value) })
         let token = Fixture.token(Self.key, lifetime: 600)
         #expect(cached.validate(token: token, now: Fixture.now).isAllowed)
         #expect(provider.lookups.value == 1)

@@ -2,12 +2,12 @@ import Foundation
 import Histogram
 import JOSECrypto
 import JWTValidation
+import LoadDriver
+import Measurement
 import Reports
 import Synchronization
 import Testing
 import TokenMint
-import LoadDriver
-import Measurement
 
 /// The load driver's measurement logic, with substitute targets.
 @Suite(.serialized) struct LoadDriverTests {
@@ -25,16 +25,18 @@ import Measurement
     }
 
     static func workload(_ target: any LoadTarget, count: Int, expected: [ReasonCode?]? = nil) -> LoadDriver.Workload {
-        LoadDriver.Workload(target: target, expected: expected ?? [ReasonCode?](repeating: nil, count: count),
-                            algorithmIndex: [Int](repeating: 0, count: count), algorithmNames: ["RS256"],
-                            ids: (0..<count).map { "case-\($0)" })
+        LoadDriver.Workload(
+            target: target, expected: expected ?? [ReasonCode?](repeating: nil, count: count),
+            algorithmIndex: [Int](repeating: 0, count: count), algorithmNames: ["RS256"],
+            ids: (0..<count).map { "case-\($0)" })
     }
 
     @Test func aStallShowsInTheCorrectedTailOnly() {
         // 1000 requests/s for 2 s; one request stalls 200 ms, delaying the ~200 queued behind it.
         let target = StallingTarget(stallAt: 500)
-        let result = LoadDriver.run(name: "stall", workload: "stall", Self.workload(target, count: 16), threads: 1,
-                                    options: LoadOptions(durationSeconds: 2, warmupSeconds: 0, rate: 1000), runStart: MonotonicClock.now())
+        let result = LoadDriver.run(
+            name: "stall", workload: "stall", Self.workload(target, count: 16), threads: 1,
+            options: LoadOptions(durationSeconds: 2, warmupSeconds: 0, rate: 1000), runStart: MonotonicClock.now())
         let s = result.summary
         #expect(s.operations > 1500)
         #expect(s.mode == .open)
@@ -50,8 +52,9 @@ import Measurement
         var expected = [ReasonCode?](repeating: nil, count: 8)
         let target = NoopTarget(expected: expected)
         expected[3] = .expired  // the plant: the target allows case-3, the expectation says expired
-        let result = LoadDriver.run(name: "plant", workload: "plant", Self.workload(target, count: 8, expected: expected), threads: 2,
-                                    options: LoadOptions(count: 800, warmupSeconds: 0), runStart: MonotonicClock.now())
+        let result = LoadDriver.run(
+            name: "plant", workload: "plant", Self.workload(target, count: 8, expected: expected), threads: 2,
+            options: LoadOptions(count: 800, warmupSeconds: 0), runStart: MonotonicClock.now())
         #expect(result.summary.operations == 800)
         #expect(result.summary.mismatches == 100)
         #expect(result.firstMismatches.first?.hasPrefix("case-3: expected expired, got allow") == true)
@@ -59,8 +62,9 @@ import Measurement
 
     @Test func talliesAddUpAndNoopMeasuresTheDriver() {
         let expected: [ReasonCode?] = [nil, .expired, nil, .signatureInvalid]
-        let result = LoadDriver.run(name: "noop", workload: "noop", Self.workload(NoopTarget(expected: expected), count: 4, expected: expected),
-                                    threads: 2, options: LoadOptions(count: 100_000, warmupSeconds: 0), runStart: MonotonicClock.now())
+        let result = LoadDriver.run(
+            name: "noop", workload: "noop", Self.workload(NoopTarget(expected: expected), count: 4, expected: expected),
+            threads: 2, options: LoadOptions(count: 100_000, warmupSeconds: 0), runStart: MonotonicClock.now())
         let s = result.summary
         #expect(s.operations == 100_000)
         #expect(s.mismatches == 0)
@@ -73,23 +77,28 @@ import Measurement
 
     @Test func theRealCoreOverAMintedCorpusMatchesEveryExpectation() throws {
         let keySet = try TestKeySet.loadDefault()
-        let corpus = try LoadCorpus.mint(algorithms: [.rs256, .es256], mix: try WorkloadMix(parsing: "good=0.7,bad=0.3"), sizes: [.typical],
-                                         count: 96, seed: 3, now: 1_767_225_600, keySet: keySet)
+        let corpus = try LoadCorpus.mint(
+            algorithms: [.rs256, .es256], mix: try WorkloadMix(parsing: "good=0.7,bad=0.3"), sizes: [.typical],
+            count: 96, seed: 3, now: 1_767_225_600, keySet: keySet)
         #expect(corpus.items.count >= 90)
         #expect(corpus.items.contains { $0.expected != nil } && corpus.items.contains { $0.expected == nil })
-        let result = LoadDriver.run(name: "core", workload: "core", LoadDriver.Workload(corpus: corpus), threads: 2,
-                                    options: LoadOptions(count: 400, warmupSeconds: 0), runStart: MonotonicClock.now())
+        let result = LoadDriver.run(
+            name: "core", workload: "core", LoadDriver.Workload(corpus: corpus), threads: 2,
+            options: LoadOptions(count: 400, warmupSeconds: 0), runStart: MonotonicClock.now())
         #expect(result.summary.mismatches == 0, "\(result.firstMismatches)")
         #expect(Set(result.summary.countsByAlgorithm.keys) == ["RS256", "ES256"])
         #expect(result.summary.countsByReason.count > 2)
     }
 
     @Test func theReportRoundTripsThroughItsFiles() throws {
-        let result = LoadDriver.run(name: "rt-1t", workload: "rt", Self.workload(NoopTarget(expected: [nil]), count: 1), threads: 1,
-                                    options: LoadOptions(count: 5000, warmupSeconds: 0), runStart: MonotonicClock.now())
-        let summary = LoadRunSummary(runName: "rt", startedAt: Date(), configuration: LoadRunConfiguration(
-            algorithms: ["RS256"], mix: "good=1", sizes: ["typical"], threads: [1], durationSeconds: 1, warmupSeconds: 0,
-            targetRatePerSecond: nil, seed: 1, backend: "openssl", shard: nil, extra: [:]),
+        let result = LoadDriver.run(
+            name: "rt-1t", workload: "rt", Self.workload(NoopTarget(expected: [nil]), count: 1), threads: 1,
+            options: LoadOptions(count: 5000, warmupSeconds: 0), runStart: MonotonicClock.now())
+        let summary = LoadRunSummary(
+            runName: "rt", startedAt: Date(),
+            configuration: LoadRunConfiguration(
+                algorithms: ["RS256"], mix: "good=1", sizes: ["typical"], threads: [1], durationSeconds: 1, warmupSeconds: 0,
+                targetRatePerSecond: nil, seed: 1, backend: "openssl", shard: nil, extra: [:]),
             machine: MachineInfo.current(swiftVersion: "test", openSSLVersion: "test"), series: [result.summary])
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jwtbench-rt-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -98,7 +107,9 @@ import Measurement
         #expect(back.summary == summary)
         let original = try result.histograms.correctedTotal()
         let reread = try #require(try back.totals(series: "rt-1t")).corrected
-        #expect(reread.totalCount == original.totalCount && reread.max == original.max && reread.valueAtPercentile(99) == original.valueAtPercentile(99))
+        #expect(
+            reread.totalCount == original.totalCount && reread.max == original.max
+                && reread.valueAtPercentile(99) == original.valueAtPercentile(99))
     }
 
     @Test func durationsAndRatesParse() throws {

@@ -3,11 +3,11 @@ import Issuer
 import JOSECrypto
 import JWTValidation
 import KeySources
-import Testing
-import TokenMint
-import Policy
 import LoadDriver
 import Measurement
+import Policy
+import Testing
+import TokenMint
 
 /// `jwtbench load --policy`: tokens from files under a user's policy with its real key
 /// sources (here `additional_jkus` on the embedded issuer), and the no-op target.
@@ -74,10 +74,11 @@ import Measurement
     }
 
     static func run(_ external: ExternalWorkload, noop: Bool = false) throws -> LoadRun.Outcome {
-        let run = LoadRun(.init(
-            algorithms: [.es256], mix: try WorkloadMix(parsing: "good=1"), mixSpec: "good=1", sizes: [.typical], threads: [2],
-            options: LoadOptions(count: 400, warmupSeconds: 0, progress: false), seed: 1, corpusSize: 1, perAlgorithm: true,
-            backend: AutoBackend(), runName: "policy-load", noopTarget: noop, external: external))
+        let run = LoadRun(
+            .init(
+                algorithms: [.es256], mix: try WorkloadMix(parsing: "good=1"), mixSpec: "good=1", sizes: [.typical], threads: [2],
+                options: LoadOptions(count: 400, warmupSeconds: 0, progress: false), seed: 1, corpusSize: 1, perAlgorithm: true,
+                backend: AutoBackend(), runName: "policy-load", noopTarget: noop, external: external))
         return try run.execute(keySet: try TestKeySet.loadDefault()) { _ in }
     }
 
@@ -101,7 +102,8 @@ import Measurement
             let s = try #require(outcome.series.first).summary
             #expect(s.operations == 400)
             #expect(outcome.mismatches == 0, "\(outcome.series.first?.firstMismatches ?? [])")
-            #expect((s.countsByReason["allow"] ?? 0) > 0 && (s.countsByReason["expired"] ?? 0) > 0
+            #expect(
+                (s.countsByReason["allow"] ?? 0) > 0 && (s.countsByReason["expired"] ?? 0) > 0
                     && (s.countsByReason["signature_invalid"] ?? 0) > 0)
             // ES256 under `auto` goes where AutoBackend's measured routing table says.
             #expect(outcome.report.summary.series.first?.backendByAlgorithm["ES256"] == AutoBackend.preferred(for: .es256).rawValue)
@@ -125,7 +127,8 @@ import Measurement
         #expect(outcome.mismatches == 50)
         #expect(outcome.series.first?.firstMismatches.first?.hasPrefix("good-2: expected expired, got allow") == true)
         // The no-op target answers the expectations themselves: the driver's own cost, no mismatch.
-        let noop = try Self.run(.policy(policy, sources: sources, tokens: tokens, now: nil, source: tokensPath, policyName: "test"), noop: true)
+        let noop = try Self.run(
+            .policy(policy, sources: sources, tokens: tokens, now: nil, source: tokensPath, policyName: "test"), noop: true)
         #expect(noop.mismatches == 0 && noop.series.first?.summary.operations == 400)
         #expect(noop.report.summary.configuration.extra["target"] == "noop")
     }
@@ -148,9 +151,12 @@ import Measurement
             }
         }
         refused(Self.expectation("one", nil) + "\n", mentioning: "has 1 lines for the 2 tokens")
-        refused(Self.expectation("a", nil) + "\n" + Self.expectation("b", nil).replacingOccurrences(of: "allow", with: "maybe") + "\n",
-                mentioning: "line 2: unknown decision")
-        refused("{\"id\":\"a\",\"expect\":{\"decision\":\"deny\",\"reason\":\"nope\"}}\nnot json\n", mentioning: "line 1: a deny expectation needs a known reason code")
+        refused(
+            Self.expectation("a", nil) + "\n" + Self.expectation("b", nil).replacingOccurrences(of: "allow", with: "maybe") + "\n",
+            mentioning: "line 2: unknown decision")
+        refused(
+            "{\"id\":\"a\",\"expect\":{\"decision\":\"deny\",\"reason\":\"nope\"}}\nnot json\n",
+            mentioning: "line 1: a deny expectation needs a known reason code")
         do {
             _ = try PolicyTokenSet.load(tokensPath: dir.appendingPathComponent("missing.txt").path, expectedPath: nil)
             Issue.record("a missing file was accepted")
@@ -163,10 +169,11 @@ import Measurement
     }
 
     @Test func theNoopTargetOverAMintedCorpusGivesTheDriversOwnCost() throws {
-        let run = LoadRun(.init(
-            algorithms: [.rs256], mix: try WorkloadMix(parsing: "good=0.5,bad=0.5"), mixSpec: "good=0.5,bad=0.5", sizes: [.typical],
-            threads: [1], options: LoadOptions(count: 20_000, warmupSeconds: 0, progress: false), seed: 2, corpusSize: 64,
-            perAlgorithm: true, backend: OpenSSLBackend(), runName: "noop", noopTarget: true))
+        let run = LoadRun(
+            .init(
+                algorithms: [.rs256], mix: try WorkloadMix(parsing: "good=0.5,bad=0.5"), mixSpec: "good=0.5,bad=0.5", sizes: [.typical],
+                threads: [1], options: LoadOptions(count: 20_000, warmupSeconds: 0, progress: false), seed: 2, corpusSize: 64,
+                perAlgorithm: true, backend: OpenSSLBackend(), runName: "noop", noopTarget: true))
         let outcome = try run.execute(keySet: try TestKeySet.loadDefault()) { _ in }
         let s = try #require(outcome.series.first).summary
         #expect(outcome.mismatches == 0 && s.operations == 20_000)

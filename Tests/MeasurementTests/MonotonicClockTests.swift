@@ -1,5 +1,5 @@
-import Testing
 import Measurement
+import Testing
 
 @Test func monotonicClockNeverGoesBackwards() {
     var last = MonotonicClock.now()

@@ -1,9 +1,9 @@
 import Foundation
 import JOSECrypto
+import Policy
 import Testing
 
 @testable import JWTValidation
-import Policy
 
 /// A minimal valid `config`, as YAML lines (indented by `indent` spaces when embedded).
 private let baseConfig = """
@@ -79,10 +79,11 @@ struct PolicyTests {
             """)
         #expect(policy.issuers == ["https://example.com/issuer"])
         #expect(policy.audiences == ["urn:example:api"])
-        #expect(policy.tokens == [
-            TokenLocation(type: .accessToken, method: .header, name: "Authorization", prefix: "Bearer "),
-            TokenLocation(type: .itJWT, method: .body, name: "_id_token", prefix: ""),
-        ])
+        #expect(
+            policy.tokens == [
+                TokenLocation(type: .accessToken, method: .header, name: "Authorization", prefix: "Bearer "),
+                TokenLocation(type: .itJWT, method: .body, name: "_id_token", prefix: ""),
+            ])
         #expect(policy.allowedAlgorithms == [.rs256, .es256])
         #expect(policy.additionalJKUs == ["https://example.com/issuer/jku"])
         #expect(policy.keyIdentificationClaims == ["kid"])
@@ -111,7 +112,8 @@ struct PolicyTests {
 
     @Test("pretty-printed JSON indented with tabs")
     func jsonWithTabs() throws {
-        let json = "{\n\t\"issuer\": {\n\t\t\"allow_list\": [{\"value\": \"https://i.example\"}]\n\t},\n"
+        let json =
+            "{\n\t\"issuer\": {\n\t\t\"allow_list\": [{\"value\": \"https://i.example\"}]\n\t},\n"
             + "\t\"jws\": {\"allowed_algorithms\": [\"ES256\"]}\n}\n"
         let policy = try Policy.parse(json)
         #expect(policy.issuers == ["https://i.example"])
@@ -226,8 +228,10 @@ struct PolicyTests {
         #expect(policy.requireExpiration)
         #expect(policy.maxLifetimeSeconds == 3600)
         #expect(policy.maxTokenBytes == 8192)
-        #expect(policy.keyCache == KeyCacheSettings(
-            strategy: "refresh-ahead", options: ["refresh_interval": "900", "stale_if_error": "3600"]))
+        #expect(
+            policy.keyCache
+                == KeyCacheSettings(
+                    strategy: "refresh-ahead", options: ["refresh_interval": "900", "stale_if_error": "3600"]))
         #expect(policy.cryptoBackend == "boringssl")
         #expect(try Policy.parse(baseConfig).cryptoBackend == nil)
     }
@@ -668,7 +672,8 @@ struct PolicyTests {
             baseConfig + "\njws:\n  allowed_algorithms: [HS256]")
         expectPolicyError(
             "ERR_NGROK_7171", field: "",
-            "{\"issuer\": {\"allow_list\": [{\"value\": \"a\"}]}, \"jws\": {\"allowed_algorithms\": [\"RS256\"], \"allowed_algorithms\": [\"HS256\"]}}")
+            "{\"issuer\": {\"allow_list\": [{\"value\": \"a\"}]}, \"jws\": {\"allowed_algorithms\": [\"RS256\"], \"allowed_algorithms\": [\"HS256\"]}}"
+        )
     }
 
     @Test("no jwt-validation action: ERR_NGROK_7171")
@@ -717,7 +722,8 @@ struct PolicyTests {
     @Test("wrong value types: ERR_NGROK_7171")
     func wrongTypes() {
         expectPolicyError("ERR_NGROK_7171", field: "issuer", "issuer: https://a.example\njws: {allowed_algorithms: [RS256]}")
-        expectPolicyError("ERR_NGROK_7171", field: "issuer.allow_list", "issuer: {allow_list: {value: a}}\njws: {allowed_algorithms: [RS256]}")
+        expectPolicyError(
+            "ERR_NGROK_7171", field: "issuer.allow_list", "issuer: {allow_list: {value: a}}\njws: {allowed_algorithms: [RS256]}")
         expectPolicyError("ERR_NGROK_7171", field: "jws.allowed_algorithms", configWithJWS("jws: {allowed_algorithms: RS256}"))
         expectPolicyError("ERR_NGROK_7171", field: "audience", baseConfig + "\naudience:")
         expectPolicyError("ERR_NGROK_7171", field: "jwtbench", baseConfig + "\njwtbench: 5")

@@ -12,8 +12,8 @@ struct RequestFileTests {
 
     private func tokens(_ request: HTTPRequest, _ locations: [TokenLocation]) -> [String] {
         switch TokenExtractor.extract(from: request, locations: locations) {
-        case let .success(found): return found.map(\.token)
-        case let .failure(denial):
+        case .success(let found): return found.map(\.token)
+        case .failure(let denial):
             Issue.record("expected success, got \(denial)")
             return []
         }
@@ -21,14 +21,15 @@ struct RequestFileTests {
 
     private func denial(_ reason: ReasonCode, _ request: HTTPRequest, _ locations: [TokenLocation]) {
         switch TokenExtractor.extract(from: request, locations: locations) {
-        case let .success(found): Issue.record("expected \(reason.rawValue), extracted \(found.map(\.token))")
-        case let .failure(denial): #expect(denial.reason == reason, "\(denial)")
+        case .success(let found): Issue.record("expected \(reason.rawValue), extracted \(found.map(\.token))")
+        case .failure(let denial): #expect(denial.reason == reason, "\(denial)")
         }
     }
 
     @Test("request description with headers as an object")
     func requestJSONObject() throws {
-        let json = #"{"method":"POST","headers":{"Content-Type":"application/json","X-Multi":["a","b"]},"body":"{\"_id_token\":\"a.b.c\"}"}"#
+        let json =
+            #"{"method":"POST","headers":{"Content-Type":"application/json","X-Multi":["a","b"]},"body":"{\"_id_token\":\"a.b.c\"}"}"#
         let r = try HTTPRequest(json: Data(json.utf8))
         #expect(r.method == "POST")
         #expect(r.values(forHeader: "x-multi") == ["a", "b"])

@@ -1,22 +1,29 @@
 import Foundation
 import Testing
+
 @testable import Reports
+
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
 
 @Suite struct ConformanceWriterTests {
     let results = [
-        ConformanceCaseResult(suite: "jwtbench", id: "rs256-good", description: "a valid RS256 token", expected: "allow",
-                              actual: "allow", status: .passed),
-        ConformanceCaseResult(suite: "jwtbench", id: "exp-past", description: "expired <by> 5 s & more", expected: "deny(expired)",
-                              actual: "allow", status: .failed, detail: "exp=\"1700000000\"\nnow=1700000005"),
-        ConformanceCaseResult(suite: "wycheproof", id: "tc-12 #x", description: "DER signature", expected: "deny(signature_invalid)",
-                              actual: "deny(signature_invalid)", status: .unexpectedPass, detail: "issue 12"),
-        ConformanceCaseResult(suite: "wycheproof", id: "tc-13", description: "P-521 edge", expected: "acceptable",
-                              actual: "-", status: .skipped, detail: "curve unsupported"),
-        ConformanceCaseResult(suite: "rfc7520", id: "4.1", description: "cookbook RS256", expected: "allow",
-                              actual: "deny(key_not_found)", status: .expectedFailure, detail: "needs x5c"),
+        ConformanceCaseResult(
+            suite: "jwtbench", id: "rs256-good", description: "a valid RS256 token", expected: "allow",
+            actual: "allow", status: .passed),
+        ConformanceCaseResult(
+            suite: "jwtbench", id: "exp-past", description: "expired <by> 5 s & more", expected: "deny(expired)",
+            actual: "allow", status: .failed, detail: "exp=\"1700000000\"\nnow=1700000005"),
+        ConformanceCaseResult(
+            suite: "wycheproof", id: "tc-12 #x", description: "DER signature", expected: "deny(signature_invalid)",
+            actual: "deny(signature_invalid)", status: .unexpectedPass, detail: "issue 12"),
+        ConformanceCaseResult(
+            suite: "wycheproof", id: "tc-13", description: "P-521 edge", expected: "acceptable",
+            actual: "-", status: .skipped, detail: "curve unsupported"),
+        ConformanceCaseResult(
+            suite: "rfc7520", id: "4.1", description: "cookbook RS256", expected: "allow",
+            actual: "deny(key_not_found)", status: .expectedFailure, detail: "needs x5c"),
     ]
 
     @Test func junitParsesWithOneTestcasePerCase() throws {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
+
 @testable import Reports
+
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -56,9 +58,13 @@ import FoundationXML
         report.summary.configuration.extra[HTMLReport.relatedReportPrefix + "script"] = "javascript:alert(1)"
         let document = try XMLDocument(data: Data(HTMLReport.render(report).utf8), options: [])
         let root = try #require(document.rootElement())
-        let links = try root.nodes(forXPath: "//*[local-name()='a']").compactMap { ($0 as? XMLElement).flatMap { attribute("href", of: $0) } }
+        let links = try root.nodes(forXPath: "//*[local-name()='a']").compactMap {
+            ($0 as? XMLElement).flatMap { attribute("href", of: $0) }
+        }
         #expect(links == ["cache-compare/index.html"])
-        #expect(!HTMLReport.isPlainRelativePath("/abs") && !HTMLReport.isPlainRelativePath("a b") && HTMLReport.isPlainRelativePath("conformance/junit.xml"))
+        #expect(
+            !HTMLReport.isPlainRelativePath("/abs") && !HTMLReport.isPlainRelativePath("a b")
+                && HTMLReport.isPlainRelativePath("conformance/junit.xml"))
     }
 
     @Test func chartsWithoutHistogramsStillRender() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import Histogram
 import Testing
+
 @testable import Reports
 
 @Suite struct HistogramEncodingTests {
@@ -29,8 +30,9 @@ import Testing
 
     @Test func layoutAgreesWithTheLibrary() {
         for (lowest, digits) in [(UInt64(1), SignificantDigits.three), (1000, .three), (1, .two), (1, .five), (7, .one)] {
-            let h = Histogram<UInt64>(lowestDiscernibleValue: lowest, highestTrackableValue: 1 << 50,
-                                      numberOfSignificantValueDigits: digits)
+            let h = Histogram<UInt64>(
+                lowestDiscernibleValue: lowest, highestTrackableValue: 1 << 50,
+                numberOfSignificantValueDigits: digits)
             let layout = try! #require(HistogramLayout(of: h))
             var rng = SplitMix64(state: lowest)
             for _ in 0..<2000 {

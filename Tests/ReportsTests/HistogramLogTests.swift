@@ -1,6 +1,7 @@
 import Foundation
 import Histogram
 import Testing
+
 @testable import Reports
 
 @Suite struct HistogramLogTests {
@@ -10,8 +11,10 @@ import Testing
         for second in 0..<4 {
             for (t, tag) in ["RS256-1t", "RS256-1t.uncorrected", "ES256-2t"].enumerated() {
                 let values = Samples.latencies(seed: UInt64(second * 10 + t), count: 500 + 100 * t)
-                intervals.append(IntervalHistogram(tag: tag, startSeconds: Double(second), lengthSeconds: 1,
-                                                   histogram: Samples.histogram(values)))
+                intervals.append(
+                    IntervalHistogram(
+                        tag: tag, startSeconds: Double(second), lengthSeconds: 1,
+                        histogram: Samples.histogram(values)))
             }
         }
         return intervals

@@ -1,5 +1,6 @@
 import Histogram
 import Testing
+
 @testable import Reports
 
 @Suite struct PercentileDistributionTests {
@@ -36,8 +37,10 @@ import Testing
     @Test func sameTextAsTheLibraryWhereTheLibraryIsRight() {
         var auto = Histogram<UInt64>()
         for v in Samples.latencies(seed: 3, count: 20_000) { auto.record(v) }
-        for h in [known(), Samples.histogram(Samples.latencies(seed: 5, count: 10_000)), auto,
-                  Samples.histogram([42], digits: .two), Histogram<UInt64>(highestTrackableValue: 1000)] {
+        for h in [
+            known(), Samples.histogram(Samples.latencies(seed: 5, count: 10_000)), auto,
+            Samples.histogram([42], digits: .two), Histogram<UInt64>(highestTrackableValue: 1000),
+        ] {
             var library = ""
             h.outputPercentileDistribution(to: &library, outputValueUnitScalingRatio: 1000)
             #expect(PercentileDistribution.text(of: h) == library)

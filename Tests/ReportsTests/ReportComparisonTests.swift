@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Reports
 
 @Suite struct ReportComparisonTests {
@@ -27,8 +28,9 @@ import Testing
     }
 
     @Test func fivePercentP99ChangePasses() throws {
-        let comparison = try ReportComparison.compare(base: Samples.report().summary, new: scaled(p99: 1.05),
-                                                      limits: "p99=10%,throughput=5%")
+        let comparison = try ReportComparison.compare(
+            base: Samples.report().summary, new: scaled(p99: 1.05),
+            limits: "p99=10%,throughput=5%")
         #expect(comparison.passed)
         #expect(comparison.regressions.isEmpty)
         #expect(comparison.improvements.isEmpty)
@@ -58,8 +60,11 @@ import Testing
 
     @Test func limitsParse() throws {
         let limits = try ComparisonLimits(parsing: " p99 = 10% , throughput=5%,uncorrected.p99.9=2.5%,allocations=0% ")
-        #expect(limits.limits.map(\.metric) == [.latency(.p99, corrected: true), .throughput,
-                                                .latency(.p99_9, corrected: false), .allocationsPerOperation])
+        #expect(
+            limits.limits.map(\.metric) == [
+                .latency(.p99, corrected: true), .throughput,
+                .latency(.p99_9, corrected: false), .allocationsPerOperation,
+            ])
         #expect(limits.limits.map(\.fraction) == [0.10, 0.05, 0.025, 0])
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Histogram
 import Testing
+
 @testable import Reports
 
 @Suite struct ReportMergeTests {
@@ -19,8 +20,9 @@ import Testing
             #expect(m.countsByReason["allow"] == (a.countsByReason["allow"] ?? 0) + (b.countsByReason["allow"] ?? 0))
             #expect(m.threads == a.threads)
             // Percentiles come from the merged histogram, which equals the histogram of all samples.
-            let all = try HistogramMerge.merge(shardA.histograms[name]!.corrected.map(\.histogram)
-                                               + shardB.histograms[name]!.corrected.map(\.histogram))
+            let all = try HistogramMerge.merge(
+                shardA.histograms[name]!.corrected.map(\.histogram)
+                    + shardB.histograms[name]!.corrected.map(\.histogram))
             let mergedTotal = try merged.histograms[name]!.correctedTotal()
             #expect(mergedTotal == all)
             #expect(m.correctedLatencyNanos == LatencyPercentiles(histogram: all))
@@ -46,8 +48,11 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let report = Samples.report()
         let written = try report.write(to: directory.appendingPathComponent("a"))
-        #expect(Set(written.map(\.lastPathComponent)).isSuperset(of: ["summary.json", "summary.md", "index.html", "latency.hlog",
-                                                                         "RS256-2t.hgrm", "RS256-2t.uncorrected.hgrm"]))
+        #expect(
+            Set(written.map(\.lastPathComponent)).isSuperset(of: [
+                "summary.json", "summary.md", "index.html", "latency.hlog",
+                "RS256-2t.hgrm", "RS256-2t.uncorrected.hgrm",
+            ]))
         let read = try RunReport(contentsOf: directory.appendingPathComponent("a"))
         #expect(read.summary == report.summary)
         for (name, histograms) in report.histograms {

@@ -1,6 +1,7 @@
 import Foundation
 import Histogram
 import Testing
+
 @testable import Reports
 
 @Suite struct SummaryTests {
@@ -37,8 +38,11 @@ import Testing
         #expect(abs(Double(p.p50) - 50_000_000) / 50_000_000 < 0.001)
         #expect(abs(Double(p.p99) - 99_000_000) / 99_000_000 < 0.001)
         #expect(abs(p.mean - 50_000_500) / 50_000_500 < 0.001)
-        #expect(LatencyPercentiles(histogram: Histogram<UInt64>()) == LatencyPercentiles(p50: 0, p75: 0, p90: 0, p99: 0, p99_9: 0,
-                                                                                         p99_99: 0, p99_999: 0, max: 0, mean: 0))
+        #expect(
+            LatencyPercentiles(histogram: Histogram<UInt64>())
+                == LatencyPercentiles(
+                    p50: 0, p75: 0, p90: 0, p99: 0, p99_9: 0,
+                    p99_99: 0, p99_999: 0, max: 0, mean: 0))
     }
 
     @Test func markdownHasATablePerSeries() {
@@ -62,7 +66,9 @@ import Testing
         #expect(parsed.model == "AMD EPYC 7B13")
         #expect(parsed.count == 2)
         #expect(MachineInfo.parseCPUInfo("processor : 0\nCPU part : 0xd0c\n").model == "0xd0c")
-        #expect(MachineInfo.parseOSRelease("NAME=\"Debian\"\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n") == "Debian GNU/Linux 12 (bookworm)")
+        #expect(
+            MachineInfo.parseOSRelease("NAME=\"Debian\"\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n")
+                == "Debian GNU/Linux 12 (bookworm)")
         let current = MachineInfo.current(swiftVersion: "6.3.1", openSSLVersion: "OpenSSL 3")
         #expect(current.cpuCount >= 1)
         #expect(current.kernel.hasPrefix("Linux "))

@@ -1,5 +1,6 @@
 import Foundation
 import Histogram
+
 @testable import Reports
 
 /// Deterministic pseudo-random numbers (SplitMix64), so every test sees the same samples.
@@ -25,8 +26,9 @@ struct SplitMix64 {
 
 enum Samples {
     static func histogram(_ values: [UInt64], lowest: UInt64 = 1, digits: SignificantDigits = .three) -> Histogram<UInt64> {
-        var h = Histogram<UInt64>(lowestDiscernibleValue: lowest, highestTrackableValue: 3_600_000_000_000,
-                                  numberOfSignificantValueDigits: digits)
+        var h = Histogram<UInt64>(
+            lowestDiscernibleValue: lowest, highestTrackableValue: 3_600_000_000_000,
+            numberOfSignificantValueDigits: digits)
         for v in values { h.record(v) }
         return h
     }
@@ -43,36 +45,43 @@ enum Samples {
         return counts
     }
 
-    static let machine = MachineInfo(cpuModel: "Test CPU @ 2.0GHz", cpuCount: 2, operatingSystem: "Debian GNU/Linux 12 (bookworm)",
-                                     kernel: "Linux 6.1.0 x86_64", hostName: "test", swiftVersion: "6.3.1",
-                                     openSSLVersion: "OpenSSL 3.0.13 30 Jan 2024")
+    static let machine = MachineInfo(
+        cpuModel: "Test CPU @ 2.0GHz", cpuCount: 2, operatingSystem: "Debian GNU/Linux 12 (bookworm)",
+        kernel: "Linux 6.1.0 x86_64", hostName: "test", swiftVersion: "6.3.1",
+        openSSLVersion: "OpenSSL 3.0.13 30 Jan 2024")
 
-    static let configuration = LoadRunConfiguration(algorithms: ["RS256", "ES256"], mix: "good=90,expired=10",
-                                                    sizes: ["typical"], threads: [1, 2], durationSeconds: 3,
-                                                    warmupSeconds: 1, seed: 42, backend: "openssl")
+    static let configuration = LoadRunConfiguration(
+        algorithms: ["RS256", "ES256"], mix: "good=90,expired=10",
+        sizes: ["typical"], threads: [1, 2], durationSeconds: 3,
+        warmupSeconds: 1, seed: 42, backend: "openssl")
 
     /// A series recorded over `seconds` one-second intervals from `samples` (corrected =
     /// uncorrected + 500 ns, so the two differ).
-    static func series(name: String, workload: String, threads: Int, mode: LoadMode = .closed, seed: UInt64,
-                       perSecond: Int = 2000, seconds: Int = 3) -> (SeriesSummary, SeriesHistograms) {
+    static func series(
+        name: String, workload: String, threads: Int, mode: LoadMode = .closed, seed: UInt64,
+        perSecond: Int = 2000, seconds: Int = 3
+    ) -> (SeriesSummary, SeriesHistograms) {
         var corrected: [IntervalHistogram] = []
         var uncorrected: [IntervalHistogram] = []
         for second in 0..<seconds {
             let values = latencies(seed: seed &+ UInt64(second), count: perSecond)
-            corrected.append(IntervalHistogram(startSeconds: Double(second), lengthSeconds: 1,
-                                               histogram: histogram(values.map { $0 + 500 })))
+            corrected.append(
+                IntervalHistogram(
+                    startSeconds: Double(second), lengthSeconds: 1,
+                    histogram: histogram(values.map { $0 + 500 })))
             uncorrected.append(IntervalHistogram(startSeconds: Double(second), lengthSeconds: 1, histogram: histogram(values)))
         }
         let histograms = SeriesHistograms(corrected: corrected, uncorrected: uncorrected)
         let operations = UInt64(perSecond * seconds)
-        let summary = SeriesSummary(name: name, workload: workload, threads: threads, mode: mode,
-                                    targetRatePerSecond: mode == .open ? Double(perSecond) : nil,
-                                    durationSeconds: Double(seconds), operations: operations,
-                                    corrected: try! histograms.correctedTotal(), uncorrected: try! histograms.uncorrectedTotal(),
-                                    countsByAlgorithm: [workload: operations],
-                                    countsByReason: ["allow": operations * 9 / 10, "expired": operations - operations * 9 / 10],
-                                    allocationsPerOperation: 12, bytesPerOperation: 1024,
-                                    backendByAlgorithm: [workload: "openssl"])
+        let summary = SeriesSummary(
+            name: name, workload: workload, threads: threads, mode: mode,
+            targetRatePerSecond: mode == .open ? Double(perSecond) : nil,
+            durationSeconds: Double(seconds), operations: operations,
+            corrected: try! histograms.correctedTotal(), uncorrected: try! histograms.uncorrectedTotal(),
+            countsByAlgorithm: [workload: operations],
+            countsByReason: ["allow": operations * 9 / 10, "expired": operations - operations * 9 / 10],
+            allocationsPerOperation: 12, bytesPerOperation: 1024,
+            backendByAlgorithm: [workload: "openssl"])
         return (summary, histograms)
     }
 
@@ -84,13 +93,15 @@ enum Samples {
         var series: [SeriesSummary] = []
         var histograms: [String: SeriesHistograms] = [:]
         for (i, spec) in specs.enumerated() {
-            let (s, h) = Self.series(name: spec.0, workload: spec.1, threads: spec.2, mode: spec.3,
-                                     seed: seedOffset &+ UInt64(i * 100), perSecond: 300 * spec.2)
+            let (s, h) = Self.series(
+                name: spec.0, workload: spec.1, threads: spec.2, mode: spec.3,
+                seed: seedOffset &+ UInt64(i * 100), perSecond: 300 * spec.2)
             series.append(s)
             histograms[s.name] = h
         }
-        let summary = LoadRunSummary(runName: "test-run", startedAt: startedAt, configuration: configuration,
-                                     machine: machine, series: series)
+        let summary = LoadRunSummary(
+            runName: "test-run", startedAt: startedAt, configuration: configuration,
+            machine: machine, series: series)
         return RunReport(summary: summary, histograms: histograms)
     }
 }

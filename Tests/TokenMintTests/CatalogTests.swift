@@ -20,7 +20,8 @@ import TokenMint
     }
 
     @Test func everyVariantGetsItsExpectedDecision() throws {
-        let plan = MintPlan(algorithms: JWSAlgorithm.allCases, variants: VariantCatalog.all, sizes: SizeClass.allCases, seed: 7, now: Self.now)
+        let plan = MintPlan(
+            algorithms: JWSAlgorithm.allCases, variants: VariantCatalog.all, sizes: SizeClass.allCases, seed: 7, now: Self.now)
         let cases = try Minter(keySet: Self.keySet).mint(plan, threads: 2)
         #expect(cases.count == plan.combinations.count)
         #expect(cases.count > 1500)
@@ -36,10 +37,11 @@ import TokenMint
     }
 
     @Test func everyReasonCodeIsPlantedBySomeVariant() {
-        let planted = Set(VariantCatalog.all.compactMap { v -> ReasonCode? in
-            if case .deny(let r) = v.expectation { return r }
-            return nil
-        })
+        let planted = Set(
+            VariantCatalog.all.compactMap { v -> ReasonCode? in
+                if case .deny(let r) = v.expectation { return r }
+                return nil
+            })
         #expect(planted == Set(ReasonCode.allCases), "missing: \(Set(ReasonCode.allCases).subtracting(planted))")
     }
 
@@ -55,19 +57,24 @@ import TokenMint
 
     @Test func sameSeedGivesIdenticalTokensForDeterministicAlgorithms() throws {
         let deterministic: [JWSAlgorithm] = [.rs256, .rs512, .edDSA, .hs256, .hs512]
-        let plan = MintPlan(algorithms: deterministic, variants: try MintPlan.variants("good-plain,good-no-kid,expired,sig-bitflip"),
-                            sizes: [.typical], count: 60, seed: 99, now: Self.now)
+        let plan = MintPlan(
+            algorithms: deterministic, variants: try MintPlan.variants("good-plain,good-no-kid,expired,sig-bitflip"),
+            sizes: [.typical], count: 60, seed: 99, now: Self.now)
         let a = try Minter(keySet: Self.keySet).mint(plan, threads: 2).compactMap(\.input.token)
         let b = try Minter(keySet: Self.keySet).mint(plan, threads: 1).compactMap(\.input.token)
         #expect(a.count == 60)
         #expect(a == b)
-        let other = try Minter(keySet: Self.keySet).mint(MintPlan(algorithms: deterministic, variants: plan.variants,
-                                                                  sizes: [.typical], count: 60, seed: 100, now: Self.now), threads: 2)
+        let other = try Minter(keySet: Self.keySet).mint(
+            MintPlan(
+                algorithms: deterministic, variants: plan.variants,
+                sizes: [.typical], count: 60, seed: 100, now: Self.now), threads: 2)
         #expect(other.compactMap(\.input.token) != a)
     }
 
     @Test func randomisedAlgorithmsKeepTheirSigningInputsAndDecisions() throws {
-        let plan = MintPlan(algorithms: [.es256, .ps256], variants: try MintPlan.variants("good-plain,expired"), sizes: [.small], count: 8, seed: 5, now: Self.now)
+        let plan = MintPlan(
+            algorithms: [.es256, .ps256], variants: try MintPlan.variants("good-plain,expired"), sizes: [.small], count: 8, seed: 5,
+            now: Self.now)
         let a = try Minter(keySet: Self.keySet).mint(plan).compactMap(\.input.token)
         let b = try Minter(keySet: Self.keySet).mint(plan).compactMap(\.input.token)
         func input(_ t: String) -> Substring { t[..<t.lastIndex(of: ".")!] }

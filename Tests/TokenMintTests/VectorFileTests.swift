@@ -1,9 +1,9 @@
 import Foundation
 import JOSECrypto
 import JWTValidation
+import Policy
 import Testing
 import TokenMint
-import Policy
 
 /// The committed vectors must equal what the catalogue generates now, cover every reason
 /// code, and each get its expected decision from the core.
@@ -19,7 +19,8 @@ import Policy
         let committed = try VectorFile.load(Self.path)
         let regenerated = try VectorFile.generate(keySet: try TestKeySet.load(from: Self.root.appendingPathComponent("vectors/keys").path))
         #expect(committed.cases.count == regenerated.cases.count)
-        let a = committed.maskingRandomisedSignatures(), b = regenerated.maskingRandomisedSignatures()
+        let a = committed.maskingRandomisedSignatures()
+        let b = regenerated.maskingRandomisedSignatures()
         #expect(a.policies == b.policies)
         #expect(a.keysets == b.keysets)
         for (x, y) in zip(a.cases, b.cases) where x != y {
@@ -46,7 +47,8 @@ import Policy
         var validators: [String: Validator] = [:]
         for (name, yaml) in file.policies {
             let policy = try Policy.parse(yaml)
-            validators[name] = Validator(policy: policy, keys: StaticKeyProvider(keys: file.keysets["catalogue"]!.keys, algorithms: policy.allowedAlgorithms))
+            validators[name] = Validator(
+                policy: policy, keys: StaticKeyProvider(keys: file.keysets["catalogue"]!.keys, algorithms: policy.allowedAlgorithms))
             validators[name + "/unavailable"] = Validator(policy: policy, keys: CatalogValidators.DownKeys())
         }
         var checked = 0
@@ -59,11 +61,14 @@ import Policy
                 (allowed, reason) = (d.isAllowed, d.reason)
             } else {
                 let r = try #require(c.request)
-                let request = HTTPRequest(method: r.method, headers: r.headers.map { HTTPHeader($0[0], $0[1]) }, body: Array((r.body ?? "").utf8))
+                let request = HTTPRequest(
+                    method: r.method, headers: r.headers.map { HTTPHeader($0[0], $0[1]) }, body: Array((r.body ?? "").utf8))
                 let d = v.validate(request: request, now: c.now)
                 (allowed, reason) = (d.isAllowed, d.reason)
             }
-            #expect(allowed == (c.expect.decision == "allow") && reason?.rawValue == c.expect.reason, "\(c.id): got \(reason?.rawValue ?? "allow")")
+            #expect(
+                allowed == (c.expect.decision == "allow") && reason?.rawValue == c.expect.reason,
+                "\(c.id): got \(reason?.rawValue ?? "allow")")
             checked += 1
         }
         #expect(checked > 300)

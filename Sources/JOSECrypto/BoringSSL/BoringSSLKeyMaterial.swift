@@ -7,7 +7,8 @@ enum BoringSSLKeyMaterial {
     /// RSA `n` and `e`; `n` must not carry leading zero octets (RFC 7518 section 6.3.1.1: a
     /// padded modulus is a second encoding of the same key, which key caches would treat as another key).
     static func rsaPublic(_ jwk: JWK) throws -> (n: [UInt8], e: [UInt8]) {
-        let n = try jwk.decoded("n", jwk.n), e = try jwk.decoded("e", jwk.e)
+        let n = try jwk.decoded("n", jwk.n)
+        let e = try jwk.decoded("e", jwk.e)
         guard n.first != 0 || n.count == 1 else {
             throw JOSECryptoError.invalidKey("RSA \"n\" has leading zero octets")
         }
@@ -21,7 +22,8 @@ enum BoringSSLKeyMaterial {
             throw JOSECryptoError.invalidKey("EC curve \(jwk.crv ?? "(none)") is not \(curve.rawValue)")
         }
         let size = curve.coordinateByteCount
-        let x = try jwk.decoded("x", jwk.x), y = try jwk.decoded("y", jwk.y)
+        let x = try jwk.decoded("x", jwk.x)
+        let y = try jwk.decoded("y", jwk.y)
         guard x.count == size, y.count == size else {
             throw JOSECryptoError.invalidKey("EC \(curve.rawValue) coordinates must be \(size) bytes each (x \(x.count), y \(y.count))")
         }

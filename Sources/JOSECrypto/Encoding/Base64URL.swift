@@ -63,7 +63,8 @@ public enum Base64URL {
             // Eight characters to six bytes, stored as one 8-byte word while at least 8 bytes
             // of the decoded length remain (the 2 extra bytes are rewritten by the next step).
             while i + 8 <= full && o + 8 <= n {
-                let x = quantum(i), y = quantum(i + 4)
+                let x = quantum(i)
+                let y = quantum(i + 4)
                 if (x | y) & 0xFF00_0000 != 0 { return nil }
                 let word = (UInt64(x) << 40 | UInt64(y) << 16).bigEndian
                 out.storeBytes(of: word, toByteOffset: o, as: UInt64.self)

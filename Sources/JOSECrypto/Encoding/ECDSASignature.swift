@@ -13,14 +13,19 @@ enum ECDSASignature {
         let r = UnsafeRawBufferPointer(rebasing: raw[0..<size])
         let s = UnsafeRawBufferPointer(rebasing: raw[size..<(2 * size)])
         guard inRange(r, order), inRange(s, order) else { return nil }
-        let rLen = integerLength(r), sLen = integerLength(s)
+        let rLen = integerLength(r)
+        let sLen = integerLength(s)
         let body = 2 + rLen + 2 + sLen  // each INTEGER here is < 128 bytes: one length octet
         var o = 0
-        out[o] = 0x30; o += 1
+        out[o] = 0x30
+        o += 1
         if body < 0x80 {
-            out[o] = UInt8(body); o += 1
+            out[o] = UInt8(body)
+            o += 1
         } else {
-            out[o] = 0x81; out[o + 1] = UInt8(body); o += 2
+            out[o] = 0x81
+            out[o + 1] = UInt8(body)
+            o += 2
         }
         guard o + body <= out.count else { return nil }
         o = writeInteger(r, length: rLen, into: out, at: o)
@@ -44,7 +49,8 @@ enum ECDSASignature {
         var decided = false
         var less = false
         for i in 0..<v.count {
-            let a = v[i], b = order[i]
+            let a = v[i]
+            let b = order[i]
             if a != 0 { nonZero = true }
             if !decided && a != b {
                 decided = true
@@ -61,15 +67,23 @@ enum ECDSASignature {
         return (v.count - start) + (v[start] & 0x80 != 0 ? 1 : 0)
     }
 
-    private static func writeInteger(_ v: UnsafeRawBufferPointer, length: Int, into out: UnsafeMutableRawBufferPointer, at offset: Int) -> Int {
+    private static func writeInteger(_ v: UnsafeRawBufferPointer, length: Int, into out: UnsafeMutableRawBufferPointer, at offset: Int)
+        -> Int
+    {
         var o = offset
         out[o] = 0x02
         out[o + 1] = UInt8(length)
         o += 2
         var start = 0
         while start < v.count - 1 && v[start] == 0 { start += 1 }
-        if v[start] & 0x80 != 0 { out[o] = 0; o += 1 }
-        for i in start..<v.count { out[o] = v[i]; o += 1 }
+        if v[start] & 0x80 != 0 {
+            out[o] = 0
+            o += 1
+        }
+        for i in start..<v.count {
+            out[o] = v[i]
+            o += 1
+        }
         return o
     }
 
@@ -78,10 +92,12 @@ enum ECDSASignature {
         var i = 0
         func readLength() -> Int? {
             guard i < der.count else { return nil }
-            let first = der[i]; i += 1
+            let first = der[i]
+            i += 1
             if first < 0x80 { return Int(first) }
             guard first == 0x81, i < der.count else { return nil }
-            let l = Int(der[i]); i += 1
+            let l = Int(der[i])
+            i += 1
             return l
         }
         func readInteger() -> [UInt8]? {

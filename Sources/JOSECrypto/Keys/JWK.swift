@@ -34,9 +34,23 @@ public struct JWK: Codable, Sendable, Hashable {
         e: String? = nil, p: String? = nil, q: String? = nil, dp: String? = nil, dq: String? = nil,
         qi: String? = nil, k: String? = nil
     ) {
-        self.kty = kty; self.kid = kid; self.alg = alg; self.use = use; self.keyOps = keyOps
-        self.crv = crv; self.x = x; self.y = y; self.d = d; self.n = n; self.e = e
-        self.p = p; self.q = q; self.dp = dp; self.dq = dq; self.qi = qi; self.k = k
+        self.kty = kty
+        self.kid = kid
+        self.alg = alg
+        self.use = use
+        self.keyOps = keyOps
+        self.crv = crv
+        self.x = x
+        self.y = y
+        self.d = d
+        self.n = n
+        self.e = e
+        self.p = p
+        self.q = q
+        self.dp = dp
+        self.dq = dq
+        self.qi = qi
+        self.k = k
     }
 
     /// Parses one JWK from JSON text.
@@ -54,7 +68,12 @@ public struct JWK: Codable, Sendable, Hashable {
     /// The public half (for `oct` keys there is none: the secret itself is returned).
     public var publicKey: JWK {
         var pub = self
-        pub.d = nil; pub.p = nil; pub.q = nil; pub.dp = nil; pub.dq = nil; pub.qi = nil
+        pub.d = nil
+        pub.p = nil
+        pub.q = nil
+        pub.dp = nil
+        pub.dq = nil
+        pub.qi = nil
         return pub
     }
 

@@ -26,7 +26,9 @@ public enum KeyGenerator {
     }
 
     private static func generate(type: String, configure: (OpaquePointer) -> Bool) throws -> JWK {
-        guard let ctx = EVP_PKEY_CTX_new_from_name(nil, type, nil) else { throw OpenSSLErrorQueue.error("EVP_PKEY_CTX_new_from_name(\(type))") }
+        guard let ctx = EVP_PKEY_CTX_new_from_name(nil, type, nil) else {
+            throw OpenSSLErrorQueue.error("EVP_PKEY_CTX_new_from_name(\(type))")
+        }
         defer { EVP_PKEY_CTX_free(ctx) }
         guard EVP_PKEY_keygen_init(ctx) == 1, configure(ctx) else { throw OpenSSLErrorQueue.error("keygen init (\(type))") }
         var pkey: OpaquePointer?

@@ -45,7 +45,8 @@ final class EVPKey: @unchecked Sendable {
         }
         switch jwk.kty {
         case "RSA":
-            let n = try jwk.decoded("n", jwk.n), e = try jwk.decoded("e", jwk.e)
+            let n = try jwk.decoded("n", jwk.n)
+            let e = try jwk.decoded("e", jwk.e)
             guard n.first != 0 || n.count == 1 else {
                 // RFC 7518 6.3.1.1: the modulus has no leading zero octets; a padded one is a
                 // different key encoding for the same key, which caches would treat as distinct.
@@ -70,7 +71,8 @@ final class EVPKey: @unchecked Sendable {
                 throw JOSECryptoError.invalidKey("EC curve \(jwk.crv ?? "(none)") is not P-256, P-384 or P-521")
             }
             let size = curve.coordinateByteCount
-            let x = try jwk.decoded("x", jwk.x), y = try jwk.decoded("y", jwk.y)
+            let x = try jwk.decoded("x", jwk.x)
+            let y = try jwk.decoded("y", jwk.y)
             guard x.count == size, y.count == size else {
                 throw JOSECryptoError.invalidKey("EC \(crvName) coordinates must be \(size) bytes each (x \(x.count), y \(y.count))")
             }
@@ -170,9 +172,10 @@ final class EVPKey: @unchecked Sendable {
                 throw JOSECryptoError.invalidKey("EC group \(group) is not P-256, P-384 or P-521")
             }
             let size = curve.coordinateByteCount
-            var jwk = JWK(kty: "EC", crv: curve.rawValue,
-                          x: Base64URL.encode(try bnParam("qx", padTo: size)),
-                          y: Base64URL.encode(try bnParam("qy", padTo: size)))
+            var jwk = JWK(
+                kty: "EC", crv: curve.rawValue,
+                x: Base64URL.encode(try bnParam("qx", padTo: size)),
+                y: Base64URL.encode(try bnParam("qy", padTo: size)))
             if includePrivate { jwk.d = Base64URL.encode(try bnParam("priv", padTo: size)) }
             return jwk
         }
@@ -193,7 +196,8 @@ final class EVPKey: @unchecked Sendable {
             defer { BIO_free(bio) }
             let key = privateKey ? PEM_read_bio_PrivateKey(bio, nil, nil, nil) : PEM_read_bio_PUBKEY(bio, nil, nil, nil)
             guard let key else {
-                throw JOSECryptoError.invalidKey("not a PEM \(privateKey ? "private key (PKCS#8)" : "public key (SubjectPublicKeyInfo)"): \(OpenSSLErrorQueue.drain())")
+                throw JOSECryptoError.invalidKey(
+                    "not a PEM \(privateKey ? "private key (PKCS#8)" : "public key (SubjectPublicKeyInfo)"): \(OpenSSLErrorQueue.drain())")
             }
             return EVPKey(owning: key)
         }

@@ -29,8 +29,9 @@ public struct OpenSSLBackend: CryptoBackend {
         }
         if algorithm == .es256 && pattern == .perThreadContext {
             // The import above checked the point; the verifier makes a table of its multiples.
-            return try P256TableVerifier(uncompressedPoint: [0x04] + (try key.decoded("x", key.x)) + (try key.decoded("y", key.y)),
-                                           tables: keyTables)
+            return try P256TableVerifier(
+                uncompressedPoint: [0x04] + (try key.decoded("x", key.x)) + (try key.decoded("y", key.y)),
+                tables: keyTables)
         }
         return try OpenSSLVerifier(key: evpKey, algorithm: algorithm, pattern: pattern)
     }

@@ -41,9 +41,9 @@ final class OpenSSLHMAC: SignatureVerifier, SignatureSigner, @unchecked Sendable
         var written = 0
         // Re-initialising with a nil key restarts the MAC with the key already set.
         guard EVP_MAC_init(ctx, nil, 0, nil) == 1,
-              EVP_MAC_update(ctx, message.baseAddress?.assumingMemoryBound(to: UInt8.self), message.count) == 1,
-              EVP_MAC_final(ctx, out.baseAddress?.assumingMemoryBound(to: UInt8.self), &written, out.count) == 1,
-              written == tagLength
+            EVP_MAC_update(ctx, message.baseAddress?.assumingMemoryBound(to: UInt8.self), message.count) == 1,
+            EVP_MAC_final(ctx, out.baseAddress?.assumingMemoryBound(to: UInt8.self), &written, out.count) == 1,
+            written == tagLength
         else {
             threadState.evict(id)
             OpenSSLErrorQueue.clear()

@@ -57,10 +57,14 @@ final class OpenSSLRSAPKCS1Verifier: SignatureVerifier, @unchecked Sendable {
             return bn
         }
         // D = (R^(e-1))^-1 mod n.
-        let eMinusOne = try fresh(), rPower = try fresh(), d = try fresh(), padding = try fresh(), paddingTimesD = try fresh()
+        let eMinusOne = try fresh()
+        let rPower = try fresh()
+        let d = try fresh()
+        let padding = try fresh()
+        let paddingTimesD = try fresh()
         guard BN_set_word(eMinusOne, UInt(key.exponentWord - 1)) == 1,
-              BN_mod_exp(rPower, key.rModN, eMinusOne, key.modulus, ctx) == 1,
-              BN_mod_inverse(d, rPower, key.modulus, ctx) != nil
+            BN_mod_exp(rPower, key.rModN, eMinusOne, key.modulus, ctx) == 1,
+            BN_mod_inverse(d, rPower, key.modulus, ctx) != nil
         else {
             throw OpenSSLErrorQueue.error("computing R^-(e-1) mod n for an RSA modulus")
         }
@@ -71,7 +75,7 @@ final class OpenSSLRSAPKCS1Verifier: SignatureVerifier, @unchecked Sendable {
         for i in 2..<(prefixAt - 1) { encoding[i] = 0xFF }
         encoding.replaceSubrange(prefixAt..<(prefixAt + prefix.count), with: prefix)
         guard BN_bin2bn(encoding, Int32(k), padding) != nil,
-              BN_mod_mul(paddingTimesD, padding, d, key.modulus, ctx) == 1
+            BN_mod_mul(paddingTimesD, padding, d, key.modulus, ctx) == 1
         else {
             throw OpenSSLErrorQueue.error("preparing the expected PKCS#1 v1.5 encoding")
         }
@@ -100,14 +104,16 @@ final class OpenSSLRSAPKCS1Verifier: SignatureVerifier, @unchecked Sendable {
         case .sha384: (oidLast, length) = (0x02, 0x30)
         case .sha512: (oidLast, length) = (0x03, 0x40)
         }
-        return [0x30, 0x11 + length, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, oidLast,
-                0x05, 0x00, 0x04, length]
+        return [
+            0x30, 0x11 + length, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, oidLast,
+            0x05, 0x00, 0x04, length,
+        ]
     }
 
     func verify(signature: UnsafeRawBufferPointer, message: UnsafeRawBufferPointer) -> Bool {
         // RFC 8017 section 8.2.2 step 1: the signature is exactly k bytes.
         guard signature.count == key.modulusBytes, let sig = signature.baseAddress?.assumingMemoryBound(to: UInt8.self),
-              let ctx = ThreadContexts.current.bignumContext()
+            let ctx = ThreadContexts.current.bignumContext()
         else { return false }
         return withUnsafeTemporaryAllocation(byteCount: 64, alignment: 8) { digestBuffer in
             let digest = digestBuffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
@@ -119,14 +125,14 @@ final class OpenSSLRSAPKCS1Verifier: SignatureVerifier, @unchecked Sendable {
             // Step 2: s as an integer below n; then m = s^e / R^(e-1) and the expected encoding
             // times D = 1 / R^(e-1), both mod n.
             guard let s = BN_CTX_get(ctx), let m = BN_CTX_get(ctx), let h = BN_CTX_get(ctx), let expected = BN_CTX_get(ctx),
-                  key.readSignature(sig, into: s),
-                  key.scaledPower(s, into: m, ctx: ctx),
-                  BN_bin2bn(digest, Int32(hashBytes), h) != nil,
-                  BN_mul(expected, h, descale, ctx) == 1,
-                  BN_nnmod(expected, expected, key.modulus, ctx) == 1,
-                  // Not BN_mod_add_quick: it mallocs a scratch buffer for moduli over 1024 bits.
-                  BN_add(expected, expected, scaledPadding) == 1,
-                  BN_ucmp(expected, key.modulus) < 0 || BN_usub(expected, expected, key.modulus) == 1
+                key.readSignature(sig, into: s),
+                key.scaledPower(s, into: m, ctx: ctx),
+                BN_bin2bn(digest, Int32(hashBytes), h) != nil,
+                BN_mul(expected, h, descale, ctx) == 1,
+                BN_nnmod(expected, expected, key.modulus, ctx) == 1,
+                // Not BN_mod_add_quick: it mallocs a scratch buffer for moduli over 1024 bits.
+                BN_add(expected, expected, scaledPadding) == 1,
+                BN_ucmp(expected, key.modulus) < 0 || BN_usub(expected, expected, key.modulus) == 1
             else {
                 OpenSSLErrorQueue.clear()
                 return false

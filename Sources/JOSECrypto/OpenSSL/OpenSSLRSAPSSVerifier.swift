@@ -26,7 +26,8 @@ final class OpenSSLRSAPSSVerifier: SignatureVerifier, @unchecked Sendable {
         // emLen >= hLen + sLen + 2 with sLen = hLen (9.1.2 step 3); KeyFit's 2048-bit floor
         // makes this hold, the check only guards the arithmetic below.
         guard (key.modulusBits - 1 + 7) / 8 >= 2 * hashBytes + 2 else {
-            throw JOSECryptoError.keyDoesNotFitAlgorithm(algorithm, "an RSA modulus of \(key.modulusBits) bits is too short for \(algorithm.rawValue)")
+            throw JOSECryptoError.keyDoesNotFitAlgorithm(
+                algorithm, "an RSA modulus of \(key.modulusBits) bits is too short for \(algorithm.rawValue)")
         }
     }
 
@@ -34,22 +35,27 @@ final class OpenSSLRSAPSSVerifier: SignatureVerifier, @unchecked Sendable {
         let k = key.modulusBytes
         // 8.1.2 step 1: the signature is exactly k bytes.
         guard signature.count == k, let sig = signature.baseAddress?.assumingMemoryBound(to: UInt8.self),
-              let ctx = ThreadContexts.current.bignumContext()
+            let ctx = ThreadContexts.current.bignumContext()
         else { return false }
-        let hLen = hashBytes, sLen = hashBytes
+        let hLen = hashBytes
+        let sLen = hashBytes
         let emBits = key.modulusBits - 1
         let emLen = (emBits + 7) / 8
         // Scratch: the k-byte block, then mHash, H', an MGF1 input (H || counter) and
         // M' = 0x00 * 8 || mHash || salt.
         return withUnsafeTemporaryAllocation(byteCount: k + 64 + 64 + 68 + 136, alignment: 8) { scratch in
             let block = scratch.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            let mHash = block + k, hPrime = mHash + 64, mgfInput = hPrime + 64, mPrime = mgfInput + 68
+            let mHash = block + k
+            let hPrime = mHash + 64
+            let mgfInput = hPrime + 64
+            let mPrime = mgfInput + 68
             // 8.1.2 step 2: s below n, m = s^e mod n, EM = I2OSP(m, emLen).
             BN_CTX_start(ctx)
             let decrypted: Bool
             if let s = BN_CTX_get(ctx), let m = BN_CTX_get(ctx),
-               key.readSignature(sig, into: s), key.power(s, into: m, ctx: ctx),
-               BN_bn2binpad(m, block, Int32(k)) == Int32(k) {
+                key.readSignature(sig, into: s), key.power(s, into: m, ctx: ctx),
+                BN_bn2binpad(m, block, Int32(k)) == Int32(k)
+            {
                 decrypted = true
             } else {
                 decrypted = false
@@ -65,7 +71,7 @@ final class OpenSSLRSAPSSVerifier: SignatureVerifier, @unchecked Sendable {
             let em = block + (k - emLen)
             // 9.1.2 steps 1-4.
             guard jwtbench_sha(hashBits, message.baseAddress, message.count, mHash) == Int32(hLen),
-                  em[emLen - 1] == 0xBC
+                em[emLen - 1] == 0xBC
             else { return false }
             let dbLen = emLen - hLen - 1
             let h = em + dbLen

@@ -66,7 +66,7 @@ final class OpenSSLRSAPublicKey: @unchecked Sendable {
         made.append(unscale)
         let words = (Int(BN_num_bits(n)) + 63) / 64
         guard BN_set_bit(r, Int32(64 * words)) == 1, BN_nnmod(r, r, n, ctx) == 1,
-              BN_mod_exp(unscale, r, e, n, ctx) == 1
+            BN_mod_exp(unscale, r, e, n, ctx) == 1
         else {
             throw OpenSSLErrorQueue.error("computing R^e mod n for an RSA modulus")
         }

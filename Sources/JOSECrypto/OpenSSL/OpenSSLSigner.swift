@@ -22,8 +22,8 @@ final class OpenSSLSigner: SignatureSigner, @unchecked Sendable {
         }
         if algorithm.family == .rsaPSS, let pctx {
             guard EVP_PKEY_CTX_set_rsa_padding(pctx, jwtbench_rsa_pss_padding()) == 1,
-                  EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) == 1,
-                  EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, Int32(algorithm.hash.byteCount)) == 1
+                EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) == 1,
+                EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, Int32(algorithm.hash.byteCount)) == 1
             else { throw OpenSSLErrorQueue.error("configuring RSA-PSS") }
         } else if algorithm.family == .rsaPKCS1, let pctx {
             guard EVP_PKEY_CTX_set_rsa_padding(pctx, jwtbench_rsa_pkcs1_padding()) == 1 else {

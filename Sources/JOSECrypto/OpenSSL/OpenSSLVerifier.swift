@@ -97,12 +97,18 @@ final class OpenSSLVerifier: SignatureVerifier, @unchecked Sendable {
         let sig = signature.baseAddress?.assumingMemoryBound(to: UInt8.self)
         let msg = message.baseAddress?.assumingMemoryBound(to: UInt8.self)
         if pattern == .oneShot {
-            guard let mdctx = EVP_MD_CTX_new() else { OpenSSLErrorQueue.clear(); return false }
+            guard let mdctx = EVP_MD_CTX_new() else {
+                OpenSSLErrorQueue.clear()
+                return false
+            }
             defer { EVP_MD_CTX_free(mdctx) }
             var pctx: OpaquePointer?
             guard EVP_DigestVerifyInit(mdctx, &pctx, md, nil, key.pointer) == 1, let pctx,
-                  Self.configure(pctx, algorithm: algorithm, md: md)
-            else { OpenSSLErrorQueue.clear(); return false }
+                Self.configure(pctx, algorithm: algorithm, md: md)
+            else {
+                OpenSSLErrorQueue.clear()
+                return false
+            }
             let rc = EVP_DigestVerify(mdctx, sig, signature.count, msg, message.count)
             if rc != 1 { OpenSSLErrorQueue.clear() }
             return rc == 1
@@ -115,14 +121,20 @@ final class OpenSSLVerifier: SignatureVerifier, @unchecked Sendable {
             guard digestLength > 0 else { return false }
             let rc: Int32
             if pattern == .duplicatedContext {
-                guard let ctx = EVP_PKEY_CTX_dup(template) else { OpenSSLErrorQueue.clear(); return false }
+                guard let ctx = EVP_PKEY_CTX_dup(template) else {
+                    OpenSSLErrorQueue.clear()
+                    return false
+                }
                 rc = EVP_PKEY_verify(ctx, sig, signature.count, out, Int(digestLength))
                 EVP_PKEY_CTX_free(ctx)
             } else {
                 let made = threadState.context(for: id, kind: .pkey) {
                     Self.makeContext(key: key.pointer, algorithm: algorithm, md: md)
                 }
-                guard let ctx = made else { OpenSSLErrorQueue.clear(); return false }
+                guard let ctx = made else {
+                    OpenSSLErrorQueue.clear()
+                    return false
+                }
                 rc = EVP_PKEY_verify(ctx, sig, signature.count, out, Int(digestLength))
                 // A negative result is an error rather than a mismatch: do not trust the context again.
                 if rc < 0 { threadState.evict(id) }

@@ -1,10 +1,11 @@
+import COpenSSL
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import COpenSSL
-import Synchronization
 
 /// Per-thread OpenSSL operation contexts, so that the hot path neither locks nor sets up a
 /// context per call.

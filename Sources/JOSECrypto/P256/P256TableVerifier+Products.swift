@@ -34,15 +34,23 @@ extension P256TableVerifier {
     /// at infinity.
     static func openSSLProduct(x: [UInt8]?, y: [UInt8]?, scalar k: [UInt8]) throws -> [UInt8]? {
         guard let group = curve?.group, let ctx = BN_CTX_new(), let r = EC_POINT_new(group),
-              let p = EC_POINT_new(group), let bk = BN_bin2bn(k, Int32(k.count), nil),
-              let bx = BN_new(), let by = BN_new()
+            let p = EC_POINT_new(group), let bk = BN_bin2bn(k, Int32(k.count), nil),
+            let bx = BN_new(), let by = BN_new()
         else { throw OpenSSLErrorQueue.error("allocating") }
-        defer { BN_CTX_free(ctx); EC_POINT_free(r); EC_POINT_free(p); BN_free(bk); BN_free(bx); BN_free(by) }
+        defer {
+            BN_CTX_free(ctx)
+            EC_POINT_free(r)
+            EC_POINT_free(p)
+            BN_free(bk)
+            BN_free(bx)
+            BN_free(by)
+        }
         let ok: Bool
         if let x, let y {
             BN_bin2bn(x, 32, bx)
             BN_bin2bn(y, 32, by)
-            ok = EC_POINT_set_affine_coordinates(group, p, bx, by, ctx) == 1
+            ok =
+                EC_POINT_set_affine_coordinates(group, p, bx, by, ctx) == 1
                 && EC_POINT_mul(group, r, nil, p, bk, ctx) == 1
         } else {
             ok = EC_POINT_mul(group, r, bk, nil, nil, ctx) == 1

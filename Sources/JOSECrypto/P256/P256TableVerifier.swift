@@ -108,7 +108,7 @@ final class P256TableVerifier: SignatureVerifier, @unchecked Sendable {
         guard let q = EC_POINT_new(curve.group) else { throw OpenSSLErrorQueue.error("allocating a point") }
         // oct2point refuses points off the curve; a P-256 point other than infinity has order n.
         guard EC_POINT_oct2point(curve.group, q, point, point.count, ctx) == 1,
-              EC_POINT_is_at_infinity(curve.group, q) == 0
+            EC_POINT_is_at_infinity(curve.group, q) == 0
         else {
             EC_POINT_free(q)
             throw OpenSSLErrorQueue.error("reading the P-256 public key")
@@ -139,8 +139,8 @@ final class P256TableVerifier: SignatureVerifier, @unchecked Sendable {
     private func keyTable() -> UnsafeRawPointer? {
         if let bytes = table.published { return bytes }
         guard tableAfter != Int.max,
-              table.uses.wrappingAdd(1, ordering: .relaxed).newValue >= tableAfter,
-              !table.requested.exchange(true, ordering: .relaxed)
+            table.uses.wrappingAdd(1, ordering: .relaxed).newValue >= tableAfter,
+            !table.requested.exchange(true, ordering: .relaxed)
         else { return nil }
         // The table and coordinates are reference-counted: the closure keeps what it reads alive.
         let (table, coordinates) = (table, coordinates)
@@ -167,23 +167,28 @@ final class P256TableVerifier: SignatureVerifier, @unchecked Sendable {
 
     /// u1*G + u2*Q by OpenSSL, for a key without its table: u1, u2 and the final check are
     /// CP256's (OpenSSL's inverse modulo n on 4 limbs costs 20-25 µs here, in call overhead).
-    private func generalPath(signature sig: UnsafePointer<UInt8>, digest: UnsafePointer<UInt8>,
-                             scratch: UnsafeMutablePointer<UInt8>) -> Bool {
+    private func generalPath(
+        signature sig: UnsafePointer<UInt8>, digest: UnsafePointer<UInt8>,
+        scratch: UnsafeMutablePointer<UInt8>
+    ) -> Bool {
         guard let curve = Self.curve else { return false }
         let thread = ThreadContexts.current
         guard let ctx = thread.bignumContext(), let r1 = thread.p256Point(curve.group) else { return false }
-        let u1Bytes = scratch, u2Bytes = scratch + 32, xBytes = scratch + 64, zBytes = scratch + 96
+        let u1Bytes = scratch
+        let u2Bytes = scratch + 32
+        let xBytes = scratch + 64
+        let zBytes = scratch + 96
         guard jwtbench_p256_scalars(sig, digest, u1Bytes, u2Bytes) == 1 else { return false }
         BN_CTX_start(ctx)
         defer { BN_CTX_end(ctx) }
         guard let u1 = BN_CTX_get(ctx), let u2 = BN_CTX_get(ctx),
-              let x = BN_CTX_get(ctx), let y = BN_CTX_get(ctx), let z = BN_CTX_get(ctx),
-              BN_bin2bn(u1Bytes, 32, u1) != nil, BN_bin2bn(u2Bytes, 32, u2) != nil,
-              EC_POINT_mul(curve.group, r1, u1, key, u2, ctx) == 1,
-              // FIPS 186-5 6.4.2 step 6: R at infinity fails.
-              EC_POINT_is_at_infinity(curve.group, r1) == 0,
-              EC_POINT_get_Jprojective_coordinates_GFp(curve.group, r1, x, y, z, ctx) == 1,
-              BN_bn2binpad(x, xBytes, 32) == 32, BN_bn2binpad(z, zBytes, 32) == 32
+            let x = BN_CTX_get(ctx), let y = BN_CTX_get(ctx), let z = BN_CTX_get(ctx),
+            BN_bin2bn(u1Bytes, 32, u1) != nil, BN_bin2bn(u2Bytes, 32, u2) != nil,
+            EC_POINT_mul(curve.group, r1, u1, key, u2, ctx) == 1,
+            // FIPS 186-5 6.4.2 step 6: R at infinity fails.
+            EC_POINT_is_at_infinity(curve.group, r1) == 0,
+            EC_POINT_get_Jprojective_coordinates_GFp(curve.group, r1, x, y, z, ctx) == 1,
+            BN_bn2binpad(x, xBytes, 32) == 32, BN_bn2binpad(z, zBytes, 32) == 32
         else {
             OpenSSLErrorQueue.clear()
             return false

@@ -35,7 +35,8 @@ public struct HTTPRequest: Sendable, Hashable {
     }
 
     static func namesEqual(_ a: String, _ b: String) -> Bool {
-        let x = a.utf8, y = b.utf8
+        let x = a.utf8
+        let y = b.utf8
         guard x.count == y.count else { return false }
         return zip(x, y).allSatisfy { asciiLower($0) == asciiLower($1) }
     }

@@ -14,7 +14,8 @@ struct NameSet {
         for i in 0..<inlineCount {
             let other = inline[i]
             if other.hash == name.hash, other.unescapedCount == name.unescapedCount,
-               JSONText.equal(other, name, in: bytes) {
+                JSONText.equal(other, name, in: bytes)
+            {
                 return true
             }
         }

@@ -20,7 +20,8 @@ enum RequestBodyJSONScanner {
                     try scanner.skipValue(depth: 0)
                     return .failure(Failure(message: "the body is JSON but not an object"))
                 }
-                try scanner.forEachMember(depth: 0, rejectingDuplicates: false) { (s: inout JSONScanner, name: JSONSpan) throws(JSONScanError) in
+                try scanner.forEachMember(depth: 0, rejectingDuplicates: false) {
+                    (s: inout JSONScanner, name: JSONSpan) throws(JSONScanError) in
                     let value: RequestBodyField.Value
                     switch try s.peekKind() {
                     case .string: value = .string(JSONText.string(try s.scanString(), in: bytes))

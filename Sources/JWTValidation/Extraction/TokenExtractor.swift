@@ -31,19 +31,20 @@ public enum TokenExtractor {
                 found = headerToken(in: request, at: location)
             case .body:
                 guard bodyMethods.contains(request.method) else {
-                    return .failure(Denial(
-                        .requestUnsupported,
-                        "\(location) is a body token, which needs a POST, PUT or PATCH request, not \(printable(request.method))"))
+                    return .failure(
+                        Denial(
+                            .requestUnsupported,
+                            "\(location) is a body token, which needs a POST, PUT or PATCH request, not \(printable(request.method))"))
                 }
                 if bodyFields == nil { bodyFields = parseBody(of: request) }
                 switch bodyFields! {
-                case let .failure(denial): found = .failure(denial)
-                case let .success(fields): found = bodyToken(in: fields, at: location)
+                case .failure(let denial): found = .failure(denial)
+                case .success(let fields): found = bodyToken(in: fields, at: location)
                 }
             }
             switch found {
-            case let .success(token): tokens.append(ExtractedToken(location: location, token: token))
-            case let .failure(denial): return .failure(denial)
+            case .success(let token): tokens.append(ExtractedToken(location: location, token: token))
+            case .failure(let denial): return .failure(denial)
             }
         }
         return .success(tokens)
@@ -88,21 +89,24 @@ public enum TokenExtractor {
         }
         if candidates > 1 {
             let how = values.count > 1 ? "\(values.count) \(location.name) headers" : "a comma-joined \(location.name) value"
-            return .failure(Denial(
-                .tokenAmbiguous,
-                "\(location) found \(candidates) times (\(how)); send the token once"))
+            return .failure(
+                Denial(
+                    .tokenAmbiguous,
+                    "\(location) found \(candidates) times (\(how)); send the token once"))
         }
         if candidates == 1 { return .success(String(token)) }
         if prefixWithoutToken {
-            return .failure(Denial(
-                .tokenMissing, "the \(location.name) header has the prefix \(quoted(location.prefix)) but no token (\(location))"))
+            return .failure(
+                Denial(
+                    .tokenMissing, "the \(location.name) header has the prefix \(quoted(location.prefix)) but no token (\(location))"))
         }
         if prefix.isEmpty {
             return .failure(Denial(.tokenMissing, "the \(location.name) header is empty (\(location))"))
         }
-        return .failure(Denial(
-            .tokenMissing,
-            "the \(location.name) header is present but does not start with the prefix \(quoted(location.prefix)) (\(location))"))
+        return .failure(
+            Denial(
+                .tokenMissing,
+                "the \(location.name) header is present but does not start with the prefix \(quoted(location.prefix)) (\(location))"))
     }
 
     // MARK: - Body
@@ -115,17 +119,19 @@ public enum TokenExtractor {
 
     private static func parseBody(of request: HTTPRequest) -> Result<BodyFields, Denial> {
         guard request.body.count <= maxBodyBytes else {
-            return .failure(Denial(
-                .requestUnsupported,
-                "the body is \(request.body.count) bytes, more than the \(maxBodyBytes)-byte limit for body tokens"))
+            return .failure(
+                Denial(
+                    .requestUnsupported,
+                    "the body is \(request.body.count) bytes, more than the \(maxBodyBytes)-byte limit for body tokens"))
         }
         let contentTypes = request.values(forHeader: "Content-Type")
         guard contentTypes.count == 1, let contentType = contentTypes.first else {
-            return .failure(Denial(
-                .requestUnsupported,
-                contentTypes.isEmpty
-                    ? "the request has no Content-Type; a body token needs application/json or application/x-www-form-urlencoded"
-                    : "the request has \(contentTypes.count) Content-Type headers"))
+            return .failure(
+                Denial(
+                    .requestUnsupported,
+                    contentTypes.isEmpty
+                        ? "the request has no Content-Type; a body token needs application/json or application/x-www-form-urlencoded"
+                        : "the request has \(contentTypes.count) Content-Type headers"))
         }
         let parameters = contentType.split(separator: ";", omittingEmptySubsequences: false)
         let mediaType = trimOWS(parameters[0], leading: true, trailing: true).lowercased()
@@ -135,27 +141,30 @@ public enum TokenExtractor {
             var charset = trimOWS(pair[1], leading: true, trailing: true)
             if charset.count >= 2, charset.first == "\"", charset.last == "\"" { charset = charset.dropFirst().dropLast() }
             guard ["utf-8", "utf8", "us-ascii"].contains(charset.lowercased()) else {
-                return .failure(Denial(
-                    .requestUnsupported, "the body charset \(quoted(String(charset))) is not supported; use UTF-8"))
+                return .failure(
+                    Denial(
+                        .requestUnsupported, "the body charset \(quoted(String(charset))) is not supported; use UTF-8"))
             }
         }
         switch mediaType {
         case "application/json":
             switch RequestBodyJSONScanner.members(of: request.body) {
-            case let .success(fields): return .success(BodyFields(fields: fields, noun: "JSON member"))
-            case let .failure(failure):
+            case .success(let fields): return .success(BodyFields(fields: fields, noun: "JSON member"))
+            case .failure(let failure):
                 return .failure(Denial(.requestUnsupported, "the JSON body cannot be parsed: \(failure.message)"))
             }
         case "application/x-www-form-urlencoded":
             switch RequestBodyFormParser.fields(of: request.body) {
-            case let .success(fields): return .success(BodyFields(fields: fields, noun: "form field"))
-            case let .failure(failure):
+            case .success(let fields): return .success(BodyFields(fields: fields, noun: "form field"))
+            case .failure(let failure):
                 return .failure(Denial(.requestUnsupported, "the form body cannot be parsed: \(failure.message)"))
             }
         default:
-            return .failure(Denial(
-                .requestUnsupported,
-                "Content-Type \(quoted(mediaType)) is not supported for body tokens; use application/json or application/x-www-form-urlencoded"))
+            return .failure(
+                Denial(
+                    .requestUnsupported,
+                    "Content-Type \(quoted(mediaType)) is not supported for body tokens; use application/json or application/x-www-form-urlencoded"
+                ))
         }
     }
 
@@ -165,17 +174,19 @@ public enum TokenExtractor {
             return .failure(Denial(.tokenMissing, "the body has no \(body.noun) \(quoted(location.name)) (\(location))"))
         }
         guard matches.count == 1 else {
-            return .failure(Denial(
-                .tokenAmbiguous, "the body has the \(body.noun) \(quoted(location.name)) \(matches.count) times (\(location))"))
+            return .failure(
+                Denial(
+                    .tokenAmbiguous, "the body has the \(body.noun) \(quoted(location.name)) \(matches.count) times (\(location))"))
         }
         let value: String
         switch field.value {
-        case let .string(text): value = text
+        case .string(let text): value = text
         case .null:
             return .failure(Denial(.tokenMissing, "the body \(body.noun) \(quoted(location.name)) is null (\(location))"))
-        case let .other(kind):
-            return .failure(Denial(
-                .tokenMalformed, "the body \(body.noun) \(quoted(location.name)) is \(kind), not a string (\(location))"))
+        case .other(let kind):
+            return .failure(
+                Denial(
+                    .tokenMalformed, "the body \(body.noun) \(quoted(location.name)) is \(kind), not a string (\(location))"))
         }
         // A trailing newline is what `curl -d @file` sends; it is never part of a token.
         var token = Substring(value)
@@ -183,9 +194,11 @@ public enum TokenExtractor {
         while let c = token.last, c.isWhitespace { token = token.dropLast() }
         if !location.prefix.isEmpty {
             guard hasPrefixIgnoringASCIICase(token, Substring(location.prefix)) else {
-                return .failure(Denial(
-                    .tokenMissing,
-                    "the body \(body.noun) \(quoted(location.name)) does not start with the prefix \(quoted(location.prefix)) (\(location))"))
+                return .failure(
+                    Denial(
+                        .tokenMissing,
+                        "the body \(body.noun) \(quoted(location.name)) does not start with the prefix \(quoted(location.prefix)) (\(location))"
+                    ))
             }
             token = trimOWS(dropBytes(token, location.prefix.utf8.count), leading: true, trailing: true)
         }
@@ -206,7 +219,8 @@ public enum TokenExtractor {
     }
 
     private static func hasPrefixIgnoringASCIICase(_ s: Substring, _ prefix: Substring) -> Bool {
-        let a = s.utf8, p = prefix.utf8
+        let a = s.utf8
+        let p = prefix.utf8
         guard a.count >= p.count else { return false }
         return zip(a, p).allSatisfy { HTTPRequest.asciiLower($0) == HTTPRequest.asciiLower($1) }
     }
@@ -230,7 +244,8 @@ public enum TokenExtractor {
     private static func printable(_ s: String) -> String {
         var out = ""
         for scalar in s.unicodeScalars.prefix(100) {
-            out += scalar.isASCII && scalar.value >= 0x20 && scalar.value < 0x7F
+            out +=
+                scalar.isASCII && scalar.value >= 0x20 && scalar.value < 0x7F
                 ? String(scalar) : scalar.escaped(asASCII: true)
         }
         return s.unicodeScalars.count > 100 ? out + "..." : out

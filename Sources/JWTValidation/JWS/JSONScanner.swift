@@ -359,12 +359,17 @@ struct JSONScanner {
         switch scalar {
         case 0..<0x80: emit(UInt8(scalar))
         case 0x80..<0x800:
-            emit(UInt8(0xC0 | scalar >> 6)); emit(UInt8(0x80 | scalar & 0x3F))
+            emit(UInt8(0xC0 | scalar >> 6))
+            emit(UInt8(0x80 | scalar & 0x3F))
         case 0x800..<0x10000:
-            emit(UInt8(0xE0 | scalar >> 12)); emit(UInt8(0x80 | scalar >> 6 & 0x3F)); emit(UInt8(0x80 | scalar & 0x3F))
+            emit(UInt8(0xE0 | scalar >> 12))
+            emit(UInt8(0x80 | scalar >> 6 & 0x3F))
+            emit(UInt8(0x80 | scalar & 0x3F))
         default:
-            emit(UInt8(0xF0 | scalar >> 18)); emit(UInt8(0x80 | scalar >> 12 & 0x3F))
-            emit(UInt8(0x80 | scalar >> 6 & 0x3F)); emit(UInt8(0x80 | scalar & 0x3F))
+            emit(UInt8(0xF0 | scalar >> 18))
+            emit(UInt8(0x80 | scalar >> 12 & 0x3F))
+            emit(UInt8(0x80 | scalar >> 6 & 0x3F))
+            emit(UInt8(0x80 | scalar & 0x3F))
         }
     }
 }

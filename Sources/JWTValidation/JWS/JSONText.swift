@@ -12,7 +12,9 @@ enum JSONText {
             while i < span.end {
                 let c = bytes[i]
                 guard c == UInt8(ascii: "\\") else {
-                    out[o] = c; o += 1; i += 1
+                    out[o] = c
+                    o += 1
+                    i += 1
                     continue
                 }
                 let e = bytes[i + 1]
@@ -34,7 +36,10 @@ enum JSONText {
                     }
                 default: scalar = UInt32(e)  // \" \\ \/
                 }
-                JSONScanner.utf8(of: scalar) { out[o] = $0; o += 1 }
+                JSONScanner.utf8(of: scalar) {
+                    out[o] = $0
+                    o += 1
+                }
             }
             return body(UnsafeRawBufferPointer(rebasing: out[0..<o]))
         }

@@ -35,8 +35,10 @@ public final class KeySnapshot: Sendable {
     /// the same source with the same backend, lends its verifiers for keys that are in both
     /// (same JWK, same algorithms): a refresh that adds or retires one key leaves the others'
     /// prepared state alone (an ES256 key's table of multiples costs ~50 ms to rebuild).
-    public init(keys: [JWK], algorithms: [JWSAlgorithm], backend: any CryptoBackend = OpenSSLBackend(), loadedAt: Int64 = 0,
-                reusing previous: KeySnapshot? = nil) {
+    public init(
+        keys: [JWK], algorithms: [JWSAlgorithm], backend: any CryptoBackend = OpenSSLBackend(), loadedAt: Int64 = 0,
+        reusing previous: KeySnapshot? = nil
+    ) {
         var earlier: [JWK: [[any SignatureVerifier]?]] = [:]
         if let previous, previous.algorithms == algorithms {
             for (key, list) in zip(previous.keys, previous.verifiers) { earlier[key] = list }
