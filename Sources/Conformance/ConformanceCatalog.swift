@@ -1,4 +1,5 @@
 import Foundation
+import TokenMint
 
 /// The cases of the selected suites, read from the project's `vectors/` folder and the
 /// external vectors folder, and where those folders are.
@@ -54,16 +55,7 @@ public struct ConformanceCatalog: Sendable {
     /// executable's checkout (`.build/<config>/jwtbench` -> `vectors`), or this source file's
     /// checkout, like `TestKeySet.locate`.
     public static func locateProjectVectors(filePath: String = #filePath) -> String? {
-        var candidates = [FileManager.default.currentDirectoryPath + "/vectors"]
-        var exe = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
-        for _ in 0..<5 {
-            exe.deleteLastPathComponent()
-            candidates.append(exe.appendingPathComponent("vectors").path)
-        }
-        var source = URL(fileURLWithPath: filePath)
-        for _ in 0..<3 { source.deleteLastPathComponent() }
-        candidates.append(source.appendingPathComponent("vectors").path)
-        return candidates.first { FileManager.default.fileExists(atPath: $0 + "/" + ConformanceJWTBenchSuite.fileName) }
+        ProjectFolder.locate("vectors", containing: ConformanceJWTBenchSuite.fileName, filePath: filePath)
     }
 
     /// The external vectors folder: `explicit` (`--suites`), else `$JWTBENCH_VECTORS`, both of

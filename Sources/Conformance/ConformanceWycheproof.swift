@@ -1,5 +1,6 @@
 import Foundation
 import JOSECrypto
+import TokenMint
 
 /// Reading Wycheproof's `testvectors_v1` files (format: `wycheproof/doc/formats.md`): the
 /// shapes the conformance suites use, hex, and two's-complement integers.
@@ -116,4 +117,46 @@ public enum ConformanceWycheproof {
         guard value.count <= size else { return nil }
         return [UInt8](repeating: 0, count: size - value.count) + value
     }
+
+    /// A JOSE test group: its comment and tests (`JWSGroup`, `JWKGroup`).
+    protocol JOSEGroup: Decodable {
+        var comment: String? { get }
+        var tests: [JOSETest] { get }
+    }
+
+    /// The cases of a Wycheproof JOSE file under `root`: each test a token decided under its
+    /// group's signature-only setup. `describe` gives a group's trusted keys, the label of
+    /// those keys in case descriptions, and the tags every case of the group carries.
+    static func joseCases<Group: JOSEGroup>(
+        _ file: String, in root: URL, as group: Group.Type, suite: ConformanceSuite, idPrefix: String,
+        describe: (Group) -> (keys: [JWK], label: String, tags: [String])
+    ) throws(ConformanceError) -> [ConformanceCase] {
+        let url = root.appendingPathComponent(file)
+        let parsed = try decode(JOSEFile<Group>.self, url)
+        var cases: [ConformanceCase] = []
+        for (index, group) in parsed.testGroups.enumerated() {
+            let (keys, label, tags) = describe(group)
+            let setup = ConformanceSetup.signatureOnly(id: "\(idPrefix)/group\(index)", keys: keys)
+            for test in group.tests {
+                guard let expectation = ConformanceExpectation.wycheproof(test.result) else {
+                    throw .malformedVectors(path: url.path, "tcId \(test.tcId): unknown result \"\(test.result)\"")
+                }
+                cases.append(
+                    ConformanceCase(
+                        suite: suite, localID: "tc\(test.tcId)",
+                        description: "group \(group.comment ?? "\(index)") (\(label)): \(test.comment)"
+                            + (test.flags.isEmpty ? "" : " \(test.flags)"),
+                        tags: [test.result] + tags + setup.rules.allowedAlgorithms.map(\.rawValue) + test.flags,
+                        expectation: expectation,
+                        body: .run(.token(test.jws), setup, now: VectorFile.defaultNow)))
+            }
+        }
+        guard cases.count == parsed.numberOfTests else {
+            throw .malformedVectors(path: url.path, "\(cases.count) tests read, numberOfTests says \(parsed.numberOfTests)")
+        }
+        return cases
+    }
 }
+
+extension ConformanceWycheproof.JWSGroup: ConformanceWycheproof.JOSEGroup {}
+extension ConformanceWycheproof.JWKGroup: ConformanceWycheproof.JOSEGroup {}

@@ -15,30 +15,11 @@ public enum ConformanceWycheproofJWKSuite {
 
     /// The cases of the file under the vectors folder `root`.
     public static func load(from root: URL) throws(ConformanceError) -> [ConformanceCase] {
-        let url = root.appendingPathComponent(file)
-        let parsed = try ConformanceWycheproof.decode(ConformanceWycheproof.JOSEFile<ConformanceWycheproof.JWKGroup>.self, url)
-        var cases: [ConformanceCase] = []
-        for (index, group) in parsed.testGroups.enumerated() {
+        try ConformanceWycheproof.joseCases(
+            file, in: root, as: ConformanceWycheproof.JWKGroup.self, suite: .wycheproofJWK, idPrefix: "wycheproof-jwk"
+        ) { group in
             let keys = (group.public ?? group.private).keys
-            let setup = ConformanceSetup.signatureOnly(id: "wycheproof-jwk/group\(index)", keys: keys)
-            for test in group.tests {
-                guard let expectation = ConformanceExpectation.wycheproof(test.result) else {
-                    throw .malformedVectors(path: url.path, "tcId \(test.tcId): unknown result \"\(test.result)\"")
-                }
-                cases.append(
-                    ConformanceCase(
-                        suite: .wycheproofJWK, localID: "tc\(test.tcId)",
-                        description:
-                            "group \(group.comment ?? "\(index)") (\(keys.count) key\(keys.count == 1 ? "" : "s")): \(test.comment)"
-                            + (test.flags.isEmpty ? "" : " \(test.flags)"),
-                        tags: [test.result] + setup.rules.allowedAlgorithms.map(\.rawValue) + test.flags,
-                        expectation: expectation,
-                        body: .run(.token(test.jws), setup, now: VectorFile.defaultNow)))
-            }
+            return (keys, "\(keys.count) key\(keys.count == 1 ? "" : "s")", [])
         }
-        guard cases.count == parsed.numberOfTests else {
-            throw .malformedVectors(path: url.path, "\(cases.count) tests read, numberOfTests says \(parsed.numberOfTests)")
-        }
-        return cases
     }
 }

@@ -15,31 +15,11 @@ public enum ConformanceWycheproofJWSSuite {
 
     /// The cases of the file under the vectors folder `root`.
     public static func load(from root: URL) throws(ConformanceError) -> [ConformanceCase] {
-        let url = root.appendingPathComponent(file)
-        let parsed = try ConformanceWycheproof.decode(ConformanceWycheproof.JOSEFile<ConformanceWycheproof.JWSGroup>.self, url)
-        var cases: [ConformanceCase] = []
-        for (index, group) in parsed.testGroups.enumerated() {
+        try ConformanceWycheproof.joseCases(
+            file, in: root, as: ConformanceWycheproof.JWSGroup.self, suite: .wycheproofJWS, idPrefix: "wycheproof-jws"
+        ) { group in
             let key = group.public ?? group.private
-            let setup = ConformanceSetup.signatureOnly(id: "wycheproof-jws/group\(index)", keys: [key])
-            let algorithms = setup.rules.allowedAlgorithms.map(\.rawValue)
-            for test in group.tests {
-                guard let expectation = ConformanceExpectation.wycheproof(test.result) else {
-                    throw .malformedVectors(path: url.path, "tcId \(test.tcId): unknown result \"\(test.result)\"")
-                }
-                cases.append(
-                    ConformanceCase(
-                        suite: .wycheproofJWS, localID: "tc\(test.tcId)",
-                        description:
-                            "group \(group.comment ?? "\(index)") (\(key.kty) key\(key.alg.map { ", alg \($0)" } ?? "")): \(test.comment)"
-                            + (test.flags.isEmpty ? "" : " \(test.flags)"),
-                        tags: [test.result, key.kty] + algorithms + test.flags,
-                        expectation: expectation,
-                        body: .run(.token(test.jws), setup, now: VectorFile.defaultNow)))
-            }
+            return ([key], "\(key.kty) key\(key.alg.map { ", alg \($0)" } ?? "")", [key.kty])
         }
-        guard cases.count == parsed.numberOfTests else {
-            throw .malformedVectors(path: url.path, "\(cases.count) tests read, numberOfTests says \(parsed.numberOfTests)")
-        }
-        return cases
     }
 }

@@ -133,26 +133,8 @@ extension PolicyParser {
         }
         try checkKeys(entry, ["type", "method", "name", "prefix"], field, .invalidToken)
 
-        guard let typeNode = entry["type"] else {
-            throw PolicyError(.invalidToken, field + ".type", "the token has no type")
-        }
-        let typeName = try string(typeNode, field + ".type", .invalidTokenType)
-        guard let type = TokenType(rawValue: typeName) else {
-            throw PolicyError(
-                .invalidTokenType, field + ".type",
-                "the \(Self.quoted(typeName)) token type is invalid; valid values are "
-                    + TokenType.allCases.map(\.rawValue).joined(separator: ", "))
-        }
-
-        guard let methodNode = entry["method"] else {
-            throw PolicyError(.invalidToken, field + ".method", "the token has no method")
-        }
-        let methodName = try string(methodNode, field + ".method", .invalidTokenMethod)
-        guard let method = TokenMethod(rawValue: methodName) else {
-            throw PolicyError(
-                .invalidTokenMethod, field + ".method",
-                "the \(Self.quoted(methodName)) token method is invalid; valid values are header and body")
-        }
+        let type: TokenType = try member(entry, "type", field, .invalidTokenType, what: "token type")
+        let method: TokenMethod = try member(entry, "method", field, .invalidTokenMethod, what: "token method")
 
         guard let nameNode = entry["name"] else {
             throw PolicyError(.invalidTokenName, field + ".name", "the token has no name")
@@ -190,5 +172,23 @@ extension PolicyParser {
             }
         }
         return TokenLocation(type: type, method: method, name: name, prefix: prefix)
+    }
+
+    /// A required member of a token entry whose value names a case of `T` (`type`, `method`):
+    /// absent is `invalidToken`; a value that names no case is `code`, listing the valid ones.
+    func member<T: RawRepresentable & CaseIterable>(
+        _ entry: Node.Mapping, _ key: String, _ field: String, _ code: PolicyError.Code, what: String
+    ) throws(PolicyError) -> T where T.RawValue == String {
+        guard let node = entry[key] else {
+            throw PolicyError(.invalidToken, field + "." + key, "the token has no \(key)")
+        }
+        let text = try string(node, field + "." + key, code)
+        guard let value = T(rawValue: text) else {
+            throw PolicyError(
+                code, field + "." + key,
+                "the \(Self.quoted(text)) \(what) is invalid; valid values are "
+                    + T.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return value
     }
 }

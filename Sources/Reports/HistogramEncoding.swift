@@ -78,16 +78,20 @@ public enum HistogramEncoding {
         return try decodeCompressed([UInt8](data))
     }
 
+    /// The cookie (the first 4 bytes, word size bits masked) must be `expected`; Java's older
+    /// `legacy` cookies are named as unsupported, anything else as unknown.
+    private static func checkCookie(_ bytes: [UInt8], expected: UInt32, legacy: [UInt32], _ legacyName: String) throws {
+        let cookie = readBigEndian(UInt32.self, bytes, at: 0)
+        guard cookie & ~0xF0 == expected else {
+            if legacy.contains(cookie & ~0xF0) { throw HistogramEncodingError.unsupported(legacyName) }
+            throw HistogramEncodingError.unknownCookie(cookie)
+        }
+    }
+
     /// Decodes a compressed V2 encoding.
     public static func decodeCompressed(_ bytes: [UInt8]) throws -> Histogram<UInt64> {
         guard bytes.count >= 8 else { throw HistogramEncodingError.truncated("compressed header") }
-        let cookie = readBigEndian(UInt32.self, bytes, at: 0)
-        guard cookie & ~0xF0 == compressedCookieBase else {
-            if [0x1C84_9309, 0x1C84_9302].contains(cookie & ~0xF0) {
-                throw HistogramEncodingError.unsupported("V0/V1 compressed encoding")
-            }
-            throw HistogramEncodingError.unknownCookie(cookie)
-        }
+        try checkCookie(bytes, expected: compressedCookieBase, legacy: [0x1C84_9309, 0x1C84_9302], "V0/V1 compressed encoding")
         let length = Int(readBigEndian(UInt32.self, bytes, at: 4))
         guard length <= bytes.count - 8 else { throw HistogramEncodingError.truncated("compressed payload") }
         guard let inflated = Zlib.decompress(Array(bytes[8..<(8 + length)]), limit: inflateLimit) else {
@@ -103,13 +107,7 @@ public enum HistogramEncoding {
     /// highest equivalent of the top bucket, min = lowest equivalent of the bottom one).
     public static func decode(_ bytes: [UInt8]) throws -> Histogram<UInt64> {
         guard bytes.count >= headerSize else { throw HistogramEncodingError.truncated("header") }
-        let cookie = readBigEndian(UInt32.self, bytes, at: 0)
-        guard cookie & ~0xF0 == cookieBase else {
-            if [0x1C84_9308, 0x1C84_9301].contains(cookie & ~0xF0) {
-                throw HistogramEncodingError.unsupported("V0/V1 encoding")
-            }
-            throw HistogramEncodingError.unknownCookie(cookie)
-        }
+        try checkCookie(bytes, expected: cookieBase, legacy: [0x1C84_9308, 0x1C84_9301], "V0/V1 encoding")
         let payloadLength = Int(readBigEndian(UInt32.self, bytes, at: 4))
         let normalizingOffset = Int32(bitPattern: readBigEndian(UInt32.self, bytes, at: 8))
         let digits = Int32(bitPattern: readBigEndian(UInt32.self, bytes, at: 12))

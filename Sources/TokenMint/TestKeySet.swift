@@ -100,18 +100,9 @@ public struct TestKeySet: Sendable {
     /// Finds the committed key set: `$JWTBENCH_KEYS`, `./vectors/keys`, beside the executable's
     /// checkout (`.build/<config>/jwtbench` → `vectors/keys`), or this source file's checkout.
     public static func locate(filePath: String = #filePath) -> String? {
-        var candidates: [String] = []
-        if let env = ProcessInfo.processInfo.environment["JWTBENCH_KEYS"] { candidates.append(env) }
-        candidates.append(FileManager.default.currentDirectoryPath + "/vectors/keys")
-        var exe = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
-        for _ in 0..<5 {
-            exe.deleteLastPathComponent()
-            candidates.append(exe.appendingPathComponent("vectors/keys").path)
-        }
-        var src = URL(fileURLWithPath: filePath)
-        for _ in 0..<3 { src.deleteLastPathComponent() }
-        candidates.append(src.appendingPathComponent("vectors/keys").path)
-        return candidates.first { FileManager.default.fileExists(atPath: $0 + "/rs256-1.jwk.json") }
+        ProjectFolder.locate(
+            "vectors/keys", containing: "rs256-1.jwk.json", preferred: ProcessInfo.processInfo.environment["JWTBENCH_KEYS"],
+            filePath: filePath)
     }
 
     /// The committed key set, or an error that says where it was looked for.

@@ -294,21 +294,11 @@ public enum VariantCatalog {
         Variant(
             "header-jku", "attacker-signed, pointing jku at the attacker's JWKS", defect: "key URL from the token",
             expect: .deny(.signatureInvalid)
-        ) { c in
-            .token(
-                try c.token(
-                    header: c.header(kid: .some(nil), extra: "\"jku\":\"https://attacker.jwtbench.test/jwks.json\""),
-                    key: TestKeySet.attackerName(for: c.algorithm)))
-        },
+        ) { c in try attackerSigned(&c, pointing: "jku", at: "https://attacker.jwtbench.test/jwks.json") },
         Variant(
             "header-x5u", "attacker-signed, pointing x5u at the attacker's certificate", defect: "certificate URL from the token",
             expect: .deny(.signatureInvalid)
-        ) { c in
-            .token(
-                try c.token(
-                    header: c.header(kid: .some(nil), extra: "\"x5u\":\"https://attacker.jwtbench.test/cert.pem\""),
-                    key: TestKeySet.attackerName(for: c.algorithm)))
-        },
+        ) { c in try attackerSigned(&c, pointing: "x5u", at: "https://attacker.jwtbench.test/cert.pem") },
         Variant(
             "crit-unknown", "crit lists an extension the validator does not know", defect: "unknown critical header",
             expect: .deny(.critUnsupported)
@@ -342,6 +332,14 @@ public enum VariantCatalog {
             .token(try c.token { $0.appendDuplicate("sub", json: "\"admin\"") })
         },
     ]
+
+    /// A token signed with the attacker's key whose header points `member` (`jku`, `x5u`) at
+    /// the attacker's `url`: a validator that fetched keys named by the token would accept it.
+    static func attackerSigned(_ c: inout MintContext, pointing member: String, at url: String) throws -> CaseInput {
+        .token(
+            try c.token(
+                header: c.header(kid: .some(nil), extra: "\"\(member)\":\"\(url)\""), key: TestKeySet.attackerName(for: c.algorithm)))
+    }
 
     // MARK: encoding and structure
 
