@@ -81,6 +81,9 @@ public final class PolicyKeySources: Sendable {
     /// The strategy every remote source runs.
     public let strategy: KeyCacheStrategy
     private let fetcher: HTTPJWKSFetcher?
+    /// Where each fixed key came from (a key file's path, or the policy's inline keys), by
+    /// kid (`""` for keys without one), so a skipped key's message can name its file.
+    let fixedKeyOrigins: [String: [String]]
 
     /// Builds the sources; nothing is fetched until `start()` or `prime`.
     ///
@@ -100,9 +103,19 @@ public final class PolicyKeySources: Sendable {
         let backend = backend ?? policy.cryptoBackend.flatMap(CryptoBackends.named) ?? AutoBackend()
         self.strategy = strategy
         var fixedKeys = policy.inlineKeys
-        for path in policy.keyFiles + extraKeyFiles {
-            fixedKeys += try KeyFile.load(path)
+        var origins: [String: [String]] = [:]
+        func note(_ keys: [JWK], _ origin: String) {
+            for key in keys where origins[key.kid ?? "", default: []].last != origin {
+                origins[key.kid ?? "", default: []].append(origin)
+            }
         }
+        note(policy.inlineKeys, "the policy's inline keys")
+        for path in policy.keyFiles + extraKeyFiles {
+            let keys = try KeyFile.load(path)
+            note(keys, path)
+            fixedKeys += keys
+        }
+        fixedKeyOrigins = origins
         fixed =
             fixedKeys.isEmpty
             ? nil
@@ -175,16 +188,28 @@ public enum KeyFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw KeySourceError(source: path, kind: .file, message: "cannot read the key file")
         }
-        if let set = try? JWKSDocument.parse(data, remote: false) {
-            // A local file is configuration: a malformed key in it is an error to fix, not a
-            // key to skip quietly.
-            if let first = set.skipped.first {
-                throw KeySourceError(source: path, kind: .file, message: "\(first)")
+        let set: JWKSDocument.Parsed
+        do {
+            set = try JWKSDocument.parse(data, remote: false)
+        } catch {
+            // An object with a `keys` member is meant as a JWK Set: say what is wrong with it
+            // rather than that it is not a JWK either.
+            let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+            if let members = object?["keys"] {
+                if let list = members as? [Any], list.isEmpty {
+                    throw KeySourceError(source: path, kind: .file, message: "a JWK Set with no keys (\"keys\" is empty)")
+                }
+                throw KeySourceError(source: path, kind: .file, message: "not a valid JWK Set: \(error.message)")
             }
-            return set.keys
+            if let one = try? JWK(json: String(decoding: data, as: UTF8.self)) { return [one] }
+            throw KeySourceError(source: path, kind: .file, message: "neither a JWK Set ({\"keys\": [...]}) nor a JWK")
         }
-        if let one = try? JWK(json: String(decoding: data, as: UTF8.self)) { return [one] }
-        throw KeySourceError(source: path, kind: .file, message: "neither a JWK Set ({\"keys\": [...]}) nor a JWK")
+        // A local file is configuration: a malformed key in it is an error to fix, not a key
+        // to skip quietly.
+        if let first = set.skipped.first {
+            throw KeySourceError(source: path, kind: .file, message: "\(first)")
+        }
+        return set.keys
     }
 }
 

@@ -26,17 +26,32 @@ extension PolicyKeySources {
         }
         if let fixed = sources.fixed {
             for skipped in fixed.skipped {
-                warn("warning: key \(skipped.kid ?? "(no kid)") skipped: \(skipped.reason)")
+                warn("warning: \(sources.describe(skipped)) skipped: \(skipped.reason)")
             }
             if fixed.keys.isEmpty && sources.remotes.isEmpty {
+                // One line that says, for each key, where it is and what is wrong with it.
+                let reasons = fixed.skipped.map { "\(sources.describe($0)): \(Self.oneLine($0.reason))" }
                 throw KeySourceError(
                     source: "", kind: .noUsableKey,
                     message:
-                        "none of the \(fixed.skipped.count) keys fits the allowed algorithms \(policy.allowedAlgorithms.map(\.rawValue))")
+                        "none of the \(fixed.skipped.count) keys fits the allowed algorithms \(policy.allowedAlgorithms.map(\.rawValue)): "
+                        + reasons.joined(separator: "; "))
             }
         }
         // Failures are already logged by the sources; the affected lookups say why.
         _ = sources.prime(timeout: primeTimeout)
         return sources
+    }
+
+    /// `key "k1" (keys/jwks.json)`: a skipped fixed key, by kid and the file(s) it came from.
+    func describe(_ skipped: KeySnapshot.Skipped) -> String {
+        let name = skipped.kid.map { "key \"\($0)\"" } ?? "a key without kid"
+        let origins = fixedKeyOrigins[skipped.kid ?? ""] ?? []
+        return origins.isEmpty ? name : "\(name) (\(origins.joined(separator: ", ")))"
+    }
+
+    /// `text` with line breaks folded to spaces, so a message stays one line.
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 }

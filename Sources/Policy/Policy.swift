@@ -6,19 +6,23 @@ import JWTValidation
 ///
 /// ## Accepted documents (YAML or JSON; JSON is read as YAML)
 /// - a whole policy: `on_http_request: [{actions: [{type: jwt-validation, config: {...}}]}]`
-///   (ngrok's legacy `inbound:` phase too). Other phases, rules and actions are ignored; the
-///   first `jwt-validation` action of `on_http_request` is used. Its rule's `expressions`
-///   are kept in `ruleExpressions` but not evaluated (we have no CEL engine);
+///   (ngrok's legacy `inbound:` phase too);
 /// - one rule: `{actions: [...]}`; one action: `{type: jwt-validation, config: {...}}`;
 /// - the action's `config` alone.
+///
+/// Nothing ngrok would act on is ignored: a policy or rule may hold exactly one action, the
+/// `jwt-validation` one. Other action types, a second `jwt-validation` action, other phases
+/// (`on_http_response`, `on_tcp_connect`), non-empty CEL `expressions` (we have no CEL
+/// engine) and unknown top-level keys (a `jwtbench:` block belongs inside `config`) are
+/// errors (`ERR_NGROK_7171`) naming the field. A rule's `name` is allowed.
 ///
 /// ## ngrok's fields
 /// ```yaml
 /// issuer:   {allow_list: [{value: "https://issuer.example/"}]}  # required, exact match
 /// audience: {allow_list: [{value: "api://default"}]}            # optional
-/// http:
-///   tokens:                       # optional here (ngrok requires it): defaults to one
-///     - type: jwt                 #   header token, Authorization, prefix "Bearer ", type jwt
+/// http:                           # required, as in ngrok (ERR_NGROK_7178 without it)
+///   tokens:                       # at least one
+///     - type: jwt                 # jwt, access_token, id_token, at+jwt, it+jwt, plain
 ///       method: header            # header | body
 ///       name: Authorization
 ///       prefix: "Bearer "
@@ -80,9 +84,6 @@ public struct Policy: Sendable, Equatable {
     /// The crypto backend keys are imported with (extension): a `CryptoBackends` name; nil
     /// means `auto`. Command-line flags override it.
     public var cryptoBackend: String?
-    /// The CEL `expressions` of the rule holding the action; not evaluated, kept so callers
-    /// can warn that the action is conditional in ngrok.
-    public var ruleExpressions: [String]
 
     /// A policy built in code. Unlike `parse`, this checks nothing: callers build what they
     /// mean (tests, signature-only harness runs).
@@ -100,8 +101,7 @@ public struct Policy: Sendable, Equatable {
         inlineKeys: [JWK] = [],
         keyFiles: [String] = [],
         keyCache: KeyCacheSettings? = nil,
-        cryptoBackend: String? = nil,
-        ruleExpressions: [String] = []
+        cryptoBackend: String? = nil
     ) {
         self.issuers = issuers
         self.audiences = audiences
@@ -117,7 +117,6 @@ public struct Policy: Sendable, Equatable {
         self.keyFiles = keyFiles
         self.keyCache = keyCache
         self.cryptoBackend = cryptoBackend
-        self.ruleExpressions = ruleExpressions
     }
 
     /// Whether the policy names any key: a JKU, an inline key or a key file.
@@ -154,7 +153,10 @@ public struct Policy: Sendable, Equatable {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw PolicyError(.invalidConfiguration, "", "cannot read policy file \(path): \(error.localizedDescription)")
+            guard FileManager.default.fileExists(atPath: url.path) else {
+                throw PolicyError(.invalidConfiguration, "", "the policy file \(path) does not exist")
+            }
+            throw PolicyError(.invalidConfiguration, "", "cannot read the policy file \(path): \(error.localizedDescription)")
         }
         guard data.count <= maxDocumentBytes else {
             throw PolicyError(.invalidConfiguration, "", "policy file \(path) is larger than \(maxDocumentBytes) bytes")

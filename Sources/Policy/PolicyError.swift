@@ -45,9 +45,13 @@ public struct PolicyError: Error, Sendable, Equatable, CustomStringConvertible {
         case invalidTokenMethod = "ERR_NGROK_7170"
         /// "The JWT Validation configuration is invalid: DETAIL": the catch-all. Used for a
         /// document that is not YAML/JSON, has no `jwt-validation` action, has an unknown field
-        /// or a value of the wrong type anywhere, and (chosen) for bad values of our
-        /// extensions (`jwtbench.leeway`, `max_lifetime`, `max_token_bytes`, `key_cache`) and
-        /// bad key file paths.
+        /// or a value of the wrong type anywhere, and (chosen) for what jwtbench does not run:
+        /// another action type, a second `jwt-validation` action, another phase, a rule's CEL
+        /// `expressions`, config fields (`jwtbench:`) at a whole policy's top level. Also
+        /// (chosen) for a policy file that does not exist or cannot be read (the message names
+        /// the file), bad values of our extensions (`jwtbench.leeway`, `max_lifetime`,
+        /// `max_token_bytes`, `key_cache`, `crypto_backend`: the message starts "jwtbench
+        /// extension FIELD") and bad key file paths.
         case invalidConfiguration = "ERR_NGROK_7171"
         /// "The JWT Validation configuration must have at least one issuer in the allow list."
         case noIssuer = "ERR_NGROK_7172"
@@ -64,7 +68,8 @@ public struct PolicyError: Error, Sendable, Equatable, CustomStringConvertible {
         case noAlgorithm = "ERR_NGROK_7176"
         /// "The TYPE algorithm is invalid": unknown name, or `none` in any spelling.
         case invalidAlgorithm = "ERR_NGROK_7177"
-        /// "...must have at least one token configuration": `http.tokens` is an empty list.
+        /// "...must have at least one token configuration": no `http` section (ngrok has no
+        /// default token location, and neither do we), or `http.tokens` absent or empty.
         case noToken = "ERR_NGROK_7178"
         /// "The JWT Validation http token is invalid: MSG": a token entry that is not a mapping,
         /// lacks `type` or `method`, or has an unknown member.

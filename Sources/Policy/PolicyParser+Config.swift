@@ -99,7 +99,14 @@ extension PolicyParser {
     }
 
     func parseTokens(_ node: Node?) throws(PolicyError) -> [TokenLocation] {
-        guard let node else { return [.authorizationBearer] }
+        // ngrok has no default token location, and neither do we: a policy that says nothing
+        // about where the token is would otherwise be read as `Authorization: Bearer`.
+        guard let node else {
+            throw PolicyError(
+                .noToken, "http",
+                "the config has no http section: at least one token configuration is required, e.g. "
+                    + "http: {tokens: [{type: jwt, method: header, name: Authorization, prefix: \"Bearer \"}]}")
+        }
         let http = try mapping(node, "http")
         try checkKeys(http, ["tokens"], "http", .invalidConfiguration)
         guard let tokensNode = http["tokens"] else {

@@ -5,7 +5,19 @@ import Yams
 
 /// The `jwtbench:` extension block and its key-cache settings.
 extension PolicyParser {
+    /// Errors here share ngrok's catch-all code (`ERR_NGROK_7171`), so their message says
+    /// which jwtbench extension field is at fault (ngrok has no such field to point at).
     func parseExtensions(_ node: Node, into policy: inout Policy) throws(PolicyError) {
+        do {
+            try parseExtensionFields(node, into: &policy)
+        } catch {
+            throw PolicyError(
+                code: error.code, field: error.field,
+                message: "jwtbench extension \(error.field) (not an ngrok field): \(error.message)")
+        }
+    }
+
+    func parseExtensionFields(_ node: Node, into policy: inout Policy) throws(PolicyError) {
         let field = "jwtbench"
         let ext = try mapping(node, field)
         try checkKeys(

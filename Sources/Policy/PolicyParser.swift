@@ -26,10 +26,7 @@ struct PolicyParser {
         let root = try compose(text)
         var budget = Self.nodeBudget
         try Self.checkSize(root, &budget)
-        let (config, expressions) = try locateConfig(root)
-        var policy = try parseConfig(config)
-        policy.ruleExpressions = expressions
-        return policy
+        return try parseConfig(try locateConfig(root))
     }
 
     // MARK: - Document and action
@@ -85,36 +82,47 @@ struct PolicyParser {
         }
     }
 
-    /// Finds the `jwt-validation` config in whichever form the document takes, with the
-    /// CEL expressions of its rule.
-    func locateConfig(_ root: Node) throws(PolicyError) -> (Node.Mapping, [String]) {
+    /// The phases whose rules may hold the `jwt-validation` action (`inbound` is ngrok's
+    /// legacy name for `on_http_request`).
+    static let requestPhases = ["on_http_request", "inbound"]
+    /// The config's own fields: found at a whole policy's top level, they were meant inside
+    /// the action's `config`.
+    static let configFields = ["issuer", "audience", "http", "jws", "jwtbench"]
+
+    /// Finds the `jwt-validation` config in whichever form the document takes.
+    ///
+    /// Nothing is ignored: a whole policy or rule may hold exactly one action, of type
+    /// `jwt-validation`, in a rule without CEL `expressions`; anything else ngrok would act on
+    /// (other actions, phases, expressions) is refused, since jwtbench would not do it.
+    func locateConfig(_ root: Node) throws(PolicyError) -> Node.Mapping {
         guard case .mapping(let top) = root else {
             throw PolicyError(
                 .invalidConfiguration, "",
                 "the policy document must be a mapping, found \(Self.kind(root))")
         }
-        for phase in ["on_http_request", "inbound"] {
-            guard let rules = top[phase] else { continue }
+        let phases = Self.requestPhases.filter { top[$0] != nil }
+        if let phase = phases.first, let rules = top[phase] {
+            if phases.count > 1 {
+                throw PolicyError(
+                    .invalidConfiguration, "inbound",
+                    "both on_http_request and its legacy name inbound are given; keep on_http_request only")
+            }
+            try checkPolicyKeys(top)
             let found = try findAction(inRules: try sequence(rules, phase), field: phase)
             guard let found else {
                 throw PolicyError(.invalidConfiguration, phase, "no jwt-validation action in \(phase)")
             }
             return found
         }
-        if let actions = top["actions"] {
-            let found = try findAction(inActions: try sequence(actions, "actions"), field: "actions")
-            guard let found else {
+        if top["actions"] != nil {
+            guard let found = try findAction(inRule: top, field: "") else {
                 throw PolicyError(.invalidConfiguration, "actions", "no jwt-validation action in actions")
             }
-            return (found, try expressions(in: top, field: ""))
+            return found
         }
         if top["type"] != nil {
-            let type = try string(top["type"], "type", .invalidConfiguration)
-            guard type == "jwt-validation" else {
-                throw PolicyError(.invalidConfiguration, "type", "action type \(type) is not jwt-validation")
-            }
             try checkKeys(top, ["type", "config"], "", .invalidConfiguration)
-            return (try actionConfig(top, field: ""), [])
+            return try jwtValidationConfig(top, field: "")
         }
         if top["issuer"] == nil && top["jws"] == nil && top["http"] == nil && top["audience"] == nil
             && top.keys.contains(where: { $0.string?.hasPrefix("on_") == true })
@@ -123,32 +131,97 @@ struct PolicyParser {
                 .invalidConfiguration, "",
                 "no jwt-validation action: the policy has no on_http_request phase")
         }
-        return (top, [])
+        return top
     }
 
-    func findAction(inRules rules: Node.Sequence, field: String) throws(PolicyError) -> (Node.Mapping, [String])? {
+    /// A whole policy's top level: one request phase; config fields and other phases are
+    /// named, not ignored.
+    func checkPolicyKeys(_ top: Node.Mapping) throws(PolicyError) {
+        for key in top.keys {
+            let name = try keyName(key, "")
+            if Self.requestPhases.contains(name) { continue }
+            if Self.configFields.contains(name) {
+                throw PolicyError(
+                    .invalidConfiguration, name,
+                    "\(name) at the top level of a policy is not read: move it into the jwt-validation action's config "
+                        + "(on_http_request[].actions[].config.\(name))")
+            }
+            if name.hasPrefix("on_") || name == "outbound" {
+                throw PolicyError(
+                    .invalidConfiguration, name,
+                    "the \(name) phase is not supported: jwtbench runs only the jwt-validation action of on_http_request; remove it")
+            }
+            throw PolicyError(
+                .invalidConfiguration, name,
+                "unknown field \(Self.quoted(name)) at the top level of the policy; expected on_http_request")
+        }
+    }
+
+    /// The one `jwt-validation` config among `rules` (nil when there is none); a second one,
+    /// another action type or a rule's expressions are errors.
+    func findAction(inRules rules: Node.Sequence, field: String) throws(PolicyError) -> Node.Mapping? {
+        var found: (config: Node.Mapping, field: String)?
         for (index, ruleNode) in rules.enumerated() {
             let ruleField = "\(field)[\(index)]"
             let rule = try mapping(ruleNode, ruleField)
-            guard let actionsNode = rule["actions"] else { continue }
-            let actions = try sequence(actionsNode, ruleField + ".actions")
-            if let config = try findAction(inActions: actions, field: ruleField + ".actions") {
-                return (config, try expressions(in: rule, field: ruleField))
+            guard let config = try findAction(inRule: rule, field: ruleField) else { continue }
+            if let found {
+                throw Self.secondAction(ruleField + ".actions", first: found.field)
             }
+            found = (config, ruleField + ".actions")
         }
-        return nil
+        return found?.config
     }
 
-    func findAction(inActions actions: Node.Sequence, field: String) throws(PolicyError) -> Node.Mapping? {
-        for (index, actionNode) in actions.enumerated() {
-            let actionField = "\(field)[\(index)]"
-            let action = try mapping(actionNode, actionField)
-            guard try string(action["type"], actionField + ".type", .invalidConfiguration) == "jwt-validation" else {
-                continue
+    /// A rule `{name, expressions, actions}`: its one `jwt-validation` config, if any.
+    func findAction(inRule rule: Node.Mapping, field: String) throws(PolicyError) -> Node.Mapping? {
+        let prefix = field.isEmpty ? "" : field + "."
+        try checkKeys(rule, ["name", "expressions", "actions"], field, .invalidConfiguration)
+        if let name = rule["name"] { _ = try string(name, prefix + "name", .invalidConfiguration) }
+        if let expressions = rule["expressions"] {
+            let list = try sequence(expressions, prefix + "expressions")
+            for (index, item) in list.enumerated() {
+                _ = try string(item, "\(prefix)expressions[\(index)]", .invalidConfiguration)
             }
-            return try actionConfig(action, field: actionField)
+            if !list.isEmpty {
+                throw PolicyError(
+                    .invalidConfiguration, prefix + "expressions",
+                    "CEL expressions are not supported (jwtbench has no CEL engine, so the action would run on every "
+                        + "request, not only the matching ones); remove expressions")
+            }
         }
-        return nil
+        guard let actionsNode = rule["actions"] else { return nil }
+        let actionsField = prefix + "actions"
+        var found: (config: Node.Mapping, field: String)?
+        for (index, actionNode) in try sequence(actionsNode, actionsField).enumerated() {
+            let actionField = "\(actionsField)[\(index)]"
+            let action = try mapping(actionNode, actionField)
+            try checkKeys(action, ["type", "config"], actionField, .invalidConfiguration)
+            let config = try jwtValidationConfig(action, field: actionField)
+            if let found {
+                throw Self.secondAction(actionField, first: found.field)
+            }
+            found = (config, actionField)
+        }
+        return found?.config
+    }
+
+    static func secondAction(_ field: String, first: String) -> PolicyError {
+        PolicyError(
+            .invalidConfiguration, field,
+            "a second jwt-validation action is not supported (the first is \(first)); keep one")
+    }
+
+    /// An action's config; the action must be a `jwt-validation` one.
+    func jwtValidationConfig(_ action: Node.Mapping, field: String) throws(PolicyError) -> Node.Mapping {
+        let typeField = field.isEmpty ? "type" : field + ".type"
+        let type = try string(action["type"], typeField, .invalidConfiguration)
+        guard type == "jwt-validation" else {
+            throw PolicyError(
+                .invalidConfiguration, typeField,
+                "the \(Self.quoted(type)) action is not supported: jwtbench runs only jwt-validation; remove it")
+        }
+        return try actionConfig(action, field: field)
     }
 
     func actionConfig(_ action: Node.Mapping, field: String) throws(PolicyError) -> Node.Mapping {
@@ -157,15 +230,5 @@ struct PolicyParser {
             throw PolicyError(.invalidConfiguration, configField, "the jwt-validation action has no config")
         }
         return try mapping(config, configField)
-    }
-
-    func expressions(in rule: Node.Mapping, field: String) throws(PolicyError) -> [String] {
-        guard let node = rule["expressions"] else { return [] }
-        let exprField = field.isEmpty ? "expressions" : field + ".expressions"
-        var result: [String] = []
-        for (index, item) in try sequence(node, exprField).enumerated() {
-            result.append(try string(item, "\(exprField)[\(index)]", .invalidConfiguration))
-        }
-        return result
     }
 }

@@ -10,9 +10,22 @@ private let baseConfig = """
     issuer:
       allow_list:
         - value: https://issuer.example/
+    \(bearerHTTP)
     jws:
       allowed_algorithms: [RS256]
     """
+
+/// `baseConfig` without its `http` section.
+private let configWithoutHTTP = """
+    issuer:
+      allow_list:
+        - value: https://issuer.example/
+    jws:
+      allowed_algorithms: [RS256]
+    """
+
+/// The usual `http` section: one `Authorization: Bearer` token (ngrok requires `http`).
+private let bearerHTTP = #"http: {tokens: [{type: jwt, method: header, name: Authorization, prefix: "Bearer "}]}"#
 
 /// Parses and expects a `PolicyError` with `code` (and `field` when given).
 private func expectPolicyError(
@@ -37,6 +50,7 @@ private func configWithJWS(_ jws: String) -> String {
     issuer:
       allow_list:
         - value: https://issuer.example/
+    \(bearerHTTP)
     \(jws)
     """
 }
@@ -114,6 +128,7 @@ struct PolicyTests {
     func jsonWithTabs() throws {
         let json =
             "{\n\t\"issuer\": {\n\t\t\"allow_list\": [{\"value\": \"https://i.example\"}]\n\t},\n"
+            + "\t\"http\": {\"tokens\": [{\"type\": \"jwt\", \"method\": \"header\", \"name\": \"Authorization\"}]},\n"
             + "\t\"jws\": {\"allowed_algorithms\": [\"ES256\"]}\n}\n"
         let policy = try Policy.parse(json)
         #expect(policy.issuers == ["https://i.example"])
@@ -125,10 +140,13 @@ struct PolicyTests {
         let alone = try Policy.parse(baseConfig)
         let rule = try Policy.parse(
             """
+            name: api
+            expressions: []
             actions:
               - type: jwt-validation
                 config:
                   issuer: {allow_list: [{value: "https://issuer.example/"}]}
+                  \(bearerHTTP)
                   jws: {allowed_algorithms: [RS256]}
             """)
         let action = try Policy.parse(
@@ -136,6 +154,7 @@ struct PolicyTests {
             type: jwt-validation
             config:
               issuer: {allow_list: [{value: "https://issuer.example/"}]}
+              \(bearerHTTP)
               jws: {allowed_algorithms: [RS256]}
             """)
         #expect(alone == rule)
@@ -143,34 +162,98 @@ struct PolicyTests {
         #expect(alone.issuers == ["https://issuer.example/"])
     }
 
-    @Test("the first jwt-validation action is used; other rules, actions and phases are ignored")
-    func firstActionAmongOthers() throws {
-        let policy = try Policy.parse(
-            """
-            on_tcp_connect:
-              - actions: [{type: restrict-ips, config: {enforce: true}}]
-            on_http_request:
-              - name: health
-                expressions: ["req.url.path == '/health'"]
-                actions: [{type: custom-response, config: {status_code: 200}}]
-              - name: api
-                expressions: ["req.url.path.startsWith('/api')"]
-                actions:
-                  - type: add-headers
-                    config: {headers: {x-a: b}}
-                  - type: jwt-validation
-                    config:
-                      issuer: {allow_list: [{value: first}]}
-                      jws: {allowed_algorithms: [ES256]}
-                  - type: jwt-validation
-                    config:
-                      issuer: {allow_list: [{value: second}]}
-                      jws: {allowed_algorithms: [ES256]}
-            on_http_response:
-              - actions: [{type: add-headers, config: {headers: {x: y}}}]
-            """)
+    /// A whole policy whose `on_http_request` rules are `rules` (YAML list items, 2 spaces in).
+    private func wholePolicy(_ rules: String, top: String = "") -> String {
+        top + "on_http_request:\n" + rules
+    }
+
+    private let jwtAction = """
+            - type: jwt-validation
+              config:
+                issuer: {allow_list: [{value: first}]}
+                http: {tokens: [{type: jwt, method: header, name: Authorization, prefix: "Bearer "}]}
+                jws: {allowed_algorithms: [ES256]}
+        """
+
+    @Test("a named rule without expressions, among empty rules, is accepted")
+    func wholePolicyWithNamedRule() throws {
+        let policy = try Policy.parse(wholePolicy("  - name: none\n  - name: api\n    actions:\n" + jwtAction))
         #expect(policy.issuers == ["first"])
-        #expect(policy.ruleExpressions == ["req.url.path.startsWith('/api')"])
+    }
+
+    @Test("a second jwt-validation action is refused, in the same rule or another")
+    func secondJWTValidationAction() {
+        expectPolicyError(
+            "ERR_NGROK_7171", field: "on_http_request[0].actions[1]",
+            wholePolicy("  - actions:\n" + jwtAction + "\n" + jwtAction))
+        expectPolicyError(
+            "ERR_NGROK_7171", field: "on_http_request[1].actions",
+            wholePolicy("  - actions:\n" + jwtAction + "\n  - actions:\n" + jwtAction))
+        do {
+            _ = try Policy.parse(wholePolicy("  - actions:\n" + jwtAction + "\n" + jwtAction))
+        } catch {
+            #expect(error.message.contains("second jwt-validation action"), "\(error)")
+            #expect(error.message.contains("on_http_request[0].actions[0]"), "\(error)")
+        }
+    }
+
+    @Test("actions of other types are refused, naming the type")
+    func otherActionTypes() {
+        let addHeaders = "    - type: add-headers\n      config: {headers: {x-a: b}}\n"
+        expectPolicyError(
+            "ERR_NGROK_7171", field: "on_http_request[0].actions[0].type",
+            wholePolicy("  - actions:\n" + addHeaders + jwtAction))
+        expectPolicyError(
+            "ERR_NGROK_7171", field: "on_http_request[1].actions[0].type",
+            wholePolicy("  - actions:\n" + jwtAction + "\n  - actions:\n" + addHeaders))
+        expectPolicyError(
+            "ERR_NGROK_7171", field: "actions[1].type", "actions:\n" + jwtAction + "\n" + addHeaders)
+        do {
+            _ = try Policy.parse(wholePolicy("  - actions:\n" + addHeaders + jwtAction))
+        } catch {
+            #expect(error.message.contains("\"add-headers\" action is not supported"), "\(error)")
+        }
+        expectPolicyError(
+            "ERR_NGROK_7171", field: "on_http_request[0].actions[0].cofig",
+            wholePolicy("  - actions:\n    - type: jwt-validation\n      cofig: {}\n"))
+    }
+
+    @Test("CEL expressions on the rule are refused, in a whole policy and in a rule")
+    func celExpressions() {
+        let expressions = "    expressions: [\"req.url.path.startsWith('/api')\"]\n"
+        expectPolicyError(
+            "ERR_NGROK_7171", field: "on_http_request[0].expressions",
+            wholePolicy("  - name: api\n" + expressions + "    actions:\n" + jwtAction))
+        expectPolicyError(
+            "ERR_NGROK_7171", field: "expressions",
+            "expressions: [\"req.method == 'GET'\"]\nactions:\n" + jwtAction)
+        do {
+            _ = try Policy.parse(wholePolicy("  - name: api\n" + expressions + "    actions:\n" + jwtAction))
+        } catch {
+            #expect(error.message.contains("CEL expressions are not supported"), "\(error)")
+        }
+    }
+
+    @Test("unknown top-level keys and other phases of a whole policy are refused, naming them")
+    func unknownTopLevelKeys() {
+        let rules = "  - actions:\n" + jwtAction
+        expectPolicyError("ERR_NGROK_7171", field: "jwtbench", wholePolicy(rules, top: "jwtbench: {leeway: 30}\n"))
+        do {
+            _ = try Policy.parse(wholePolicy(rules, top: "jwtbench: {leeway: 30}\n"))
+        } catch {
+            #expect(error.message.contains("into the jwt-validation action's config"), "\(error)")
+        }
+        expectPolicyError("ERR_NGROK_7171", field: "issuer", wholePolicy(rules, top: "issuer: {allow_list: [{value: a}]}\n"))
+        expectPolicyError(
+            "ERR_NGROK_7171", field: "on_http_response",
+            wholePolicy(rules) + "\non_http_response:\n  - actions: [{type: add-headers, config: {headers: {x: y}}}]")
+        expectPolicyError(
+            "ERR_NGROK_7171", field: "on_tcp_connect",
+            wholePolicy(rules, top: "on_tcp_connect:\n  - actions: [{type: restrict-ips, config: {enforce: true}}]\n"))
+        expectPolicyError("ERR_NGROK_7171", field: "onhttp_request", wholePolicy(rules, top: "onhttp_request: []\n"))
+        expectPolicyError("ERR_NGROK_7171", field: "inbound", wholePolicy(rules, top: "inbound: []\n"))
+        expectPolicyError("ERR_NGROK_7171", field: "jwtbench", "jwtbench: {leeway: 30}\nactions:\n" + jwtAction)
+        expectPolicyError("ERR_NGROK_7171", field: "on_http_request[0].nmae", wholePolicy("  - nmae: x\n"))
     }
 
     @Test("YAML anchors and aliases within the config are fine")
@@ -179,14 +262,29 @@ struct PolicyTests {
             """
             issuer: &list {allow_list: [{value: shared}]}
             audience: *list
+            \(bearerHTTP)
             jws: {allowed_algorithms: [RS256]}
             """)
         #expect(policy.issuers == ["shared"])
         #expect(policy.audiences == ["shared"])
     }
 
-    @Test("without http, the token is Authorization: Bearer of type jwt")
-    func defaultToken() throws {
+    @Test("without http: ERR_NGROK_7178 naming http (ngrok has no default token location)")
+    func noHTTPSection() {
+        expectPolicyError("ERR_NGROK_7178", field: "http", configWithoutHTTP)
+        expectPolicyError(
+            "ERR_NGROK_7178", field: "http",
+            "on_http_request:\n  - actions:\n    - type: jwt-validation\n      config:\n"
+                + "        issuer: {allow_list: [{value: a}]}\n        jws: {allowed_algorithms: [RS256]}\n")
+        do {
+            _ = try Policy.parse(configWithoutHTTP)
+        } catch {
+            #expect(error.message.contains("no http section"), "\(error)")
+        }
+    }
+
+    @Test("the usual http section: Authorization: Bearer of type jwt")
+    func bearerToken() throws {
         let policy = try Policy.parse(baseConfig)
         #expect(policy.tokens == [TokenLocation(type: .jwt, method: .header, name: "Authorization", prefix: "Bearer ")])
         #expect(policy.audiences.isEmpty)
@@ -314,6 +412,8 @@ struct PolicyTests {
             _ = try Policy.load(path: "/nonexistent/policy.yml")
         } catch {
             #expect(error.code == "ERR_NGROK_7171")
+            #expect(error.field == "")
+            #expect(error.message == "the policy file /nonexistent/policy.yml does not exist")
         }
     }
 
@@ -462,7 +562,7 @@ struct PolicyTests {
     // MARK: - Token errors
 
     private func tokens(_ entries: String) -> String {
-        baseConfig + "\nhttp:\n  tokens:\n" + entries
+        configWithoutHTTP + "\nhttp:\n  tokens:\n" + entries
     }
 
     @Test("unknown token type: ERR_NGROK_7169")
@@ -534,8 +634,8 @@ struct PolicyTests {
 
     @Test("no token configuration: ERR_NGROK_7178")
     func noToken() {
-        expectPolicyError("ERR_NGROK_7178", field: "http.tokens", baseConfig + "\nhttp: {tokens: []}")
-        expectPolicyError("ERR_NGROK_7178", field: "http.tokens", baseConfig + "\nhttp: {}")
+        expectPolicyError("ERR_NGROK_7178", field: "http.tokens", configWithoutHTTP + "\nhttp: {tokens: []}")
+        expectPolicyError("ERR_NGROK_7178", field: "http.tokens", configWithoutHTTP + "\nhttp: {}")
     }
 
     @Test("invalid token prefix: ERR_NGROK_7181")
@@ -651,6 +751,11 @@ struct PolicyTests {
         ])
     func badExtension(line: String, field: String) {
         expectPolicyError("ERR_NGROK_7171", field: field, baseConfig + "\njwtbench:\n  \(line)")
+        do {
+            _ = try Policy.parse(baseConfig + "\njwtbench:\n  \(line)")
+        } catch {
+            #expect(error.message.hasPrefix("jwtbench extension \(field) (not an ngrok field): "), "\(error)")
+        }
     }
 
     // MARK: - Document errors (ERR_NGROK_7171)
@@ -679,13 +784,15 @@ struct PolicyTests {
     @Test("no jwt-validation action: ERR_NGROK_7171")
     func noAction() {
         expectPolicyError(
-            "ERR_NGROK_7171", field: "on_http_request",
+            "ERR_NGROK_7171", field: "on_http_request[0].actions[0].type",
             """
             on_http_request:
               - actions:
                   - type: rate-limit
                     config: {capacity: 10}
             """)
+        expectPolicyError("ERR_NGROK_7171", field: "on_http_request", "on_http_request: []")
+        expectPolicyError("ERR_NGROK_7171", field: "on_http_request", "on_http_request:\n  - name: empty\n")
         expectPolicyError(
             "ERR_NGROK_7171", field: "",
             """
@@ -714,7 +821,7 @@ struct PolicyTests {
         expectPolicyError(
             "ERR_NGROK_7171", field: "jws.keys.source",
             configWithJWS("jws: {allowed_algorithms: [RS256], keys: {source: {}}}"))
-        expectPolicyError("ERR_NGROK_7171", field: "http.token", baseConfig + "\nhttp: {token: []}")
+        expectPolicyError("ERR_NGROK_7171", field: "http.token", configWithoutHTTP + "\nhttp: {token: []}")
         expectPolicyError(
             "ERR_NGROK_7171", "issuer: {allow_list: [{value: a}]}\njws: {allowed_algorithms: [RS256]}\n<<: {x: 1}")
     }
