@@ -79,7 +79,7 @@ public struct LoadJob: Sendable {
             }
             policyBackend = loaded.cryptoBackend.flatMap(CryptoBackends.named)
             let set = try PolicyTokenSet.load(tokensPath: tokensPath, expectedPath: expectedPath)
-            let keySources = try PolicyKeySources.primed(for: loaded, extraKeyFiles: o.keyFiles, backend: o.backend, warn: warn)
+            let keySources = try Self.keySources(for: loaded, keyFiles: o.keyFiles, backend: o.backend, warn: warn)
             sources = keySources
             external = ExternalWorkload.policy(
                 loaded, sources: keySources, tokens: set, now: o.now, source: tokensPath,
@@ -99,6 +99,23 @@ public struct LoadJob: Sendable {
         try LoadRun.write(outcome.report, to: folder.url)
         log("report: \(folder.url.path)/index.html (summary.json, summary.md, latency.hlog, *.hgrm)")
         return outcome
+    }
+
+    /// The key sources `load --policy` validates with, run as a gateway runs them: built from
+    /// the policy and `keyFiles`, each remote set loaded once (priming), then started, so the
+    /// strategy's background work (refresh-ahead, unknown-kid refetches, retries) goes on
+    /// during the run. The caller calls `shutdown()` when done (it stops the refreshers).
+    /// - Throws: as `PolicyKeySources.primed`.
+    public static func keySources(
+        for policy: Policy, keyFiles: [String], backend: (any CryptoBackend)?, primeTimeout: Duration = .seconds(10),
+        warn: (String) -> Void
+    ) throws -> PolicyKeySources {
+        let sources = try PolicyKeySources.primed(
+            for: policy, extraKeyFiles: keyFiles, backend: backend, primeTimeout: primeTimeout, warn: warn)
+        // Started after priming: the loaded set is kept (no second cold-start fetch) and the
+        // refresher thread takes over from here.
+        sources.start()
+        return sources
     }
 
     /// `--threads`: thread counts from 1 to 1024, comma-separated.

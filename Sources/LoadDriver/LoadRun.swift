@@ -131,9 +131,9 @@ public struct LoadRun: Sendable {
                 "perAlgorithm": String(c.perAlgorithm), "target": c.noopTarget ? "noop" : "validator",
             ])
         let summary = LoadRunSummary(
-            runName: c.runName, startedAt: startedAt, shardCount: c.shard?.count ?? 1, configuration: configuration,
+            runName: c.runName, startedAt: startedAt, shardCount: 1, configuration: configuration,
             machine: MachineInfo.current(swiftVersion: Self.swiftVersion, openSSLVersion: OpenSSLBackend.versionString),
-            series: results.map(\.summary))
+            series: results.map(\.summary), runID: UUID().uuidString)
         var histograms: [String: SeriesHistograms] = [:]
         for r in results { histograms[r.summary.name] = r.histograms }
         return Outcome(report: RunReport(summary: summary, histograms: histograms), series: results)

@@ -19,11 +19,40 @@ public struct LoadRunSummary: Codable, Sendable, Equatable {
     public var machine: MachineInfo
     /// One summary per series, in run order.
     public var series: [SeriesSummary]
+    /// This run's (or shard's) unique id, given when it was written; nil in summaries written
+    /// before the field existed, which are told apart by `identity` (run name + start time).
+    public var runID: String?
+    /// After `report merge`: the shards merged, in merge order (nil for a single run).
+    public var mergedShards: [MergedShard]?
+
+    /// One shard of a merged summary: which run it was and how it was configured.
+    public struct MergedShard: Codable, Sendable, Equatable {
+        /// The shard's `identity` (its run id, else run name + start time).
+        public var id: String
+        public var runName: String
+        public var startedAt: String
+        /// `i/N` when the shard was run with `--shard`.
+        public var shard: String?
+
+        public init(id: String, runName: String, startedAt: String, shard: String? = nil) {
+            self.id = id
+            self.runName = runName
+            self.startedAt = startedAt
+            self.shard = shard
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id, shard
+            case runName = "run_name"
+            case startedAt = "started_at"
+        }
+    }
 
     /// A summary from its parts, `startedAt` already formatted.
     public init(
         schemaVersion: Int = ReportSchema.version, runName: String, startedAt: String, shardCount: Int = 1,
-        configuration: LoadRunConfiguration, machine: MachineInfo, series: [SeriesSummary]
+        configuration: LoadRunConfiguration, machine: MachineInfo, series: [SeriesSummary], runID: String? = nil,
+        mergedShards: [MergedShard]? = nil
     ) {
         self.schemaVersion = schemaVersion
         self.runName = runName
@@ -32,16 +61,28 @@ public struct LoadRunSummary: Codable, Sendable, Equatable {
         self.configuration = configuration
         self.machine = machine
         self.series = series
+        self.runID = runID
+        self.mergedShards = mergedShards
     }
 
     /// A summary started at `startedAt` (formatted with `timestamp(_:)`).
     public init(
         runName: String, startedAt: Date, shardCount: Int = 1, configuration: LoadRunConfiguration,
-        machine: MachineInfo, series: [SeriesSummary]
+        machine: MachineInfo, series: [SeriesSummary], runID: String? = nil
     ) {
         self.init(
             runName: runName, startedAt: Self.timestamp(startedAt), shardCount: shardCount,
-            configuration: configuration, machine: machine, series: series)
+            configuration: configuration, machine: machine, series: series, runID: runID)
+    }
+
+    /// What tells this run apart from others: its `runID`, else (a summary written before run
+    /// ids) its run name and start time.
+    public var identity: String { runID ?? "\(runName)@\(startedAt)" }
+
+    /// The shards this summary stands for: those it merged, else itself.
+    public var shards: [MergedShard] {
+        mergedShards
+            ?? [MergedShard(id: identity, runName: runName, startedAt: startedAt, shard: configuration.shard)]
     }
 
     /// The series named `name`, if any.
@@ -77,5 +118,7 @@ public struct LoadRunSummary: Codable, Sendable, Equatable {
         case runName = "run_name"
         case startedAt = "started_at"
         case shardCount = "shard_count"
+        case runID = "run_id"
+        case mergedShards = "merged_shards"
     }
 }

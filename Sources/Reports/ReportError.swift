@@ -17,6 +17,8 @@ public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
     case shardMismatch(String)
     /// A report (or its `summary.json`) that cannot be read or decoded.
     case unreadable(path: String, String)
+    /// The same shard given twice (its run id, else run name + start time).
+    case duplicateShard(String)
 
     public var description: String {
         switch self {
@@ -29,6 +31,7 @@ public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
         case .noShards: return "no shard reports to merge"
         case .shardMismatch(let why): return "shards do not belong to one run: \(why)"
         case .unreadable(let path, let why): return "cannot read \(path): \(why)"
+        case .duplicateShard(let id): return "shard \(id) is given more than once"
         }
     }
 

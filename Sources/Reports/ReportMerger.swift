@@ -11,15 +11,35 @@ import Histogram
 ///   since shards run concurrently; allocations and bytes per operation are averaged,
 ///   weighted by operations.
 /// - Percentiles are recomputed from the merged histograms, never averaged.
-/// - Threads stay per shard (the series' identity); `shardCount` says how many ran.
+/// - Threads stay per shard (the series' identity); `shardCount` says how many shards ran
+///   and `mergedShards` which (a merged report merged again counts its own shards).
+/// - The same shard twice is refused (known by its run id, else run name + start time);
+///   shards configured differently (duration, warm-up, mix, sizes, algorithms, rate) are
+///   merged with one warning line.
 public enum ReportMerger {
     /// The length of the interval slots merged intervals are aligned to.
     public static let intervalSeconds = 1.0
 
-    /// Merges shard reports; throws when they are not shards of one run or lack histograms.
-    public static func merge(_ shards: [RunReport]) throws -> RunReport {
+    /// Writes a warning line to stderr: what `merge` does with its warnings unless told.
+    public static let standardError: @Sendable (String) -> Void = { line in
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    /// Merges shard reports; throws when they are not shards of one run, when a shard is
+    /// given twice, or when they lack histograms. `warn` gets one line when the shards'
+    /// configurations differ.
+    public static func merge(_ shards: [RunReport], warn: (String) -> Void = standardError) throws -> RunReport {
         guard let first = shards.first else { throw ReportError.noShards }
         for shard in shards { try shard.validate() }
+        var seen: Set<String> = []
+        var shardList: [LoadRunSummary.MergedShard] = []
+        for shard in shards {
+            for part in shard.summary.shards {
+                guard seen.insert(part.id).inserted else { throw ReportError.duplicateShard(part.id) }
+                shardList.append(part)
+            }
+        }
+        if let warning = configurationWarning(shards.map(\.summary)) { warn(warning) }
         let names = first.summary.series.map(\.name)
         for shard in shards.dropFirst() {
             let other = shard.summary.series.map(\.name)
@@ -54,11 +74,38 @@ public enum ReportMerger {
 
         var summary = first.summary
         summary.schemaVersion = ReportSchema.version
-        summary.shardCount = shards.reduce(0) { $0 + $1.summary.shardCount }
+        summary.shardCount = shardList.count
+        summary.mergedShards = shardList
+        summary.runID = UUID().uuidString
         if let origin { summary.startedAt = LoadRunSummary.timestamp(Date(timeIntervalSince1970: origin)) }
         summary.configuration.shard = nil
         summary.series = mergedSeries
         return RunReport(summary: summary, histograms: mergedHistograms)
+    }
+
+    /// One line naming every configuration field the shards disagree on (with the values,
+    /// in shard order), or nil when they agree.
+    static func configurationWarning(_ summaries: [LoadRunSummary]) -> String? {
+        func fixed(_ value: Double) -> String { String(format: "%g", value) }
+        let fields: [(String, (LoadRunConfiguration) -> String)] = [
+            ("duration_seconds", { fixed($0.durationSeconds) }),
+            ("warmup_seconds", { fixed($0.warmupSeconds) }),
+            ("mix", { $0.mix }),
+            ("sizes", { $0.sizes.joined(separator: ",") }),
+            ("algorithms", { $0.algorithms.joined(separator: ",") }),
+            ("target_rate_per_second", { $0.targetRatePerSecond.map(fixed) ?? "closed" }),
+        ]
+        var differences: [String] = []
+        for (name, value) in fields {
+            var values: [String] = []
+            for summary in summaries {
+                let v = value(summary.configuration)
+                if !values.contains(v) { values.append(v) }
+            }
+            if values.count > 1 { differences.append("\(name) \(values.joined(separator: " vs "))") }
+        }
+        guard !differences.isEmpty else { return nil }
+        return "warning: merging shards configured differently (\(differences.joined(separator: "; ")))"
     }
 
     static func shifted(_ interval: IntervalHistogram, by offset: Double) -> IntervalHistogram {

@@ -111,6 +111,48 @@ import TokenMint
         #expect(issuer.jwksRequestCount >= 2)
     }
 
+    /// `load --policy` runs the policy's key cache as a gateway does: started, so a token
+    /// signed by a key published after priming (a JWKS swap) is refetched in the background,
+    /// at most once per cooldown, and allowed from then on.
+    @Test(arguments: ["refetch-unknown-kid, cooldown: 1", "default, cooldown: 1"])
+    func loadPolicyStartsTheKeyCacheSoASwappedJWKSIsRefetched(strategy: String) async throws {
+        let issuer = try EmbeddedIssuer(configuration: IssuerConfiguration(algorithm: .es256))
+        try await issuer.start()
+        defer { issuer.stop() }
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let policy = try Policy.parse(Self.policyText(issuer, strategy: strategy))
+        let sources = try LoadJob.keySources(for: policy, keyFiles: [], backend: nil, primeTimeout: .seconds(5)) { _ in }
+        defer { sources.shutdown() }
+        let remote = try #require(sources.remotes.first)
+        #expect(issuer.jwksRequestCount == 1)
+        // The JWKS is swapped after priming: the loaded set lacks the new key's kid.
+        let rotation = try issuer.rotate(overlap: .zero)
+        #expect(issuer.publishedKids == [rotation.newKid])
+        let now: Int64 = 1_767_225_600
+        let tokens = try (0..<4).map { try issuer.token(now: now, subject: "user-\($0)") }
+        let tokensPath = dir.appendingPathComponent("tokens.txt").path
+        try Data((tokens.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: tokensPath))
+        let set = try PolicyTokenSet.load(tokensPath: tokensPath, expectedPath: nil)
+        let workload = ExternalWorkload.policy(policy, sources: sources, tokens: set, now: now, source: tokensPath, policyName: "test")
+        // The first miss signals the refresher; a started cache refetches well within 5 s.
+        let swapped = Date()
+        var allowed = false
+        while !allowed && Date().timeIntervalSince(swapped) < 5 {
+            workload.prepare()
+            allowed = workload.validate(tokens[0], now).isAllowed
+            if !allowed { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        #expect(allowed, "the new key was never fetched: \(remote.counters)")
+        // Every token is expected to be allowed after the swap: no mismatch.
+        let outcome = try Self.run(workload)
+        #expect(outcome.mismatches == 0, "\(outcome.series.first?.firstMismatches ?? [])")
+        // One cold start, one unknown-kid refetch: at most one per cooldown.
+        let counters = remote.counters
+        #expect(counters.fetchesByReason["unknown-kid"] == 1, "\(counters)")
+        #expect(counters.fetches == 2 && issuer.jwksRequestCount == 2, "\(counters)")
+    }
+
     @Test func aWrongExpectationInTheFileFailsTheRun() async throws {
         let issuer = try EmbeddedIssuer(configuration: IssuerConfiguration(algorithm: .es256))
         try await issuer.start()

@@ -34,11 +34,12 @@ import Testing
 
     @Test func mismatchedShardsAreRefused() {
         let a = Samples.report()
-        var b = Samples.report()
+        // Other shards of the run: they start at other times (the same start is the same shard).
+        var b = Samples.report(startedAt: Date(timeIntervalSince1970: 1_700_000_001))
         b.summary.series.removeLast()
         #expect(throws: ReportError.self) { try ReportMerger.merge([a, b]) }
         #expect(throws: ReportError.noShards) { try ReportMerger.merge([]) }
-        var c = Samples.report()
+        var c = Samples.report(startedAt: Date(timeIntervalSince1970: 1_700_000_002))
         c.histograms.removeValue(forKey: "RS256-2t")
         #expect(throws: ReportError.missingHistograms(series: "RS256-2t")) { try ReportMerger.merge([a, c]) }
     }
@@ -62,10 +63,82 @@ import Testing
         let hgrm = try String(contentsOf: directory.appendingPathComponent("a/RS256-2t.hgrm"), encoding: .utf8)
         #expect(hgrm == PercentileDistribution.text(of: try report.histograms["RS256-2t"]!.correctedTotal()))
         // What `report merge` does: read shard directories, merge, write the whole run.
-        let merged = try ReportMerger.merge([read, read])
+        let other = Samples.report(startedAt: Date(timeIntervalSince1970: 1_700_000_000.5))
+        try other.write(to: directory.appendingPathComponent("b"))
+        let readB = try RunReport(contentsOf: directory.appendingPathComponent("b"))
+        let merged = try ReportMerger.merge([read, readB])
         try merged.write(to: directory.appendingPathComponent("merged"))
         let reread = try RunReport(contentsOf: directory.appendingPathComponent("merged"))
         #expect(reread.summary.series[0].operations == 2 * report.summary.series[0].operations)
+        #expect(reread.summary == merged.summary)
+    }
+
+    /// Two shards of `--shard i/2` as written before run ids existed (each said `shard_count`
+    /// 2) and as written now (each with a run id).
+    static func shardPair(withRunIDs: Bool) -> (RunReport, RunReport) {
+        var a = Samples.report(seedOffset: 0, startedAt: Date(timeIntervalSince1970: 1_700_000_000.0))
+        var b = Samples.report(seedOffset: 7, startedAt: Date(timeIntervalSince1970: 1_700_000_000.4))
+        a.summary.configuration.shard = "0/2"
+        b.summary.configuration.shard = "1/2"
+        if withRunIDs {
+            a.summary.runID = "run-a"
+            b.summary.runID = "run-b"
+        } else {
+            a.summary.shardCount = 2
+            b.summary.shardCount = 2
+        }
+        return (a, b)
+    }
+
+    @Test(arguments: [false, true])
+    func shardCountIsTheNumberOfShardsMergedAndTheyAreListed(withRunIDs: Bool) throws {
+        let (a, b) = Self.shardPair(withRunIDs: withRunIDs)
+        var warnings: [String] = []
+        let merged = try ReportMerger.merge([a, b]) { warnings.append($0) }
+        #expect(warnings.isEmpty)
+        #expect(merged.summary.shardCount == 2)
+        let ids = withRunIDs ? ["run-a", "run-b"] : ["test-run@2023-11-14T22:13:20.000Z", "test-run@2023-11-14T22:13:20.400Z"]
+        #expect(merged.summary.mergedShards?.map(\.id) == ids)
+        #expect(merged.summary.mergedShards?.map(\.shard) == ["0/2", "1/2"])
+        #expect(merged.summary.runID != nil && merged.summary.runID != a.summary.runID)
+        // Additive to the schema: the new keys round-trip, and old summaries decode without them.
+        let json = try JSONSerialization.jsonObject(with: try SummaryJSON.encode(merged.summary)) as? [String: Any] ?? [:]
+        #expect(json["shard_count"] as? Int == 2)
+        #expect((json["merged_shards"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ids)
+        #expect(try SummaryJSON.decode(try SummaryJSON.encode(merged.summary)) == merged.summary)
+        // A merged report merged with a further shard counts the shards, not the reports.
+        var c = Samples.report(seedOffset: 3, startedAt: Date(timeIntervalSince1970: 1_700_000_001.0))
+        c.summary.runID = "run-c"
+        let again = try ReportMerger.merge([merged, c]) { warnings.append($0) }
+        #expect(again.summary.shardCount == 3)
+        #expect(again.summary.mergedShards?.map(\.id) == ids + ["run-c"])
+    }
+
+    @Test(arguments: [false, true])
+    func theSameShardTwiceIsRefused(withRunIDs: Bool) throws {
+        let (a, b) = Self.shardPair(withRunIDs: withRunIDs)
+        let id = withRunIDs ? "run-a" : "test-run@2023-11-14T22:13:20.000Z"
+        #expect(throws: ReportError.duplicateShard(id)) { try ReportMerger.merge([a, b, a]) { _ in } }
+        // Also when the shard is already inside a merged report.
+        let merged = try ReportMerger.merge([a, b]) { _ in }
+        #expect(throws: ReportError.duplicateShard(id)) { try ReportMerger.merge([merged, a]) { _ in } }
+    }
+
+    @Test func differentlyConfiguredShardsMergeWithOneWarning() throws {
+        var (a, b) = Self.shardPair(withRunIDs: true)
+        b.summary.configuration.durationSeconds = 5
+        b.summary.configuration.mix = "good=1"
+        b.summary.configuration.algorithms = ["RS256"]
+        var warnings: [String] = []
+        let merged = try ReportMerger.merge([a, b]) { warnings.append($0) }
+        #expect(merged.summary.shardCount == 2)
+        #expect(warnings.count == 1, "\(warnings)")
+        let line = warnings.first ?? ""
+        #expect(!line.contains("\n"))
+        #expect(line.contains("duration_seconds 3 vs 5"), "\(line)")
+        #expect(line.contains("mix good=90,expired=10 vs good=1"), "\(line)")
+        #expect(line.contains("algorithms RS256,ES256 vs RS256"), "\(line)")
+        #expect(!line.contains("sizes") && !line.contains("warmup"), "\(line)")
     }
 
     @Test func invalidSeriesNamesAreRefused() {
