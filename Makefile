@@ -2,10 +2,11 @@
 # `make test` is the README's test command and what CI runs (.ci/run).
 
 SWIFT ?= swift
-VECTORS ?= $(abspath ../shared/vectors)
-SYSTEM_PACKAGES := libssl-dev libjemalloc-dev zlib1g-dev pkg-config
+# The external vectors folder: $JWTBENCH_VECTORS, else ../shared/vectors, else .vectors (`make vectors`).
+VECTORS ?= $(or $(JWTBENCH_VECTORS),$(if $(wildcard ../shared/vectors/.),$(abspath ../shared/vectors),$(abspath .vectors)))
+SYSTEM_PACKAGES := libssl-dev libjemalloc-dev zlib1g-dev pkg-config curl
 
-.PHONY: all deps build release test run clean tsan format lint
+.PHONY: all deps build release test run clean tsan format lint vectors vectors-test
 
 all: build
 
@@ -33,6 +34,7 @@ release: deps
 # Then the conformance run (docs/conformance.md): any unexpected decision fails `make test`.
 # Without the vectors folder it runs the project's vectors only, and says so.
 test: deps lint
+	$(if $(wildcard $(VECTORS)/.),bash scripts/vectors-test.sh $(VECTORS))
 	$(if $(wildcard $(VECTORS)/.),JWTBENCH_VECTORS=$(VECTORS)) $(SWIFT) test
 	$(SWIFT) run jwtbench conform $(if $(wildcard $(VECTORS)/.),--suites $(VECTORS)) --junit .build/conformance.xml
 
@@ -57,6 +59,16 @@ lint:
 	$(SWIFT) format lint --strict --recursive --parallel Package.swift Sources Tests
 	python3 scripts/check-architecture.py
 	bash scripts/check-architecture-selftest.sh
+
+# Fetches the external vectors (pinned Wycheproof, RFC 7520 cookbook) into .vectors/,
+# each file checked against vectors/external-manifest.sha256. Mirror: JWTBENCH_VECTORS_MIRROR=URL.
+vectors:
+	bash scripts/vectors.sh $(abspath .vectors)
+
+# Tests scripts/vectors.sh against file:// mirrors made from $(VECTORS) (a good, a corrupted
+# and an incomplete mirror).
+vectors-test:
+	bash scripts/vectors-test.sh $(VECTORS)
 
 clean:
 	rm -rf .build

@@ -36,7 +36,8 @@ public struct VerifyJob: Sendable {
     public init(_ request: Request) { self.request = request }
 
     /// Decides every input and sends each decision's line to `out`; `warn` gets the key
-    /// sources' warnings, `readLine` gives the input lines for `-`.
+    /// sources' warnings (the skipped keys as one summary line), `readLine` gives the input
+    /// lines for `-`.
     /// - Throws: `HarnessError.usage` for bad usage or configuration (no tokens, an unreadable
     ///   policy or request file), `KeySourceError` for unusable keys.
     public func run(
@@ -50,7 +51,13 @@ public struct VerifyJob: Sendable {
         }
         let loaded: Policy
         do { loaded = try Policy.load(path: r.policy) } catch { throw HarnessError.usage("\(r.policy): \(error)") }
-        let sources = try PolicyKeySources.primed(for: loaded, extraKeyFiles: r.keyFiles, backend: r.backend, warn: warn)
+        var skippedKeys: [String] = []
+        let sources = try PolicyKeySources.primed(
+            for: loaded, extraKeyFiles: r.keyFiles, backend: r.backend,
+            warn: { line in
+                if let key = Self.skippedKey(line) { skippedKeys.append(key) } else { warn(line) }
+            })
+        if let summary = Self.skippedSummary(skippedKeys) { warn(summary) }
         defer { sources.shutdown() }
         let validator = Validator(policy: loaded, keys: sources.provider)
         let at = r.now ?? Int64(Date().timeIntervalSince1970)
@@ -84,5 +91,30 @@ public struct VerifyJob: Sendable {
             out(DecisionJSON.line(for: decision))
         }
         return outcome
+    }
+
+    /// At most this many skipped keys are named in the summary line.
+    static let skippedNamed = 5
+
+    /// `rs256-1 (reason)` from the key sources' `warning: key "rs256-1" (file) skipped: reason`;
+    /// nil for any other warning.
+    static func skippedKey(_ line: String) -> String? {
+        guard line.hasPrefix("warning: "), let marker = line.range(of: " skipped: ") else { return nil }
+        let who = line[line.index(line.startIndex, offsetBy: 9)..<marker.lowerBound]
+        let reason = line[marker.upperBound...]
+        var name = "(no kid)"
+        if who.hasPrefix("key \""), let end = who.dropFirst(5).firstIndex(of: "\"") {
+            name = String(who[who.index(who.startIndex, offsetBy: 5)..<end])
+        }
+        return "\(name) (\(reason))"
+    }
+
+    /// `warning: N keys skipped: k1 (reason); k2 (reason); ... and M more`; nil for none.
+    static func skippedSummary(_ keys: [String]) -> String? {
+        guard !keys.isEmpty else { return nil }
+        let noun = keys.count == 1 ? "key" : "keys"
+        var line = "warning: \(keys.count) \(noun) skipped: " + keys.prefix(skippedNamed).joined(separator: "; ")
+        if keys.count > skippedNamed { line += "; and \(keys.count - skippedNamed) more" }
+        return line
     }
 }

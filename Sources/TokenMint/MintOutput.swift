@@ -4,7 +4,8 @@ import JOSECrypto
 /// The folder `jwtbench mint --out` writes: `jwks.json` (the trusted keys; test-only), one
 /// folder per policy with `policy.yaml`, `tokens.txt` (one token per line) and
 /// `expected.jsonl` (one expectation per line, aligned with `tokens.txt`), and
-/// `requests.jsonl` for request-shaped cases. `MintOutputReader` reads the token files back.
+/// `requests.jsonl` for request-shaped cases (the policy each names has its folder with
+/// `policy.yaml`, even when no token case uses it). `MintOutputReader` reads the token files back.
 public enum MintOutput {
     public static let jwksFile = "jwks.json"
     public static let policyFile = "policy.yaml"
@@ -21,11 +22,14 @@ public enum MintOutput {
         try Data((keySet.trustedJWKS.jsonString() + "\n").utf8).write(to: URL(fileURLWithPath: dir + "/" + jwksFile))
         var byFolder: [String: (tokens: [String], expected: [String])] = [:]
         var requests: [String] = []
+        // Every policy folder a token or a request refers to; request-only folders hold just policy.yaml.
+        var policyFolders: Set<String> = []
         let quote = ClaimsSet.quote
         for c in cases {
             let folder = c.policy.rawValue + (c.keys == .unavailable ? keysUnavailableSuffix : "")
             let meta =
                 "\"id\":\(quote(c.id)),\"variant\":\(quote(c.variant.id)),\"alg\":\"\(c.algorithm.rawValue)\",\"size\":\"\(c.size.rawValue)\",\"policy\":\"\(folder)\",\"now\":\(now),\"expect\":\(c.expectation.json)"
+            policyFolders.insert(folder)
             switch c.input {
             case .token(let t):
                 byFolder[folder, default: ([], [])].tokens.append(t)
@@ -36,7 +40,7 @@ public enum MintOutput {
                 requests.append("{\(meta),\"request\":{\"method\":\(quote(r.method)),\"headers\":[\(headers)],\"body\":\(body)}}")
             }
         }
-        for (folder, content) in byFolder {
+        for folder in policyFolders.sorted() {
             let path = dir + "/" + folder
             try fm.createDirectory(atPath: path, withIntermediateDirectories: true)
             let policyName = folder.replacingOccurrences(of: keysUnavailableSuffix, with: "")
@@ -48,6 +52,7 @@ public enum MintOutput {
                     of: "jws:\n", with: "jws:\n  keys:\n    sources:\n      additional_jkus: [\"https://127.0.0.1:9/jwks.json\"]\n")
             }
             try Data(yaml.utf8).write(to: URL(fileURLWithPath: path + "/" + policyFile))
+            guard let content = byFolder[folder] else { continue }
             try Data((content.tokens.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path + "/" + tokensFile))
             try Data((content.expected.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path + "/" + expectationsFile))
         }

@@ -36,7 +36,10 @@ struct LoadCommand: ParsableCommand {
     @Flag(help: "One series mixing all algorithms.")
     var mixed = false
     @OptionGroup var crypto: CryptoBackendOptions<PolicyBackendDefault>
-    @Option(help: "This run is shard i of N (i/N): shards use different corpora; merge with `jwtbench report merge`.")
+    @Option(
+        help:
+            "This run is shard i of N (i/N, 0-based: 0 <= i < N, e.g. 0/2 and 1/2): shards use different corpora; merge with `jwtbench report merge`."
+    )
     var shard: String?
     @Option(
         help:

@@ -10,7 +10,7 @@ struct MintCommand: ParsableCommand {
             Writes, under --out: jwks.json (the trusted keys; test-only), and per policy a folder \
             <policy>/ with policy.yaml, tokens.txt (one token per line) and expected.jsonl (one \
             expectation per line, aligned with tokens.txt), plus requests.jsonl for request-shaped \
-            cases. Check a folder with: jwtbench verify --policy OUT/standard/policy.yaml \
+            cases (every policy a request names has its <policy>/policy.yaml). Check a folder with: jwtbench verify --policy OUT/standard/policy.yaml \
             --keys OUT/jwks.json --now T - < OUT/standard/tokens.txt
             """)
 
