@@ -83,7 +83,8 @@ public enum LoadDriver {
             thread.start()
         }
         let reporter = LoadProgress(
-            name: name, workers: workers, measureStart: measureStart, measureEnd: options.count == nil ? measureEnd : nil,
+            name: name, workers: workers, warmupStart: warmup > 0 ? startAt : nil, measureStart: measureStart,
+            measureEnd: options.count == nil ? measureEnd : nil,
             totalOperations: options.count, enabled: options.progress, log: log)
         while group.wait(timeout: .now() + .milliseconds(250)) == .timedOut {
             reporter.tick()

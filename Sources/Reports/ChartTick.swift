@@ -1,5 +1,13 @@
 import Foundation
 
+/// How an axis maps data values to positions.
+enum ChartScale: Sendable, Equatable {
+    /// Evenly spaced values, from 0.
+    case linear
+    /// Evenly spaced powers of ten (positive values only; the rest are drawn at the axis end).
+    case log
+}
+
 /// An axis tick: where it sits (in data units) and what it says.
 struct ChartTick: Sendable, Equatable {
     var value: Double
@@ -37,6 +45,29 @@ struct ChartTick: Sendable, Equatable {
             }
             return ChartTick(value: Double(k), label: label)
         }
+    }
+
+    /// Decade ticks (…, 1 µs, 10 µs, 100 µs, 1 ms, …) for a log latency axis in µs: from the
+    /// power of ten at or below `minimum` to the one at or above `maximum`, at least two.
+    /// Non-positive or non-finite bounds fall back to 1 µs and 10 µs.
+    static func logDecades(from minimum: Double, upTo maximum: Double) -> [ChartTick] {
+        let low = minimum > 0 && minimum.isFinite ? minimum : 1
+        let high = maximum > 0 && maximum.isFinite ? max(maximum, low) : max(low, 10)
+        // The small epsilon keeps an exact power of ten (1000 → 3) on its own decade.
+        let first = Int((log10(low) + 1e-9).rounded(.down))
+        let last = max(first + 1, Int((log10(high) - 1e-9).rounded(.up)))
+        return (first...last).map { k in
+            let value = pow10(k)
+            return ChartTick(value: value, label: microsLabel(value))
+        }
+    }
+
+    /// A latency in µs at a power of ten, in the unit that keeps it short: 0.1 µs, 10 µs, 1 ms, 10 s.
+    static func microsLabel(_ micros: Double) -> String {
+        let (scaled, unit): (Double, String) =
+            micros >= 1_000_000 ? (micros / 1_000_000, "s") : micros >= 1000 ? (micros / 1000, "ms") : (micros, "µs")
+        let decimals = scaled >= 1 ? 0 : max(0, -Int(log10(scaled).rounded(.down)))
+        return format(scaled, decimals: decimals) + " " + unit
     }
 
     static func pow10(_ exponent: Int) -> Double {

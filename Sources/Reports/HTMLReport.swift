@@ -3,8 +3,9 @@ import Histogram
 
 /// `index.html`: one self-contained XHTML page (no scripts, stylesheets, fonts or images from
 /// elsewhere) with the run's tables and three inline SVG charts drawn here:
-/// - `chart-percentiles`: latency by percentile on HdrHistogram's axis (x = 1/(1-p), log
-///   scale, labelled 90%, 99%, 99.9%, ...), corrected solid and uncorrected dashed per series;
+/// - `chart-percentiles`: latency by percentile on HdrHistogram's axes (x = 1/(1-p), log
+///   scale, labelled 90%, 99%, 99.9%, ...; y = latency, log scale with decade ticks 1 µs,
+///   10 µs, 100 µs, ...), corrected solid and uncorrected dashed per series;
 /// - `chart-scaling`: closed-loop throughput against threads per workload, with ideal linear
 ///   scaling from the smallest thread count dashed beside it;
 /// - `chart-timeline`: p50 (dashed) and p99 (solid) corrected latency per interval over time.
@@ -28,7 +29,8 @@ public enum HTMLReport {
         let totals = seriesTotals(report)
         html += "<h2 id=\"percentiles\">Latency by percentile</h2>\n<figure>\n\(percentileChart(summary, totals).render())\n"
         html += "<figcaption>Corrected latency (from the intended start) solid, uncorrected dashed. "
-        html += "The x axis is 1/(1-percentile) on a log scale, as HdrHistogram plots it.</figcaption>\n</figure>\n"
+        html += "The x axis is 1/(1-percentile) on a log scale and latency is on a log scale, as HdrHistogram plots them."
+        html += "</figcaption>\n</figure>\n"
         html += "<h2 id=\"scaling\">Throughput against threads</h2>\n<figure>\n\(scalingChart(summary).render())\n"
         html += "<figcaption>Closed-loop throughput; dashed: ideal linear scaling from the smallest thread count.</figcaption>\n</figure>\n"
         html += "<h2 id=\"timeline\">Latency over time</h2>\n<figure>\n\(timelineChart(summary, report.histograms).render())\n"
@@ -68,17 +70,37 @@ public enum HTMLReport {
         if let shard = c.shard { rows.append(("Shard", shard)) }
         rows += c.extra.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         var html = "<table class=\"run\">\n"
-        for (key, value) in rows {
+        // A row without a value (e.g. `count` of a run bounded by time) says nothing.
+        for (key, value) in rows where !value.trimmingCharacters(in: .whitespaces).isEmpty {
             // `report: NAME` entries name a related report beside this one (the main job's
             // conformance and key-cache folders): a link, when the path is a plain relative one.
             if key.hasPrefix(Self.relatedReportPrefix), Self.isPlainRelativePath(value) {
                 let name = String(key.dropFirst(Self.relatedReportPrefix.count))
                 html += "<tr><th>\(t(name))</th><td><a href=\"\(t(value))\">\(t(value))</a></td></tr>\n"
             } else {
-                html += "<tr><th>\(t(key))</th><td>\(t(value))</td></tr>\n"
+                html += "<tr><th>\(t(label(forExtraKey: key)))</th><td>\(t(value))</td></tr>\n"
             }
         }
         return html + "</table>\n"
+    }
+
+    /// A run-table label from a configuration key: camelCase keys (`catalogueMintRate`) read
+    /// as words (`catalogue mint rate`); keys with spaces or capitalised labels stay as they are.
+    static func label(forExtraKey key: String) -> String {
+        guard let first = key.first, first.isLowercase, !key.contains(" ") else { return key }
+        // A capital after a lower-case letter or digit starts a word; acronyms (`maxRPS`) stay whole.
+        let characters = Array(key)
+        var words = ""
+        for (i, character) in characters.enumerated() {
+            let previous = i > 0 ? characters[i - 1] : nil
+            let next = i + 1 < characters.count ? characters[i + 1] : nil
+            if character.isUppercase, let previous, previous.isLowercase || previous.isNumber {
+                words += " "
+            }
+            let inAcronym = character.isUppercase && (next?.isUppercase == true || previous?.isUppercase == true)
+            words += inAcronym ? String(character) : character.lowercased()
+        }
+        return words
     }
 
     /// The `extra` key prefix of a related report's relative path.
@@ -164,8 +186,8 @@ public enum HTMLReport {
         let maxX = lines.flatMap { $0.points.map(\.x) }.max() ?? 2
         return SVGLineChart(
             id: "chart-percentiles", title: "Latency by percentile", xLabel: "percentile",
-            yLabel: "latency (µs)", xTicks: ChartTick.percentile(decades: max(2, Int(maxX.rounded(.up)))),
-            lines: lines, emptyNote: "no histograms recorded")
+            yLabel: "latency (log scale)", xTicks: ChartTick.percentile(decades: max(2, Int(maxX.rounded(.up)))),
+            yScale: .log, lines: lines, emptyNote: "no histograms recorded")
     }
 
     /// The `.hgrm` rows as chart points: x = log10(1/(1-p)), y in µs. The 100% row is left

@@ -10,6 +10,8 @@ struct SVGLineChart {
     var yLabel: String
     var xTicks: [ChartTick]
     var yTicks: [ChartTick]
+    /// Linear from 0, or log with decade ticks (latency by percentile, as HdrHistogram plots it).
+    var yScale: ChartScale
     var lines: [ChartLine]
     /// Shown in the plot area when there are no lines.
     var emptyNote: String
@@ -22,31 +24,57 @@ struct SVGLineChart {
     static let legendLeft = plotLeft + plotWidth + 24
     static let legendRowHeight = 18.0
 
-    /// A chart whose y axis runs from 0 to a round number above the largest y value.
+    /// A chart whose y axis runs from 0 to a round number above the largest y value (`.linear`),
+    /// or over the decades that hold every positive y value (`.log`).
     init(
-        id: String, title: String, xLabel: String, yLabel: String, xTicks: [ChartTick], lines: [ChartLine],
-        emptyNote: String
+        id: String, title: String, xLabel: String, yLabel: String, xTicks: [ChartTick], yScale: ChartScale = .linear,
+        lines: [ChartLine], emptyNote: String
     ) {
         self.id = id
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
         self.xTicks = xTicks
-        let maxY = lines.flatMap { $0.points.map(\.y) }.filter(\.isFinite).max() ?? 0
-        self.yTicks = ChartTick.linear(upTo: maxY)
+        let ys = lines.flatMap { $0.points.map(\.y) }.filter(\.isFinite)
+        self.yScale = yScale
+        switch yScale {
+        case .linear: self.yTicks = ChartTick.linear(upTo: ys.max() ?? 0)
+        case .log:
+            let positive = ys.filter { $0 > 0 }
+            self.yTicks = ChartTick.logDecades(from: positive.min() ?? 0, upTo: positive.max() ?? 0)
+        }
         self.lines = lines
         self.emptyNote = emptyNote
+    }
+
+    /// The horizontal page coordinate of `x` (data units).
+    func xPosition(_ x: Double) -> Double {
+        let xMin = xTicks.first?.value ?? 0
+        let xMax = max(xTicks.last?.value ?? 1, xMin + 1e-9)
+        return Self.plotLeft + (x - xMin) / (xMax - xMin) * Self.plotWidth
+    }
+
+    /// The vertical page coordinate of `y` (data units); on a log axis values at or below 0
+    /// sit on the bottom edge.
+    func yPosition(_ y: Double) -> Double {
+        let fraction: Double
+        switch yScale {
+        case .linear:
+            fraction = y / max(yTicks.last?.value ?? 1, 1e-9)
+        case .log:
+            let low = log10(yTicks.first?.value ?? 1)
+            let high = max(log10(yTicks.last?.value ?? 10), low + 1e-9)
+            fraction = y > 0 ? max(0, (log10(y) - low) / (high - low)) : 0
+        }
+        return Self.plotTop + Self.plotHeight - fraction * Self.plotHeight
     }
 
     func render() -> String {
         let height = max(
             Self.plotTop + Self.plotHeight + 60,
             Self.plotTop + Double(lines.count + 1) * Self.legendRowHeight)
-        let xMin = xTicks.first?.value ?? 0
-        let xMax = max(xTicks.last?.value ?? 1, xMin + 1e-9)
-        let yMax = max(yTicks.last?.value ?? 1, 1e-9)
-        func px(_ x: Double) -> Double { Self.plotLeft + (x - xMin) / (xMax - xMin) * Self.plotWidth }
-        func py(_ y: Double) -> Double { Self.plotTop + Self.plotHeight - y / yMax * Self.plotHeight }
+        func px(_ x: Double) -> Double { xPosition(x) }
+        func py(_ y: Double) -> Double { yPosition(y) }
         let bottom = Self.plotTop + Self.plotHeight
         let right = Self.plotLeft + Self.plotWidth
 
