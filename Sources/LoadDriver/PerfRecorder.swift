@@ -8,23 +8,49 @@ import Reports
 public enum PerfRecorder {
     /// Records this process with `perf record -g` while `workload` runs, then writes
     /// `perf.data`, `perf.folded` and `flamegraph.svg` into `out`; returns the summary line.
-    /// - Throws: `HarnessError.usage` when perf is not installed.
-    public static func record(out: String, workload: () throws -> Void) throws -> String {
-        guard let perf = which("perf") else {
-            throw HarnessError.usage("perf is not installed (Debian: apt-get install linux-perf)")
+    /// `perf` is looked up on `environment`'s `PATH`. Nothing is skipped silently: the workload
+    /// does not run when perf cannot record.
+    /// - Throws: `HarnessError.usage` (one line) when perf is not installed, when it stopped
+    ///   before the workload began (not permitted: `kernel.perf_event_paranoid`, a container
+    ///   without `perf_event_open`), or when it recorded no samples.
+    public static func record(
+        out: String, environment: [String: String] = ProcessInfo.processInfo.environment, workload: () throws -> Void
+    ) throws -> String {
+        guard let perf = which("perf", path: environment["PATH"]) else {
+            throw HarnessError.usage("--perf: perf is not installed or not on PATH (Debian: apt-get install linux-perf); nothing recorded")
         }
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let data = out + "/perf.data"
+        try? FileManager.default.removeItem(atPath: data)  // an old recording must not pass for this one
         let recorder = Process()
         recorder.executableURL = URL(fileURLWithPath: perf)
         recorder.arguments = ["record", "-F", "997", "-g", "-o", data, "-p", String(ProcessInfo.processInfo.processIdentifier)]
-        recorder.standardError = FileHandle.nullDevice
+        let errors = FileManager.default.temporaryDirectory.appendingPathComponent("jwtbench-perf-\(UUID().uuidString).err")
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errors) }
+        recorder.standardError = try FileHandle(forWritingTo: errors)
         recorder.standardOutput = FileHandle.nullDevice
-        try recorder.run()
+        recorder.standardInput = FileHandle.nullDevice
+        do { try recorder.run() } catch { throw HarnessError.usage("--perf: cannot run \(perf): \(error); nothing recorded") }
         Thread.sleep(forTimeInterval: 0.5)  // let perf attach before the workload starts
-        try workload()
+        guard recorder.isRunning else {
+            recorder.waitUntilExit()
+            throw HarnessError.usage(
+                "--perf: \(perf) record stopped before the workload (exit \(recorder.terminationStatus)): "
+                    + firstLine(of: errors, or: "no message")
+                    + "; not permitted? see /proc/sys/kernel/perf_event_paranoid; nothing recorded")
+        }
+        do { try workload() } catch {
+            recorder.interrupt()  // a failed workload must not leave perf recording
+            recorder.waitUntilExit()
+            throw error
+        }
         recorder.interrupt()
         recorder.waitUntilExit()
+        guard FileManager.default.fileExists(atPath: data) else {
+            throw HarnessError.usage(
+                "--perf: \(perf) record wrote no \(data) (exit \(recorder.terminationStatus)): \(firstLine(of: errors, or: "no message"))")
+        }
         let script = try capture(perf, ["script", "-i", data, "-F", "comm,ip,sym"])
         var folded = fold(script)
         if let swift = which("swift") {
@@ -44,6 +70,9 @@ public enum PerfRecorder {
         try Data(foldedText.utf8).write(to: URL(fileURLWithPath: out + "/perf.folded"))
         try Data(FlameGraph.svg(folded, title: "jwtbench profile").utf8).write(to: URL(fileURLWithPath: out + "/flamegraph.svg"))
         let samples = folded.values.reduce(0, +)
+        guard samples > 0 else {
+            throw HarnessError.usage("--perf: perf recorded no samples of this process (\(data)); not permitted to sample it?")
+        }
         return "perf: \(samples) samples; folded stacks \(out)/perf.folded, flame graph \(out)/flamegraph.svg"
     }
 
@@ -77,9 +106,15 @@ public enum PerfRecorder {
         return out
     }
 
-    /// The first executable named `tool` on `$PATH`.
-    static func which(_ tool: String) -> String? {
-        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+    /// The first non-empty line of the file at `url`, trimmed, or `fallback`.
+    private static func firstLine(of url: URL, or fallback: String) -> String {
+        let text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").lazy.map { $0.trimmingCharacters(in: .whitespaces) }.first { !$0.isEmpty } ?? fallback
+    }
+
+    /// The first executable named `tool` on `path` (a `$PATH` value; nil: this process's).
+    static func which(_ tool: String, path: String? = ProcessInfo.processInfo.environment["PATH"]) -> String? {
+        for dir in (path ?? "/usr/bin:/bin").split(separator: ":") {
             let path = "\(dir)/\(tool)"
             if FileManager.default.isExecutableFile(atPath: path) { return path }
         }

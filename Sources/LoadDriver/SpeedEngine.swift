@@ -81,9 +81,11 @@ public struct SpeedEngine: Sendable {
             }
         }
         var medians: [String: Double] = [:]
+        var rounds: [String: [Double]] = [:]
         for (i, cell) in cells.enumerated() {
             let rate = samples[i].sorted()[samples[i].count / 2]
             medians[cell.0] = rate
+            rounds[cell.0] = samples[i]
             let name = algorithm.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
             let label = cell.0.padding(toLength: labelWidth, withPad: " ", startingAt: 0)
             log("\(name)\(label)\(String(format: "%10.0f", rate))   \(String(format: "%7.2f", 1e6 * Double(c.threads) / rate))")
@@ -91,11 +93,11 @@ public struct SpeedEngine: Sendable {
         for route in routes { log(route) }
         for name in c.backendNames {
             let rawLabel = name == "openssl" ? "raw per-thread" : "raw " + name
-            if let e2e = medians[Self.validateLabel(name)], let raw = medians[rawLabel] {
-                let outside = 1 - e2e / raw
+            if let e2e = rounds[Self.validateLabel(name)], let raw = rounds[rawLabel] {
                 let which = name == "openssl" ? "" : " [\(name)]"
+                let outside = Self.outsideShare(validateRates: e2e, rawRates: raw)
                 log(
-                    "\(algorithm.rawValue)\(which): token \(token.utf8.count) B; validate/raw = \(String(format: "%.3f", e2e / raw)); time outside the signature check: \(String(format: "%.1f", outside * 100))%"
+                    "\(algorithm.rawValue)\(which): token \(token.utf8.count) B; validate/raw = \(String(format: "%.3f", outside.ratio)); time outside the signature check: \(outside.text)"
                 )
             }
         }
@@ -106,6 +108,40 @@ public struct SpeedEngine: Sendable {
                 "\(algorithm.rawValue): boringssl/openssl(per-thread) raw verify rate = \(String(format: "%.3f", ratio)) "
                     + "(\(ratio >= 1 ? "boringssl" : "openssl") faster by \(String(format: "%.1f", (max(ratio, 1 / ratio) - 1) * 100))%)")
         }
+    }
+
+    /// The share of a validation spent outside the signature check, from the validate and raw
+    /// cells' rates in the same interleaved rounds: per round 1 - validate/raw, the median, and
+    /// how much the rounds disagree (median absolute deviation). A share not above that noise (a
+    /// validation measured as fast as the bare check, which it cannot be) is `belowNoise`, never
+    /// a negative percentage.
+    public struct OutsideShare: Sendable, Equatable {
+        /// The median per-round validate/raw rate ratio.
+        public let ratio: Double
+        /// The median per-round share (may be negative when the rounds were noisy).
+        public let share: Double
+        public let noise: Double
+        public var belowNoise: Bool { share <= noise }
+        /// The share the report prints: nil when below noise, never negative.
+        public var reported: Double? { belowNoise ? nil : share }
+        /// "12.3%" or "below noise (...)"; never a negative number.
+        public var text: String {
+            guard let reported else {
+                return share > 0
+                    ? String(format: "below noise (%.1f%%, rounds disagree by ±%.1f%%)", share * 100, noise * 100)
+                    : String(format: "below noise (validate measured at least as fast as raw; rounds disagree by ±%.1f%%)", noise * 100)
+            }
+            return String(format: "%.1f%%", reported * 100)
+        }
+    }
+
+    /// `OutsideShare` from the rates (ops/s) of the same rounds, round by round.
+    public static func outsideShare(validateRates: [Double], rawRates: [Double]) -> OutsideShare {
+        let pairs = zip(validateRates, rawRates).filter { $0.1 > 0 }
+        let ratios = pairs.map { $0.0 / $0.1 }
+        let shares = ratios.map { 1 - $0 }
+        return OutsideShare(
+            ratio: StageProfile.median(ratios), share: StageProfile.median(shares), noise: StageProfile.deviation(shares))
     }
 
     /// The end-to-end cell's label: plain `validate` for OpenSSL, as before backends existed.

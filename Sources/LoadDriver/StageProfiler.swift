@@ -39,24 +39,39 @@ public struct StageProfiler: Sendable {
         backendName = verified.backend
     }
 
-    /// Times each stage, the whole validation and the raw signature check (median of `rounds`
-    /// rounds of about 100 ms each, one thread), then counts allocations per validation.
-    /// `log` gets the header line before timing starts.
+    /// Times each cumulative prefix of the stages (`ValidationStageProbe.run(through:)`), the
+    /// whole request validation and the raw signature check, interleaved in each of `rounds`
+    /// rounds (the same loop count for all, about 50 ms of validations, one thread), then counts
+    /// allocations per validation. A stage's cost is the difference of two prefixes in the same
+    /// round (`StageProfile`). `log` gets the header line before timing starts.
     public func profile(rounds: Int, log: (String) -> Void) throws -> StageProfile {
         guard let probe = ValidationStageProbe(validator: validator, token: token, now: now), let verifier = probe.verifier() else {
             throw HarnessError.usage("cannot prepare the token for stage timing")
         }
         log(
-            "profile: \(algorithm.rawValue), \(size.rawValue) claims, token \(token.utf8.count) B, backend \(backendName); median of \(rounds) rounds, 1 thread"
+            "profile: \(algorithm.rawValue), \(size.rawValue) claims, token \(token.utf8.count) B, backend \(backendName); median of \(rounds) interleaved rounds, 1 thread; a stage = prefix through it - prefix before it"
         )
-        let (validator, token, now) = (validator, token, now)
-        let total = Self.time(rounds: rounds) { validator.validate(token: token, now: now).isAllowed ? 1 : 0 }
-        let raw = Self.time(rounds: rounds) { probe.verify(with: verifier) ? 1 : 0 }
-        let stages = ValidationStageProbe.stages.enumerated().map { i, name in
-            (name: name, nanoseconds: Self.time(rounds: rounds) { probe.run(stage: i) })
+        let count = ValidationStageProbe.stages.count
+        // Bodies 0..<count: the prefixes; then the whole validation, then the raw verify.
+        var bodies: [() -> Int] = (0..<count).map { k in { probe.run(through: k) } }
+        bodies.append { probe.validateRequest() }
+        bodies.append { probe.verify(with: verifier) ? 1 : 0 }
+        let n = Self.loopCount { probe.validateRequest() }
+        var timings = [[Double]](repeating: [], count: bodies.count)
+        for b in bodies.indices { _ = Self.nanoseconds(per: max(1, n / 8), bodies[b]) }  // warm every path
+        for r in 0..<max(1, rounds) {
+            // Rotate the order each round so no body always runs right after the same one.
+            for j in bodies.indices {
+                let b = (j + r) % bodies.count
+                timings[b].append(Self.nanoseconds(per: n, bodies[b]))
+            }
         }
-        let allocations = AllocationCounter.measure(iterations: 2000) { _ = validator.validate(token: token, now: now) }
-        return StageProfile(stages: stages, validationNanoseconds: total, rawVerifyNanoseconds: raw, allocations: allocations)
+        let roundCount = timings[0].count
+        let prefixRounds = (0..<roundCount).map { r in (0..<count).map { timings[$0][r] } }
+        let allocations = AllocationCounter.measure(iterations: 2000) { _ = probe.validateRequest() }
+        return StageProfile(
+            names: ValidationStageProbe.stages, prefixRounds: prefixRounds, validationRounds: timings[count],
+            rawRounds: timings[count + 1], allocations: allocations)
     }
 
     /// Validates the token in a single-thread loop for `seconds`, for perf, valgrind or gdb
@@ -77,26 +92,23 @@ public struct StageProfiler: Sendable {
         log(String(format: "%d validations, %.0f/s", n, Double(n) / seconds))
     }
 
-    /// Nanoseconds per call of `body`: the loop is sized to about 100 ms, then timed `rounds`
-    /// times; the median.
-    static func time(rounds: Int, _ body: () -> Int) -> Double {
-        var sink = 0
+    /// The loop count that makes `body` take about 50 ms.
+    static func loopCount(_ body: () -> Int) -> Int {
         var n = 16
         while true {
-            let t0 = MonotonicClock.now()
-            for _ in 0..<n { sink &+= body() }
-            let ns = MonotonicClock.now() - t0
-            if ns > 50_000_000 || n > 50_000_000 {
-                var samples: [Double] = []
-                for _ in 0..<max(1, rounds) {
-                    let s0 = MonotonicClock.now()
-                    for _ in 0..<n { sink &+= body() }
-                    samples.append(Double(MonotonicClock.now() - s0) / Double(n))
-                }
-                if sink == 42 { print("") }  // keep `sink` alive
-                return samples.sorted()[samples.count / 2]
-            }
+            let ns = nanoseconds(per: n, body) * Double(n)
+            if ns > 50_000_000 || n > 50_000_000 { return n }
             n *= 4
         }
+    }
+
+    /// Nanoseconds per call of `body` over `n` calls.
+    static func nanoseconds(per n: Int, _ body: () -> Int) -> Double {
+        var sink = 0
+        let t0 = MonotonicClock.now()
+        for _ in 0..<n { sink &+= body() }
+        let ns = Double(MonotonicClock.now() - t0) / Double(n)
+        if sink == 42 { print("") }  // keep `sink` alive
+        return ns
     }
 }

@@ -18,7 +18,10 @@ struct ProfileCommand: ParsableCommand {
     var rounds: Int = 5
     @Option(help: "Run a fixed single-thread validation loop for this long (e.g. 30s) for an outside profiler.")
     var `for`: String?
-    @Flag(help: "Record the fixed workload with perf (when installed) and write folded stacks and a flame graph.")
+    @Flag(
+        help:
+            "Record the fixed workload (--for, default 10s) with perf and write folded stacks and a flame graph; exits 2 saying why when perf is missing or not permitted."
+    )
     var perf = false
     @Option(help: "Folder for --perf output.")
     var out: String = "reports/profile"
@@ -30,10 +33,11 @@ struct ProfileCommand: ParsableCommand {
         let seconds = try self.for.map(DurationParser.seconds)
         let profiler = try StageProfiler(
             algorithm: algorithm, size: sizeClass, backend: try crypto.backend(), keySet: try TestKeySet.loadDefault())
-        if let seconds {
+        if perf {
+            // --perf records the fixed workload: for --for's duration, else 10 s.
+            print(try PerfRecorder.record(out: out) { try profiler.fixedWorkload(seconds: seconds ?? 10) { print($0) } })
+        } else if let seconds {
             try profiler.fixedWorkload(seconds: seconds) { print($0) }
-        } else if perf {
-            print(try PerfRecorder.record(out: out) { try profiler.fixedWorkload(seconds: 10) { print($0) } })
         } else {
             for line in try profiler.profile(rounds: rounds, log: { print($0) }).lines { print(line) }
         }
