@@ -25,7 +25,7 @@ public struct ConformanceJob: Sendable {
         public var tap = false
         /// The expected-failure list; nil: the project's `vectors/expected-failures.json`.
         public var expectedFailuresPath: String?
-        public var backend: any CryptoBackend = OpenSSLBackend()
+        public var backend: any CryptoBackend = AutoBackend()
         /// A test double that breaks the validator on purpose (`allow-all`, `ignore-exp`).
         public var validatorDouble: String?
 

@@ -22,10 +22,6 @@ enum AutoBackendDefault: FixedCryptoBackendDefault {
     static let help = "auto, each algorithm on the backend measured fastest here"
     static func backend() -> any CryptoBackend { AutoBackend() }
 }
-enum OpenSSLBackendDefault: FixedCryptoBackendDefault {
-    static let help = "openssl"
-    static func backend() -> any CryptoBackend { OpenSSLBackend() }
-}
 
 /// `--crypto-backend NAME` (run, conform, load, profile, verify).
 struct CryptoBackendOptions<Default: CryptoBackendDefault>: ParsableArguments {

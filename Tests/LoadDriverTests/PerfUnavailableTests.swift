@@ -6,6 +6,14 @@ import Testing
 /// `profile --perf` never records nothing silently: without perf, or when perf may not record,
 /// it says so in one line (exit 2) and the workload does not run; `--for` with `--perf` records.
 @Suite struct PerfUnavailableTests {
+    /// A `perf` in `dir` that refuses, as perf does under kernel.perf_event_paranoid.
+    static func refusingPerf(in dir: URL) throws {
+        let fake = dir.appendingPathComponent("perf")
+        try Data("#!/bin/sh\necho 'Error: Access to performance monitoring and observability operations is limited.' >&2\nexit 255\n".utf8)
+            .write(to: fake)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake.path)
+    }
+
     static func scratch() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("jwtbench-perf-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
@@ -40,11 +48,7 @@ import Testing
     @Test func perfThatMayNotRecordIsSaidInOneLineAndNothingRuns() throws {
         let dir = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
-        // A perf that refuses, as perf does under kernel.perf_event_paranoid.
-        let fake = dir.appendingPathComponent("perf")
-        try Data("#!/bin/sh\necho 'Error: Access to performance monitoring and observability operations is limited.' >&2\nexit 255\n".utf8)
-            .write(to: fake)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake.path)
+        try Self.refusingPerf(in: dir)
         var ran = false
         let message = Self.usageMessage {
             try PerfRecorder.record(out: dir.appendingPathComponent("out").path, environment: ["PATH": dir.path]) { ran = true }
@@ -103,10 +107,7 @@ import Testing
     @Test func profilePerfThatMayNotRecordExitsTwoSayingSo() throws {
         let dir = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let fake = dir.appendingPathComponent("perf")
-        try Data("#!/bin/sh\necho 'Error: Access to performance monitoring and observability operations is limited.' >&2\nexit 255\n".utf8)
-            .write(to: fake)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake.path)
+        try Self.refusingPerf(in: dir)
         let run = try Self.jwtbench(
             ["profile", "--alg", "HS256", "--for", "1s", "--perf", "--out", dir.appendingPathComponent("out").path],
             path: dir.path + ":/usr/bin:/bin")
