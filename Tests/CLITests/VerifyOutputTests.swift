@@ -10,7 +10,14 @@ import Testing
         let f = try Fixture.get()
         let r = try CLI.run(f.verify + [f.goodToken])
         #expect(r.status == 0)
-        #expect(r.stdout == #"{"decision":"allow","reason":null,"http_status":200,"alg":"RS256"}"# + "\n")
+        // The same tokens[] result a request's allow carries, with no location.
+        let parts = f.goodToken.split(separator: ".").map(String.init)
+        try #require(parts.count == 3)
+        let expected =
+            #"{"decision":"allow","reason":null,"http_status":200,"alg":"RS256","tokens":[{"location":null,"location_property":null,"header":"#
+            + (try decodeSegment(parts[0])) + #","payload":"# + (try decodeSegment(parts[1])) + #","signature":""# + parts[2]
+            + #"","verified":true}]}"#
+        #expect(r.stdout == expected + "\n")
         #expect(r.stderr == "")
     }
 
@@ -37,7 +44,7 @@ import Testing
         let r = try CLI.run(f.verify + ["-"], stdin: "\(f.goodToken)\n\n  \(f.expiredToken)  \n")
         #expect(r.status == 0)
         #expect(r.stdoutLines.count == 2)
-        #expect(r.stdoutLines.first == #"{"decision":"allow","reason":null,"http_status":200,"alg":"RS256"}"#)
+        #expect(r.stdoutLines.first?.hasPrefix(#"{"decision":"allow","reason":null,"http_status":200,"alg":"RS256","tokens":[{"#) == true)
         #expect(r.stdoutLines.last?.hasPrefix(#"{"decision":"deny","reason":"expired","#) == true)
     }
 
