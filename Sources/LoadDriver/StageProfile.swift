@@ -123,7 +123,10 @@ public struct StageProfile: Sendable {
                     outsideSignatureNanoseconds, outsideSignatureNoise))
         }
         if let a = allocations {
-            out.append(String(format: "allocations per validation: %.2f (%.0f bytes, including OpenSSL's own)", a.allocations, a.bytes))
+            out.append(
+                String(
+                    format: "allocations per validation: %.2f (%.0f bytes, including OpenSSL's own; validate(token:), the hot path)",
+                    a.allocations, a.bytes))
         } else {
             out.append("allocations per validation: unavailable (jemalloc is not the allocator)")
         }
