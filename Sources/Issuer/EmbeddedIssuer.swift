@@ -1,3 +1,4 @@
+import Dispatch
 import JOSECrypto
 import Logging
 import NIOCore
@@ -37,7 +38,13 @@ public final class EmbeddedIssuer: Sendable {
     private struct Runtime: Sendable {
         let group: MultiThreadedEventLoopGroup
         let server: any Channel
-        let rotation: Task<Void, Never>?
+        let rotation: RotationTimer?
+    }
+
+    /// Dispatch sources are thread-safe (resume and cancel may come from any thread); the
+    /// overlay just does not say so yet.
+    private struct RotationTimer: @unchecked Sendable {
+        let source: any DispatchSourceTimer
     }
 
     /// An issuer with its first key; call `start()` to serve.
@@ -96,24 +103,27 @@ public final class EmbeddedIssuer: Sendable {
 
     private func started(group: MultiThreadedEventLoopGroup, channel: any Channel) {
         state.boundPort.store(channel.localAddress?.port ?? configuration.port, ordering: .releasing)
-        var rotation: Task<Void, Never>?
+        var rotation: RotationTimer?
         if let interval = configuration.rotationInterval {
             let state = self.state
             let overlap = configuration.overlap
             let logger = self.logger
-            rotation = Task.detached {
-                while !Task.isCancelled {
-                    do {
-                        try await Task.sleep(for: interval)
-                        let r = try state.rotate(overlap: overlap)
-                        logger.info("rotated: signing with \(r.newKid), \(r.previousKid) retires in \(overlap)")
-                    } catch is CancellationError {
-                        return
-                    } catch {
-                        logger.error("scheduled rotation failed: \(error)")
-                    }
+            // A Dispatch timer, not a task: the schedule must hold while Swift's cooperative pool
+            // is busy (a test run saturates it on two cores, and a sleeping task then wakes late),
+            // and not on the event loop, which key generation would hold up.
+            let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "jwtbench.issuer.rotation"))
+            let nanoseconds = Int(clamping: max(1, interval.nanosecondsClamped))
+            timer.schedule(deadline: .now() + .nanoseconds(nanoseconds), repeating: .nanoseconds(nanoseconds))
+            timer.setEventHandler {
+                do {
+                    let r = try state.rotate(overlap: overlap)
+                    logger.info("rotated: signing with \(r.newKid), \(r.previousKid) retires in \(overlap)")
+                } catch {
+                    logger.error("scheduled rotation failed: \(error)")
                 }
             }
+            timer.resume()
+            rotation = RotationTimer(source: timer)
         }
         runtime.withLockedValue { $0 = Runtime(group: group, server: channel, rotation: rotation) }
         logger.info("issuer listening at \(issuer)")
@@ -131,7 +141,7 @@ public final class EmbeddedIssuer: Sendable {
     /// event loop or an async context (use `stop() async` there).
     public func stop() {
         guard let r = takeRuntime() else { return }
-        r.rotation?.cancel()
+        r.rotation?.source.cancel()
         try? r.server.close().wait()
         for channel in state.channels.withLockedValue({ Array($0.values) }) { try? channel.close().wait() }
         try? r.group.syncShutdownGracefully()
@@ -140,7 +150,7 @@ public final class EmbeddedIssuer: Sendable {
     /// Stops serving and closes every connection.
     public func stop() async {
         guard let r = takeRuntime() else { return }
-        r.rotation?.cancel()
+        r.rotation?.source.cancel()
         try? await r.server.close().get()
         for channel in state.channels.withLockedValue({ Array($0.values) }) { try? await channel.close().get() }
         try? await r.group.shutdownGracefully()

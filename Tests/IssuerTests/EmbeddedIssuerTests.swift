@@ -143,7 +143,7 @@ import Testing
         let issuer = try await Self.started()
         issuer.setFault(.hang)
         let port = issuer.port
-        let client = Task.detached { RawHTTP.get(port: port, path: "/jwks.json", receiveTimeout: .seconds(20)) }
+        let client = Task { await RawHTTP.getOnThread(port: port, path: "/jwks.json", receiveTimeout: .seconds(20)) }
         // Wait until the request is in (so the connection is open and hanging).
         let deadline = Date().addingTimeInterval(10)
         while issuer.jwksRequestCount == 0 && Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }

@@ -32,6 +32,14 @@ enum RawHTTP {
         var response: Response? { if case .response(let r) = self { return r } else { return nil } }
     }
 
+    /// `get` on a thread of its own: a blocking call in a task waits for a cooperative thread,
+    /// which a busy test run may not free for seconds.
+    static func getOnThread(port: Int, path: String, receiveTimeout: Duration = .seconds(5)) async -> Outcome {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: get(port: port, path: path, receiveTimeout: receiveTimeout)) }
+        }
+    }
+
     static func get(port: Int, path: String, receiveTimeout: Duration = .seconds(5)) -> Outcome {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return .failed("socket: \(errno)") }
