@@ -25,9 +25,11 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
-        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.25.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
     ],
     targets: [
         .systemLibrary(
@@ -109,6 +111,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The gateway: the policy enforced in front of an upstream (SwiftNIO reverse proxy),
+        // with an admin listener (readiness, Prometheus metrics) and a JSON access log.
+        .target(
+            name: "Gateway",
+            dependencies: [
+                "JOSECrypto", "JWTValidation", "Policy", "KeySources", "Measurement",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         // The jobs behind the commands: `run`'s main job and the steps it shares with
         // conform and cache-compare, and verify's and mint's.
         .target(
@@ -122,7 +139,7 @@ let package = Package(
             name: "jwtbench",
             dependencies: [
                 "JOSECrypto", "KeySources", "TokenMint", "Issuer", "Reports", "Measurement", "Conformance",
-                "LoadDriver", "CacheCompare", "MainJob",
+                "LoadDriver", "CacheCompare", "MainJob", "Gateway",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -145,6 +162,16 @@ let package = Package(
             dependencies: [
                 "LoadDriver", "Measurement", "Reports", "TokenMint", "Policy", "KeySources", "Issuer",
                 "JWTValidation", "JOSECrypto", .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: [
+                "Gateway", "Policy", "JWTValidation", "JOSECrypto", "TokenMint", "KeySources",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "CacheCompareTests", dependencies: ["CacheCompare", "Reports"]),

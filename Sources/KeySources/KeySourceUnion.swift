@@ -224,4 +224,25 @@ extension PolicyKeySources {
         let cached = CachingValidator(validator: validator, cache: VerifiedTokenCache(settings), keySetGeneration: { self.generation })
         return { token, now in cached.validate(token: token, now: now) }
     }
+
+    /// How requests are decided under `validator`: every configured token through the
+    /// verified-token cache when the strategy has one (keyed by token and location), else by
+    /// the validator. What the gateway calls per request.
+    public func requestDecider(for validator: Validator) -> @Sendable (HTTPRequest, Int64) -> RequestDecision {
+        guard let settings = strategy.tokenCache else {
+            return { request, now in validator.validate(request: request, now: now) }
+        }
+        let cached = CachingValidator(validator: validator, cache: VerifiedTokenCache(settings), keySetGeneration: { self.generation })
+        return { request, now in
+            validator.validate(request: request, now: now) { token, now, location in
+                cached.validate(token: token, now: now, location: location)
+            }
+        }
+    }
+
+    /// Whether `prepareForValidation()` can block (a `none` or `ttl` strategy on a remote
+    /// source): such validations must not run on an event loop.
+    public var validationMayBlock: Bool {
+        remotes.contains { $0.strategy.refresh != .ahead }
+    }
 }

@@ -43,6 +43,21 @@ extension PolicyKeySources {
         return sources
     }
 
+    /// The key sources a long-running validator uses (`load --policy`, the gateway): `primed`,
+    /// then started, so the strategy's background work (refresh-ahead, unknown-kid refetches,
+    /// retries) goes on while it runs. The caller calls `shutdown()` when done.
+    /// - Throws: as `primed`.
+    public static func started(
+        for policy: Policy, extraKeyFiles: [String], backend: (any CryptoBackend)? = nil,
+        primeTimeout: Duration = .seconds(10), warn: (String) -> Void
+    ) throws -> PolicyKeySources {
+        let sources = try primed(for: policy, extraKeyFiles: extraKeyFiles, backend: backend, primeTimeout: primeTimeout, warn: warn)
+        // Started after priming: the loaded set is kept (no second cold-start fetch) and the
+        // refresher thread takes over from here.
+        sources.start()
+        return sources
+    }
+
     /// `key "k1" (keys/jwks.json)`: a skipped fixed key, by kid and the file(s) it came from.
     func describe(_ skipped: KeySnapshot.Skipped) -> String {
         let name = skipped.kid.map { "key \"\($0)\"" } ?? "a key without kid"

@@ -101,21 +101,15 @@ public struct LoadJob: Sendable {
         return outcome
     }
 
-    /// The key sources `load --policy` validates with, run as a gateway runs them: built from
-    /// the policy and `keyFiles`, each remote set loaded once (priming), then started, so the
-    /// strategy's background work (refresh-ahead, unknown-kid refetches, retries) goes on
-    /// during the run. The caller calls `shutdown()` when done (it stops the refreshers).
+    /// The key sources `load --policy` validates with, run as the gateway runs them
+    /// (`PolicyKeySources.started`: primed, then started, so the strategy's background work
+    /// goes on during the run). The caller calls `shutdown()` when done.
     /// - Throws: as `PolicyKeySources.primed`.
     public static func keySources(
         for policy: Policy, keyFiles: [String], backend: (any CryptoBackend)?, primeTimeout: Duration = .seconds(10),
         warn: (String) -> Void
     ) throws -> PolicyKeySources {
-        let sources = try PolicyKeySources.primed(
-            for: policy, extraKeyFiles: keyFiles, backend: backend, primeTimeout: primeTimeout, warn: warn)
-        // Started after priming: the loaded set is kept (no second cold-start fetch) and the
-        // refresher thread takes over from here.
-        sources.start()
-        return sources
+        try PolicyKeySources.started(for: policy, extraKeyFiles: keyFiles, backend: backend, primeTimeout: primeTimeout, warn: warn)
     }
 
     /// `--threads`: thread counts from 1 to 1024, comma-separated.

@@ -53,6 +53,8 @@ import JWTValidation
 ///   key_cache: {strategy: refresh-ahead, ...}   # see KeyCacheSettings
 ///   crypto_backend: auto            # openssl, boringssl or auto (default: each algorithm on
 ///                                   # the backend measured fastest here, see AutoBackend)
+///   claim_to_headers:               # gateway: verified claims forwarded as request headers
+///     - {claim: sub, header: X-User}
 /// ```
 public struct Policy: Sendable, Equatable {
     /// Allowed `iss` values, matched exactly (no normalisation, trailing slash included).
@@ -84,6 +86,8 @@ public struct Policy: Sendable, Equatable {
     /// The crypto backend keys are imported with (extension): a `CryptoBackends` name; nil
     /// means `auto`. Command-line flags override it.
     public var cryptoBackend: String?
+    /// Verified claims the gateway forwards as request headers (`jwtbench.claim_to_headers`).
+    public var claimHeaders: [ClaimHeader]
 
     /// A policy built in code. Unlike `parse`, this checks nothing: callers build what they
     /// mean (tests, signature-only harness runs).
@@ -101,7 +105,8 @@ public struct Policy: Sendable, Equatable {
         inlineKeys: [JWK] = [],
         keyFiles: [String] = [],
         keyCache: KeyCacheSettings? = nil,
-        cryptoBackend: String? = nil
+        cryptoBackend: String? = nil,
+        claimHeaders: [ClaimHeader] = []
     ) {
         self.issuers = issuers
         self.audiences = audiences
@@ -117,6 +122,7 @@ public struct Policy: Sendable, Equatable {
         self.keyFiles = keyFiles
         self.keyCache = keyCache
         self.cryptoBackend = cryptoBackend
+        self.claimHeaders = claimHeaders
     }
 
     /// Whether the policy names any key: a JKU, an inline key or a key file.

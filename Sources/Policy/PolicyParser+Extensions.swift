@@ -21,7 +21,8 @@ extension PolicyParser {
         let field = "jwtbench"
         let ext = try mapping(node, field)
         try checkKeys(
-            ext, ["leeway", "require_expiration", "max_lifetime", "max_token_bytes", "key_cache", "crypto_backend"], field,
+            ext, ["leeway", "require_expiration", "max_lifetime", "max_token_bytes", "key_cache", "crypto_backend", "claim_to_headers"],
+            field,
             .invalidConfiguration)
         if let leeway = ext["leeway"] {
             policy.leewaySeconds = try integer(leeway, field + ".leeway", in: 0...Self.maxLeewaySeconds, unit: "seconds")
@@ -48,6 +49,53 @@ extension PolicyParser {
                     "unknown crypto backend \"\(name)\"; use \(CryptoBackends.names.joined(separator: ", "))")
             }
             policy.cryptoBackend = name
+        }
+        if let headers = ext["claim_to_headers"] {
+            policy.claimHeaders = try parseClaimHeaders(headers, field: field + ".claim_to_headers")
+        }
+    }
+
+    /// `[{claim: sub, header: X-User}, ...]`: each header a valid field name, not one the
+    /// proxy owns (hop-by-hop, framing, `Host`, `X-Forwarded-*`), and named once.
+    func parseClaimHeaders(_ node: Node, field: String) throws(PolicyError) -> [ClaimHeader] {
+        var result: [ClaimHeader] = []
+        var seen = Set<String>()
+        for (index, item) in try sequence(node, field).enumerated() {
+            let at = "\(field)[\(index)]"
+            let entry = try mapping(item, at)
+            try checkKeys(entry, ["claim", "header"], at, .invalidConfiguration)
+            let claim = try string(entry["claim"], at + ".claim", .invalidConfiguration)
+            let header = try string(entry["header"], at + ".header", .invalidConfiguration)
+            guard !claim.isEmpty, !claim.split(separator: ".", omittingEmptySubsequences: false).contains(where: \.isEmpty) else {
+                throw PolicyError(.invalidConfiguration, at + ".claim", "a claim name, or names joined by '.' for nested members")
+            }
+            guard !header.isEmpty, header.utf8.allSatisfy(Self.isFieldNameByte) else {
+                throw PolicyError(.invalidConfiguration, at + ".header", "\"\(header)\" is not an HTTP header field name")
+            }
+            let lower = header.lowercased()
+            guard !Self.proxyOwnedHeaders.contains(lower), !lower.hasPrefix("x-forwarded-") else {
+                throw PolicyError(.invalidConfiguration, at + ".header", "\(header) is set by the gateway itself")
+            }
+            guard seen.insert(lower).inserted else {
+                throw PolicyError(.invalidConfiguration, at + ".header", "\(header) is named twice")
+            }
+            result.append(ClaimHeader(claim: claim, header: header))
+        }
+        return result
+    }
+
+    /// Headers a claim may not overwrite: hop-by-hop and framing fields (RFC 9110 section 7.6.1),
+    /// and the ones the gateway writes.
+    static let proxyOwnedHeaders: Set<String> = [
+        "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer",
+        "transfer-encoding", "upgrade", "content-length", "host", "forwarded",
+    ]
+
+    /// RFC 9110 `tchar`.
+    static func isFieldNameByte(_ c: UInt8) -> Bool {
+        switch c {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
+        default: "!#$%&'*+-.^_`|~".utf8.contains(c)
         }
     }
 

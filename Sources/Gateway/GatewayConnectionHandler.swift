@@ -1,0 +1,418 @@
+import JWTValidation
+import Logging
+import Measurement
+import NIOCore
+import NIOHTTP1
+
+/// One client connection: reads requests, decides each with the policy, forwards allowed ones
+/// to the upstream and streams the response back, or answers itself (a denial, a proxy
+/// error). Everything runs on the connection's event loop; the upstream connection is on the
+/// same loop, so the two sides call each other directly.
+///
+/// Backpressure both ways: reads from the client are held while the upstream connection
+/// cannot take more (or while parts queue behind a pending decision), and reads from the
+/// upstream while the client cannot, so a 50 MB body or a slow reader costs a bounded buffer.
+final class GatewayConnectionHandler: ChannelDuplexHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    let loop: GatewayLoopContext
+    let firstByte: FirstByteHandler
+    var context: ChannelHandlerContext?
+    var clientAddress: String?
+    /// The request in progress (nil between requests).
+    var request: GatewayRequest?
+    /// A read was held (see `read(context:)`).
+    var readHeld = false
+    /// Deadlines: the request head (from its first byte), the keep-alive idle time, the body
+    /// idle time, the upstream's response.
+    var headDeadline: Scheduled<Void>?
+    var idleDeadline: Scheduled<Void>?
+    var bodyDeadline: Scheduled<Void>?
+    var upstreamDeadline: Scheduled<Void>?
+    /// The connection is closing (no more requests).
+    var closing = false
+
+    /// Parts queued behind a pending decision or connection before reads are held.
+    static let queueHighWater = 64 * 1024
+
+    init(loop: GatewayLoopContext, firstByte: FirstByteHandler) {
+        self.loop = loop
+        self.firstByte = firstByte
+    }
+
+    // MARK: lifecycle
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        clientAddress = context.channel.remoteAddress?.ipAddress
+        loop.opened(self)
+        awaitNextRequest()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        closing = true
+        cancelDeadlines()
+        if let request, let upstream = request.upstream {
+            // The client went away mid-exchange: the upstream connection is in an unknown
+            // state, so it is closed, not pooled.
+            upstream.handler.exchange = nil
+            upstream.channel.close(promise: nil)
+            request.upstream = nil
+        }
+        request = nil
+        loop.closed(self)
+        self.context = nil
+        context.fireChannelInactive()
+    }
+
+    /// SIGTERM: an idle connection closes now; a busy one after its response.
+    func drain() {
+        guard let context else { return }
+        if request == nil {
+            close(context)
+        } else {
+            request?.closeAfterResponse = true
+        }
+    }
+
+    // MARK: client input
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            receivedHead(head, context: context)
+        case .body(let buffer):
+            receivedBody(buffer, context: context)
+        case .end:
+            receivedEnd(context: context)
+        }
+    }
+
+    private func receivedHead(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        cancelDeadlines()
+        firstByte.onFirstByte = nil
+        let request = GatewayRequest(head: head, policy: loop.policy, started: MonotonicClock.now())
+        self.request = request
+        if loop.draining { request.closeAfterResponse = true }
+        if Self.declaresBody(head) { armBodyDeadline() }
+        if request.buffersBody {
+            request.bufferedBody = context.channel.allocator.buffer(capacity: 0)
+            return
+        }
+        decide(request, context: context)
+    }
+
+    private func receivedBody(_ buffer: ByteBuffer, context: ChannelHandlerContext) {
+        guard let request else { return }
+        request.bodyBytes += buffer.readableBytes
+        request.lastRead = MonotonicClock.now()
+        if request.bufferedBody != nil && request.outcome.isPending {
+            guard request.bodyBytes <= loop.configuration.limits.maxBodyBytes else {
+                request.bufferedBody = nil
+                request.closeAfterResponse = true
+                respond(.error(.payloadTooLarge, .bodyTooLarge), to: request, context: context)
+                return
+            }
+            var copy = buffer
+            request.bufferedBody?.writeBuffer(&copy)
+            return
+        }
+        if let upstream = request.upstream, request.outcome.isAllowed {
+            request.bodyForwarded = true
+            upstream.channel.writeAndFlush(HTTPClientRequestPart.body(.byteBuffer(buffer)), promise: nil)
+        } else if request.outcome.isPending || request.outcome.isAllowed {
+            request.queued.append(.body(buffer))
+            request.queuedBytes += buffer.readableBytes
+        } else if request.bodyBytes > Self.discardLimit {
+            // Answered already; a long body is not worth reading to keep the connection.
+            request.closeAfterResponse = true
+            if request.localResponseWritten || request.upstreamResponseEnded { close(context) }
+        }
+    }
+
+    /// Whether a body follows the head (a non-zero `Content-Length`, or chunked).
+    static func declaresBody(_ head: HTTPRequestHead) -> Bool {
+        if head.headers.contains(name: "transfer-encoding") { return true }
+        return head.headers.first(name: "content-length").map { $0 != "0" } ?? false
+    }
+
+    /// The most body bytes read and dropped after a local answer to keep the connection open.
+    static let discardLimit = 1 << 20
+
+    private func receivedEnd(context: ChannelHandlerContext) {
+        guard let request else { return }
+        request.requestEnded = true
+        bodyDeadline?.cancel()
+        bodyDeadline = nil
+        if request.bufferedBody != nil && request.outcome.isPending {
+            decide(request, context: context)
+            return
+        }
+        if let upstream = request.upstream, request.outcome.isAllowed {
+            sendRequestEnd(upstream, request: request)
+        } else if request.outcome.isPending || request.outcome.isAllowed {
+            request.queued.append(.end(nil))
+        } else if request.localResponseWritten {
+            // A local answer already written in full: the exchange is complete.
+            finish(request, context: context)
+        }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if let request {
+            let upstreamFull = request.upstream.map { !$0.channel.isWritable } ?? false
+            if upstreamFull || request.queuedBytes >= Self.queueHighWater {
+                readHeld = true
+                return
+            }
+        }
+        context.read()
+    }
+
+    /// Lets a held read through once the reason for holding it is gone.
+    func resumeClientReads() {
+        guard readHeld, let context else { return }
+        readHeld = false
+        context.read()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        // The client can take more response bytes: ask the upstream for them.
+        if context.channel.isWritable, let upstream = request?.upstream { upstream.channel.read() }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let parse = error as? HTTPParserError, request?.responseStarted != true {
+            let oversized = parse == .headerOverflow
+            let response = LocalResponse.error(
+                oversized ? .requestHeaderFieldsTooLarge : .badRequest, oversized ? .headersTooLarge : .badRequest)
+            let request =
+                self.request
+                ?? GatewayRequest(
+                    head: HTTPRequestHead(version: .http1_1, method: .GET, uri: "-"), policy: loop.policy,
+                    started: MonotonicClock.now())
+            self.request = request
+            request.closeAfterResponse = true
+            request.requestEnded = true
+            respond(response, to: request, context: context)
+            return
+        }
+        close(context)
+    }
+
+    // MARK: deciding
+
+    private func decide(_ request: GatewayRequest, context: ChannelHandlerContext) {
+        let validationRequest = request.validationRequest()
+        if let body = request.bufferedBody {
+            // Read in full to find the token: forwarded as it came once allowed.
+            request.bufferedBody = nil
+            if body.readableBytes > 0 { request.queued.append(.body(body)) }
+            if request.requestEnded { request.queued.append(.end(nil)) }
+        }
+        let now = loop.now()
+        let policy = request.policy
+        if policy.mayBlock {
+            // A `none` or `ttl` key cache may fetch on this call: never on an event loop.
+            loop.threadPool.runIfActive(eventLoop: context.eventLoop) { () -> (RequestDecision, Int64) in
+                let start = MonotonicClock.now()
+                let decision = policy.decision(for: validationRequest, now: now)
+                return (decision, Int64(MonotonicClock.now() - start))
+            }.assumeIsolated().whenComplete { [self] result in
+                guard self.request === request, let context = self.context else { return }
+                switch result {
+                case .success(let (decision, nanoseconds)): decided(decision, nanoseconds: nanoseconds, request, context: context)
+                case .failure: respond(.error(.serviceUnavailable, .draining), to: request, context: context)
+                }
+            }
+            return
+        }
+        let start = MonotonicClock.now()
+        let decision = policy.decision(for: validationRequest, now: now)
+        decided(decision, nanoseconds: Int64(MonotonicClock.now() - start), request, context: context)
+    }
+
+    private func decided(_ decision: RequestDecision, nanoseconds: Int64, _ request: GatewayRequest, context: ChannelHandlerContext) {
+        request.validationNanoseconds = nanoseconds
+        loop.metrics.recordValidation(nanoseconds: nanoseconds)
+        switch decision {
+        case .deny(let denial):
+            request.outcome = .denied(denial.reason)
+            request.detail = denial.detail
+            // What was queued is the body of a denied request: never forwarded.
+            request.queued.removeAll()
+            request.queuedBytes = 0
+            if !request.requestEnded && request.bodyBytes > Self.discardLimit { request.closeAfterResponse = true }
+            respond(.denial(denial), to: request, context: context)
+            resumeClientReads()
+        case .allow(let tokens):
+            request.outcome = .allowed
+            let claims = ClaimHeaderValues.values(for: request.policy.claimHeaders, from: tokens)
+            connect(request, claims: claims, context: context)
+        }
+    }
+
+    // MARK: local responses and the end of an exchange
+
+    /// Writes a response of the gateway's own; the exchange finishes when the request has
+    /// also ended (or at once when the connection is to close).
+    func respond(_ response: LocalResponse, to request: GatewayRequest, context: ChannelHandlerContext) {
+        guard !request.responseStarted else {
+            close(context)
+            return
+        }
+        if case .pending = request.outcome, let error = ProxyError(rawValue: response.reason) { request.outcome = .proxyError(error) }
+        if case .allowed = request.outcome, let error = ProxyError(rawValue: response.reason) { request.outcome = .proxyError(error) }
+        request.responseStarted = true
+        request.status = response.status.code
+        let keepAlive = request.keepAlive && !request.closeAfterResponse && !loop.draining
+        if !keepAlive { request.closeAfterResponse = true }
+        context.write(wrapOutboundOut(.head(response.head(version: request.head.version, keepAlive: keepAlive))), promise: nil)
+        var body = context.channel.allocator.buffer(capacity: response.body.utf8.count)
+        body.writeString(response.body)
+        context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { [self] _ in
+            guard self.request === request, let context = self.context else { return }
+            request.localResponseWritten = true
+            if request.requestEnded || request.closeAfterResponse {
+                finish(request, context: context)
+            } else {
+                // The rest of the request is read and dropped (up to `discardLimit`).
+                armBodyDeadline()
+            }
+        }
+    }
+
+    /// The exchange is over: log it, return or close the upstream connection, and wait for
+    /// the next request or close.
+    func finish(_ request: GatewayRequest, context: ChannelHandlerContext) {
+        guard self.request === request else { return }
+        self.request = nil
+        cancelDeadlines()
+        if let upstream = request.upstream {
+            request.upstream = nil
+            if request.upstreamResponseEnded && request.upstreamRequestEnded {
+                loop.pool.release(upstream)
+            } else {
+                upstream.handler.exchange = nil
+                upstream.channel.close(promise: nil)
+            }
+        }
+        record(request)
+        if request.closeAfterResponse || !request.requestEnded || loop.draining {
+            close(context)
+        } else {
+            awaitNextRequest()
+            resumeClientReads()
+        }
+    }
+
+    func close(_ context: ChannelHandlerContext) {
+        guard !closing else { return }
+        closing = true
+        cancelDeadlines()
+        context.close(promise: nil)
+    }
+
+    private func record(_ request: GatewayRequest) {
+        let elapsed = Int64(MonotonicClock.now() - request.started)
+        loop.metrics.recordRequest(nanoseconds: elapsed)
+        let decision: String
+        var reason = ""
+        switch request.outcome {
+        case .allowed:
+            decision = "allow"
+            loop.metrics.recordAllowed()
+        case .denied(let code):
+            decision = "deny"
+            reason = code.rawValue
+            loop.metrics.recordDenied(code)
+        case .proxyError(let error):
+            decision = "error"
+            reason = error.rawValue
+            loop.metrics.recordProxyError(error)
+        case .pending:
+            decision = "error"
+        }
+        guard let log = loop.accessLog else { return }
+        var metadata: Logger.Metadata = [
+            "client": .string(clientAddress ?? "-"), "method": .string(request.head.method.rawValue),
+            "path": .string(request.head.uri), "status": .stringConvertible(Int(request.status)), "decision": .string(decision),
+            "duration_us": .stringConvertible(Int(elapsed / 1000)),
+            "validation_us": .stringConvertible(Double(request.validationNanoseconds) / 1000),
+            "request_bytes": .stringConvertible(request.bodyBytes),
+        ]
+        if !reason.isEmpty { metadata["reason"] = .string(reason) }
+        if let detail = request.detail { metadata["detail"] = .string(detail) }
+        log.info("request", metadata: metadata)
+    }
+
+    // MARK: deadlines
+
+    /// Between requests: the keep-alive idle deadline runs; the first byte of the next
+    /// request switches to the head deadline.
+    func awaitNextRequest() {
+        guard let context, !closing else { return }
+        let loopIsolated = context.eventLoop.assumeIsolated()
+        idleDeadline = loopIsolated.scheduleTask(in: loop.configuration.timeouts.keepAliveIdle.timeAmount) { [self] in
+            guard request == nil, let context = self.context else { return }
+            close(context)
+        }
+        firstByte.onFirstByte = { [self] in
+            idleDeadline?.cancel()
+            idleDeadline = nil
+            guard let context = self.context else { return }
+            headDeadline = context.eventLoop.assumeIsolated().scheduleTask(
+                in: loop.configuration.timeouts.requestHeader.timeAmount
+            ) { [self] in
+                guard request == nil, let context = self.context else { return }
+                // A head that did not arrive in time: 408, then close (RFC 9110 section 15.5.9).
+                let late = GatewayRequest(
+                    head: HTTPRequestHead(version: .http1_1, method: .GET, uri: "-"), policy: loop.policy,
+                    started: MonotonicClock.now())
+                late.closeAfterResponse = true
+                late.requestEnded = true
+                request = late
+                respond(.error(.requestTimeout, .requestTimeout), to: late, context: context)
+            }
+        }
+    }
+
+    /// While a body is read: fires after the body idle time without a read.
+    func armBodyDeadline() {
+        guard let context, bodyDeadline == nil else { return }
+        let idle = loop.configuration.timeouts.requestBodyIdle
+        bodyDeadline = context.eventLoop.assumeIsolated().scheduleTask(in: idle.timeAmount) { [self] in
+            bodyDeadline = nil
+            guard let request, !request.requestEnded, let context = self.context else { return }
+            let quiet = MonotonicClock.now() - request.lastRead
+            let limit = UInt64(idle.components.seconds) * 1_000_000_000 + UInt64(idle.components.attoseconds / 1_000_000_000)
+            if quiet < limit {
+                armBodyDeadline()
+                return
+            }
+            request.closeAfterResponse = true
+            if request.responseStarted {
+                close(context)
+            } else {
+                respond(.error(.requestTimeout, .requestTimeout), to: request, context: context)
+            }
+        }
+    }
+
+    func cancelDeadlines() {
+        for deadline in [headDeadline, idleDeadline, bodyDeadline, upstreamDeadline] { deadline?.cancel() }
+        headDeadline = nil
+        idleDeadline = nil
+        bodyDeadline = nil
+        upstreamDeadline = nil
+    }
+}
+
+extension GatewayRequest.Outcome {
+    var isPending: Bool { if case .pending = self { true } else { false } }
+    var isAllowed: Bool { if case .allowed = self { true } else { false } }
+}

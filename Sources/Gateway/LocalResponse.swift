@@ -1,0 +1,62 @@
+import JWTValidation
+import NIOCore
+import NIOHTTP1
+
+/// A response the gateway writes itself: a denial, or a proxy error.
+struct LocalResponse {
+    var status: HTTPResponseStatus
+    var headers: HTTPHeaders
+    var body: String
+    /// For the access log and metrics: the reason code, or the proxy error's name.
+    var reason: String
+
+    /// A denied request: 401 or 403 as the reason code says, `WWW-Authenticate` per RFC 6750,
+    /// and `{"decision":"deny","reason":...,"http_status":...}`. The detail stays in the access
+    /// log: it can say which header held what, which is the operator's business, not the client's.
+    static func denial(_ denial: Denial) -> LocalResponse {
+        var headers = HTTPHeaders()
+        headers.add(name: "WWW-Authenticate", value: denial.reason.wwwAuthenticate)
+        let status = denial.httpStatus
+        return LocalResponse(
+            status: HTTPResponseStatus(statusCode: status), headers: headers,
+            body: "{\"decision\":\"deny\",\"reason\":\"\(denial.reason.rawValue)\",\"http_status\":\(status)}\n",
+            reason: denial.reason.rawValue)
+    }
+
+    /// A proxy error: `{"error":"upstream_unreachable","http_status":502}`.
+    static func error(_ status: HTTPResponseStatus, _ name: ProxyError) -> LocalResponse {
+        LocalResponse(
+            status: status, headers: HTTPHeaders(), body: "{\"error\":\"\(name.rawValue)\",\"http_status\":\(status.code)}\n",
+            reason: name.rawValue)
+    }
+
+    /// The head, with a JSON content type, the length and the connection's fate.
+    func head(version: HTTPVersion, keepAlive: Bool) -> HTTPResponseHead {
+        var fields = headers
+        fields.add(name: "Content-Type", value: "application/json")
+        fields.add(name: "Content-Length", value: String(body.utf8.count))
+        fields.add(name: "Cache-Control", value: "no-store")
+        ProxyHeaders.addConnection(&fields, version: version, keepAlive: keepAlive)
+        return HTTPResponseHead(version: version, status: status, headers: fields)
+    }
+}
+
+/// The proxy errors a client can see, by the status they come with.
+enum ProxyError: String, CaseIterable {
+    /// 400: the request could not be parsed.
+    case badRequest = "bad_request"
+    /// 408: the request head or body did not arrive in time.
+    case requestTimeout = "request_timeout"
+    /// 413: a body that must be read to find the token is over the limit.
+    case bodyTooLarge = "body_too_large"
+    /// 431: the request head is over the size or field-count limit.
+    case headersTooLarge = "headers_too_large"
+    /// 502: no connection to the upstream, or it broke before the response.
+    case upstreamUnreachable = "upstream_unreachable"
+    /// 502: the upstream's response could not be parsed.
+    case upstreamMalformed = "upstream_malformed_response"
+    /// 504: the upstream did not answer in time.
+    case upstreamTimeout = "upstream_timeout"
+    /// 503: the gateway is shutting down.
+    case draining = "shutting_down"
+}

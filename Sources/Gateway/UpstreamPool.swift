@@ -1,0 +1,94 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// One upstream connection: the channel and its last handler, both on one event loop.
+/// Unchecked: it crosses only from a future on that loop to a callback on the same loop.
+struct UpstreamConnection: @unchecked Sendable {
+    let channel: any Channel
+    let handler: UpstreamHandler
+    /// Whether it came from the pool (then a failure before any response byte may be a
+    /// connection the upstream closed while idle, and a request without a body is retried).
+    let reused: Bool
+}
+
+/// Keep-alive connections to the upstream for one event loop. Used only on that loop, so it
+/// takes no lock; each loop has its own, as Envoy's and nginx's workers do, and a client's
+/// request is forwarded on the loop that read it (no thread hop).
+final class UpstreamPool {
+    private let eventLoop: any EventLoop
+    private let target: UpstreamTarget
+    private let connectTimeout: Duration
+    private let maxIdle: Int
+    private var idle: [UpstreamConnection] = []
+    private var closed = false
+
+    init(eventLoop: any EventLoop, target: UpstreamTarget, connectTimeout: Duration, maxIdle: Int) {
+        self.eventLoop = eventLoop
+        self.target = target
+        self.connectTimeout = connectTimeout
+        self.maxIdle = maxIdle
+    }
+
+    /// An idle connection if one is still open, else a new one.
+    func acquire() -> EventLoopFuture<UpstreamConnection> {
+        while let connection = idle.popLast() {
+            if connection.channel.isActive && !connection.handler.isBroken {
+                return eventLoop.makeSucceededFuture(
+                    UpstreamConnection(channel: connection.channel, handler: connection.handler, reused: true))
+            }
+        }
+        return connect()
+    }
+
+    /// A new connection, never one from the pool.
+    func connect() -> EventLoopFuture<UpstreamConnection> {
+        guard !closed else { return eventLoop.makeFailedFuture(UpstreamFailure.connect("the gateway is stopping")) }
+        let bootstrap = ClientBootstrap(group: eventLoop)
+            .connectTimeout(connectTimeout.timeAmount)
+            .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    // The gateway writes the framing headers itself (it keeps the client's
+                    // Content-Length or chunking), so the encoder must not add its own.
+                    var encoder = HTTPRequestEncoder.Configuration()
+                    encoder.automaticallySetFramingHeaders = false
+                    let handlers: [any ChannelHandler] = [
+                        HTTPRequestEncoder(configuration: encoder),
+                        ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)),
+                        UpstreamHandler(),
+                    ]
+                    try channel.pipeline.syncOperations.addHandlers(handlers)
+                }
+            }
+        let target = self.target
+        return bootstrap.connect(host: target.host, port: target.port)
+            .flatMapErrorThrowing { error in throw UpstreamFailure.connect("\(target.host):\(target.port): \(error)") }
+            .flatMapThrowing { channel in
+                let handler = try channel.pipeline.syncOperations.handler(type: UpstreamHandler.self)
+                return UpstreamConnection(channel: channel, handler: handler, reused: false)
+            }
+    }
+
+    /// Back to the pool after a complete exchange, or closed when it cannot be reused.
+    func release(_ connection: UpstreamConnection) {
+        connection.handler.exchange = nil
+        guard !closed, connection.channel.isActive, !connection.handler.isBroken, connection.handler.responseKeepAlive,
+            idle.count < maxIdle
+        else {
+            connection.channel.close(promise: nil)
+            return
+        }
+        idle.append(connection)
+    }
+
+    /// Closes every idle connection and refuses new ones.
+    func close() {
+        closed = true
+        for connection in idle { connection.channel.close(promise: nil) }
+        idle.removeAll()
+    }
+
+    /// Idle connections now (for tests and metrics).
+    var idleCount: Int { idle.count }
+}
