@@ -2,20 +2,30 @@ import JOSECrypto
 import JWTValidation
 import Synchronization
 
-/// Signers for the test key set, built once (parsing a private key costs hundreds of
-/// microseconds) and shared by the minting threads.
+/// Signers for the test key set, built once per key, algorithm and seed (parsing a private key
+/// costs hundreds of microseconds) and shared by the minting threads.
 public final class SignerCache: Sendable {
     public let keySet: TestKeySet
     private let signers = Mutex<[String: any SignatureSigner]>([:])
 
     public init(keySet: TestKeySet) { self.keySet = keySet }
 
-    public func signer(key name: String, algorithm: JWSAlgorithm) throws -> any SignatureSigner {
-        let cacheKey = name + "/" + algorithm.rawValue
+    /// The signer of key `name` under `algorithm` for a mint with `seed`. Its signatures are a
+    /// function of the seed and the signing input (ES* and PS* included), so a mint regenerates
+    /// byte for byte.
+    public func signer(key name: String, algorithm: JWSAlgorithm, seed: UInt64) throws -> any SignatureSigner {
+        let cacheKey = "\(name)/\(algorithm.rawValue)/\(seed)"
         if let s = signers.withLock({ $0[cacheKey] }) { return s }
-        let made = try OpenSSLBackend().makeSigner(key: try keySet.key(name), algorithm: algorithm)
+        let made = try OpenSSLBackend().makeSeededSigner(
+            key: try keySet.key(name), algorithm: algorithm, seed: Self.signingSeed(seed))
         signers.withLock { $0[cacheKey] = made }
         return made
+    }
+
+    /// The bytes the signatures' randomness derives from: the mint seed, under a label that
+    /// keeps it apart from any other use of the same number.
+    static func signingSeed(_ seed: UInt64) -> [UInt8] {
+        Array("jwtbench mint seed ".utf8) + withUnsafeBytes(of: seed.bigEndian) { Array($0) }
     }
 
     /// A signer for an arbitrary secret (the key-confusion variant signs with public key bytes).
@@ -29,6 +39,8 @@ public struct MintContext {
     public let algorithm: JWSAlgorithm
     public let size: SizeClass
     public let now: Int64
+    /// The mint's seed: ES* and PS* signatures derive their randomness from it and the message.
+    public let seed: UInt64
     public var rng: MintRandom
     public let signers: SignerCache
 
@@ -50,7 +62,7 @@ public struct MintContext {
 
     /// A compact JWS of `header` and `payload` signed with key `key` (default: the pinned key).
     public func sign(header: String, payload: String, key: String? = nil, algorithm alg: JWSAlgorithm? = nil) throws -> String {
-        let signer = try signers.signer(key: key ?? keyName, algorithm: alg ?? algorithm)
+        let signer = try signers.signer(key: key ?? keyName, algorithm: alg ?? algorithm, seed: seed)
         return try CompactJWS.sign(header: header, payload: payload, with: signer)
     }
 

@@ -69,8 +69,9 @@ public struct MintPlan: Sendable {
 }
 
 /// Mints cases from the catalogue, on all cores, deterministically for a seed: case `i` is
-/// combination `i mod n` with claims from a generator seeded by (seed, i), so the split across
-/// threads never changes the output.
+/// combination `i mod n` with claims from a generator seeded by (seed, i), and every signature
+/// is a function of the seed and its signing input (`SignerCache`), so neither the split across
+/// threads nor OpenSSL's random ECDSA nonces and PSS salts change the output.
 public struct Minter: Sendable {
     public let signers: SignerCache
 
@@ -95,7 +96,7 @@ public struct Minter: Sendable {
             while i < total {
                 let (variant, algorithm, size) = combos[i % combos.count]
                 var context = MintContext(
-                    algorithm: algorithm, size: size, now: plan.now,
+                    algorithm: algorithm, size: size, now: plan.now, seed: plan.seed,
                     rng: MintRandom(seed: MintRandom.derive(plan.seed, i)), signers: signers)
                 do {
                     let input = try variant.make(&context)

@@ -51,7 +51,8 @@ public struct VectorFile: Codable, Sendable, Equatable {
     public static let defaultNow: Int64 = 1_767_225_600  // 2026-01-01T00:00:00Z
     public static let defaultSeed: UInt64 = 20_261_129
 
-    /// Algorithms whose signatures OpenSSL 3.0 randomises (no deterministic ECDSA or PSS salt).
+    /// Algorithms whose signatures OpenSSL 3.0 randomises (no deterministic ECDSA or PSS salt);
+    /// the mint derives that randomness from its seed (`SignerCache`), so its files do not vary.
     public static let randomisedAlgorithms: Set<String> = ["ES256", "ES384", "ES512", "PS256", "PS384", "PS512"]
 
     /// Which (variant, algorithm, size) combinations the vectors hold: `good-plain` for every
@@ -122,7 +123,9 @@ public struct VectorFile: Codable, Sendable, Equatable {
         return try JSONDecoder().decode(VectorFile.self, from: data)
     }
 
-    /// This file with the signatures of randomised algorithms masked, for drift comparison.
+    /// This file with the signatures of randomised algorithms masked, for comparing files minted
+    /// before the mint derived ES* and PS* randomness from its seed (it now regenerates byte for
+    /// byte, and the drift test compares unmasked).
     public func maskingRandomisedSignatures() -> VectorFile {
         var copy = self
         for i in copy.cases.indices where Self.randomisedAlgorithms.contains(copy.cases[i].alg) {

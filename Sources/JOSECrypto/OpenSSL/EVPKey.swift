@@ -19,13 +19,16 @@ final class EVPKey: @unchecked Sendable {
 
     // MARK: building from components
 
-    /// Builds a key from OSSL_PARAMs via `EVP_PKEY_fromdata`, the non-deprecated path in 3.0.
-    static func fromData(type: String, selection: Int32, push: (ParamBuilder) throws -> Void) throws -> EVPKey {
+    /// Builds a key from OSSL_PARAMs via `EVP_PKEY_fromdata`, the non-deprecated path in 3.0,
+    /// in `libraryContext` (nil: the default one).
+    static func fromData(
+        type: String, selection: Int32, libraryContext: OpaquePointer? = nil, push: (ParamBuilder) throws -> Void
+    ) throws -> EVPKey {
         let builder = try ParamBuilder()
         try push(builder)
         let params = try builder.toParams()
         defer { OSSL_PARAM_free(params) }
-        guard let ctx = EVP_PKEY_CTX_new_from_name(nil, type, nil) else {
+        guard let ctx = EVP_PKEY_CTX_new_from_name(libraryContext, type, nil) else {
             throw OpenSSLErrorQueue.error("EVP_PKEY_CTX_new_from_name(\(type))")
         }
         defer { EVP_PKEY_CTX_free(ctx) }
@@ -38,7 +41,10 @@ final class EVPKey: @unchecked Sendable {
     }
 
     /// Builds the OpenSSL key for a JWK (public, or private when `d` is present and `wantPrivate`).
-    static func from(jwk: JWK, wantPrivate: Bool) throws -> EVPKey {
+    ///
+    /// `libraryContext` is the OpenSSL library context the key is made in (nil: the default
+    /// one), so that operations run in that context use it without OpenSSL copying it across.
+    static func from(jwk: JWK, wantPrivate: Bool, libraryContext: OpaquePointer? = nil) throws -> EVPKey {
         let priv = wantPrivate
         if priv && jwk.d == nil && jwk.kty != "oct" {
             throw JOSECryptoError.invalidKey("\(jwk.kty) key has no private member \"d\"")
@@ -52,7 +58,8 @@ final class EVPKey: @unchecked Sendable {
                 // different key encoding for the same key, which caches would treat as distinct.
                 throw JOSECryptoError.invalidKey("RSA \"n\" has leading zero octets")
             }
-            return try fromData(type: "RSA", selection: priv ? jwtbench_evp_pkey_keypair() : jwtbench_evp_pkey_public_key()) { b in
+            let selection = priv ? jwtbench_evp_pkey_keypair() : jwtbench_evp_pkey_public_key()
+            return try fromData(type: "RSA", selection: selection, libraryContext: libraryContext) { b in
                 try b.pushBN("n", n)
                 try b.pushBN("e", e)
                 if priv {
@@ -77,7 +84,8 @@ final class EVPKey: @unchecked Sendable {
                 throw JOSECryptoError.invalidKey("EC \(crvName) coordinates must be \(size) bytes each (x \(x.count), y \(y.count))")
             }
             let point: [UInt8] = [0x04] + x + y
-            let key = try fromData(type: "EC", selection: priv ? jwtbench_evp_pkey_keypair() : jwtbench_evp_pkey_public_key()) { b in
+            let selection = priv ? jwtbench_evp_pkey_keypair() : jwtbench_evp_pkey_public_key()
+            let key = try fromData(type: "EC", selection: selection, libraryContext: libraryContext) { b in
                 try b.pushUTF8("group", curve.opensslGroupStaticName)
                 try b.pushOctets("pub", point)
                 if priv {
@@ -86,7 +94,7 @@ final class EVPKey: @unchecked Sendable {
                     try b.pushBN("priv", d)
                 }
             }
-            try key.checkPublic()
+            try key.checkPublic(libraryContext: libraryContext)
             return key
         case "OKP":
             guard jwk.crv == "Ed25519" else {
@@ -95,14 +103,19 @@ final class EVPKey: @unchecked Sendable {
             if priv {
                 let d = try jwk.decoded("d", jwk.d)
                 guard d.count == 32 else { throw JOSECryptoError.invalidKey("Ed25519 \"d\" must be 32 bytes") }
-                guard let p = d.withUnsafeBufferPointer({ EVP_PKEY_new_raw_private_key_ex(nil, "ED25519", nil, $0.baseAddress, 32) }) else {
+                guard
+                    let p = d.withUnsafeBufferPointer({
+                        EVP_PKEY_new_raw_private_key_ex(libraryContext, "ED25519", nil, $0.baseAddress, 32)
+                    })
+                else {
                     throw JOSECryptoError.invalidKey("OpenSSL refused the Ed25519 private key: \(OpenSSLErrorQueue.drain())")
                 }
                 return EVPKey(owning: p)
             }
             let x = try jwk.decoded("x", jwk.x)
             guard x.count == 32 else { throw JOSECryptoError.invalidKey("Ed25519 \"x\" must be 32 bytes, not \(x.count)") }
-            guard let p = x.withUnsafeBufferPointer({ EVP_PKEY_new_raw_public_key_ex(nil, "ED25519", nil, $0.baseAddress, 32) }) else {
+            guard let p = x.withUnsafeBufferPointer({ EVP_PKEY_new_raw_public_key_ex(libraryContext, "ED25519", nil, $0.baseAddress, 32) })
+            else {
                 throw JOSECryptoError.invalidKey("OpenSSL refused the Ed25519 public key: \(OpenSSLErrorQueue.drain())")
             }
             return EVPKey(owning: p)
@@ -112,8 +125,10 @@ final class EVPKey: @unchecked Sendable {
     }
 
     /// Runs OpenSSL's public-key check (EC: point on the curve and not at infinity).
-    func checkPublic() throws {
-        guard let ctx = EVP_PKEY_CTX_new_from_pkey(nil, pointer, nil) else { throw OpenSSLErrorQueue.error("EVP_PKEY_CTX_new_from_pkey") }
+    func checkPublic(libraryContext: OpaquePointer? = nil) throws {
+        guard let ctx = EVP_PKEY_CTX_new_from_pkey(libraryContext, pointer, nil) else {
+            throw OpenSSLErrorQueue.error("EVP_PKEY_CTX_new_from_pkey")
+        }
         defer { EVP_PKEY_CTX_free(ctx) }
         guard EVP_PKEY_public_check(ctx) == 1 else {
             throw JOSECryptoError.invalidKey("public key check failed (point not on the curve?): \(OpenSSLErrorQueue.drain())")

@@ -44,6 +44,25 @@ public struct OpenSSLBackend: CryptoBackend {
         return OpenSSLSigner(key: try EVPKey.from(jwk: key, wantPrivate: true), algorithm: algorithm)
     }
 
+    /// A signer whose signatures regenerate byte for byte: for ES256/384/512 and PS256/384/512
+    /// the randomness OpenSSL draws while signing (the ECDSA nonce input, the PSS salt) is
+    /// derived from `seed` and the message (HKDF-SHA-512), so the same seed and message always
+    /// give the same signature and different messages never share that randomness. The other
+    /// algorithms sign deterministically already and get `makeSigner`'s signer.
+    ///
+    /// For test corpora that must be reproducible (`jwtbench mint`). The signatures are
+    /// ordinary ones and verify on every backend; the private key is only ever used by
+    /// OpenSSL's own signing code (see `OpenSSLSeededSigner`).
+    public func makeSeededSigner(key: JWK, algorithm: JWSAlgorithm, seed: [UInt8]) throws -> any SignatureSigner {
+        switch algorithm.family {
+        case .ecdsa, .rsaPSS:
+            try KeyFit.check(key, for: algorithm, forSigning: true)
+            return try OpenSSLSeededSigner(key: key, algorithm: algorithm, seed: seed)
+        case .rsaPKCS1, .eddsa, .hmac:
+            return try makeSigner(key: key, algorithm: algorithm)
+        }
+    }
+
     /// The linked OpenSSL's version text (for reports).
     public static var versionString: String {
         String(cString: OpenSSL_version(0))

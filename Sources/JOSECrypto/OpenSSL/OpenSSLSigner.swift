@@ -5,10 +5,15 @@ final class OpenSSLSigner: SignatureSigner, @unchecked Sendable {
     // @unchecked: immutable after init; each call uses its own EVP_MD_CTX.
     let algorithm: JWSAlgorithm
     private let key: EVPKey
+    /// The library context the signature operation runs in (nil: the default one), whose random
+    /// generators it draws from. The key should be made in it too, or OpenSSL copies the key
+    /// across at first use.
+    private let libraryContext: OpaquePointer?
 
-    init(key: EVPKey, algorithm: JWSAlgorithm) {
+    init(key: EVPKey, algorithm: JWSAlgorithm, libraryContext: OpaquePointer? = nil) {
         self.key = key
         self.algorithm = algorithm
+        self.libraryContext = libraryContext
     }
 
     func sign(message: UnsafeRawBufferPointer) throws -> [UInt8] {
@@ -17,7 +22,17 @@ final class OpenSSLSigner: SignatureSigner, @unchecked Sendable {
         let eddsa = algorithm.family == .eddsa
         let md = eddsa ? nil : Digests.shared.md(algorithm.hash)
         var pctx: OpaquePointer?
-        guard EVP_DigestSignInit(mdctx, &pctx, md, nil, key.pointer) == 1 else {
+        // The _ex form takes the library context; it names the digest, which OpenSSL 3.0 looks
+        // up by name even when given an EVP_MD.
+        let initialised: Int32
+        if eddsa {
+            initialised = EVP_DigestSignInit_ex(mdctx, &pctx, nil, libraryContext, nil, key.pointer, nil)
+        } else {
+            initialised = algorithm.hash.opensslName.withCString { name in
+                EVP_DigestSignInit_ex(mdctx, &pctx, name, libraryContext, nil, key.pointer, nil)
+            }
+        }
+        guard initialised == 1 else {
             throw OpenSSLErrorQueue.error("EVP_DigestSignInit(\(algorithm.rawValue))")
         }
         if algorithm.family == .rsaPSS, let pctx {

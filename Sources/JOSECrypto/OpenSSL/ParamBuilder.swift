@@ -52,6 +52,12 @@ final class ParamBuilder {
         }
     }
 
+    func pushUInt32(_ name: StaticString, _ value: UInt32) throws {
+        guard OSSL_PARAM_BLD_push_uint(builder, Self.cName(name), value) == 1 else {
+            throw OpenSSLErrorQueue.error("OSSL_PARAM_BLD_push_uint(\(name))")
+        }
+    }
+
     /// The parameter array; free it with `OSSL_PARAM_free`.
     func toParams() throws -> UnsafeMutablePointer<OSSL_PARAM> {
         guard let p = OSSL_PARAM_BLD_to_param(builder) else { throw OpenSSLErrorQueue.error("OSSL_PARAM_BLD_to_param") }
