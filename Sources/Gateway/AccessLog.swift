@@ -1,4 +1,5 @@
 import Foundation
+import JWTValidation
 import Logging
 
 /// The access log: one JSON object per line, through swift-log. Each request is logged at
@@ -81,22 +82,8 @@ public struct JSONLineLogHandler: LogHandler {
         }
     }
 
-    /// A JSON string literal.
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    /// A JSON string literal (the project's one escaper).
+    static func quote(_ text: String) -> String { JSONString.quote(text) }
 
     /// RFC 3339 UTC with milliseconds.
     static func timestamp() -> String {

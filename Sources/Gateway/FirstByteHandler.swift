@@ -6,6 +6,21 @@ import NIOCore
 final class FirstByteHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private var context: ChannelHandlerContext?
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+    /// Writes `response` as raw bytes below the HTTP codec, then closes: for an answer to a
+    /// request whose head never completed, which the HTTP layers have no request to pair with.
+    func respondRawAndClose(_ response: String) {
+        guard let context else { return }
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: response))).assumeIsolated().whenComplete { _ in
+            context.close(promise: nil)
+        }
+    }
 
     /// Called once per arming, on the first bytes that arrive after it.
     var onFirstByte: (() -> Void)?

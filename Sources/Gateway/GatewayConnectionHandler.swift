@@ -368,15 +368,15 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
             headDeadline = context.eventLoop.assumeIsolated().scheduleTask(
                 in: loop.configuration.timeouts.requestHeader.timeAmount
             ) { [self] in
-                guard request == nil, let context = self.context else { return }
-                // A head that did not arrive in time: 408, then close (RFC 9110 section 15.5.9).
-                let late = GatewayRequest(
-                    head: HTTPRequestHead(version: .http1_1, method: .GET, uri: "-"), policy: loop.policy,
-                    started: MonotonicClock.now())
-                late.closeAfterResponse = true
-                late.requestEnded = true
-                request = late
-                respond(.error(.requestTimeout, .requestTimeout), to: late, context: context)
+                guard request == nil, !closing else { return }
+                // A head that did not arrive in time: 408, then close (RFC 9110 section 15.5.9),
+                // written below the HTTP codec, which has no request to pair it with.
+                closing = true
+                loop.metrics.recordProxyError(.requestTimeout)
+                let body = LocalResponse.error(.requestTimeout, .requestTimeout).body
+                firstByte.respondRawAndClose(
+                    "HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+                )
             }
         }
     }
