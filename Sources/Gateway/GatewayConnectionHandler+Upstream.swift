@@ -106,10 +106,7 @@ extension GatewayConnectionHandler: UpstreamExchange {
             // neither connection can be reused.
             request.closeAfterResponse = true
         }
-        context.writeAndFlush(wrapOutboundOut(.end(trailers))).assumeIsolated().whenComplete { [self] _ in
-            guard let context = self.context else { return }
-            finish(request, context: context)
-        }
+        finish(request, context: context, end: .some(trailers))
     }
 
     func upstreamFailed(_ failure: UpstreamFailure) {

@@ -257,15 +257,15 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
 
     // MARK: local responses and the end of an exchange
 
-    /// Writes a response of the gateway's own; the exchange finishes when the request has
-    /// also ended (or at once when the connection is to close).
+    /// Writes a response of the gateway's own. The exchange finishes with it when the request
+    /// has ended (or the connection is to close); otherwise when the request's end arrives,
+    /// the rest of its body read and dropped (up to `discardLimit`).
     func respond(_ response: LocalResponse, to request: GatewayRequest, context: ChannelHandlerContext) {
         guard !request.responseStarted else {
             close(context)
             return
         }
-        if case .pending = request.outcome, let error = ProxyError(rawValue: response.reason) { request.outcome = .proxyError(error) }
-        if case .allowed = request.outcome, let error = ProxyError(rawValue: response.reason) { request.outcome = .proxyError(error) }
+        if let error = ProxyError(rawValue: response.reason), !request.outcome.isDenied { request.outcome = .proxyError(error) }
         request.responseStarted = true
         request.status = response.status.code
         let keepAlive = request.keepAlive && !request.closeAfterResponse && !loop.draining
@@ -274,21 +274,21 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
         var body = context.channel.allocator.buffer(capacity: response.body.utf8.count)
         body.writeString(response.body)
         context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { [self] _ in
-            guard self.request === request, let context = self.context else { return }
+        if request.requestEnded || request.closeAfterResponse {
+            finish(request, context: context, end: .some(nil))
+        } else {
             request.localResponseWritten = true
-            if request.requestEnded || request.closeAfterResponse {
-                finish(request, context: context)
-            } else {
-                // The rest of the request is read and dropped (up to `discardLimit`).
-                armBodyDeadline()
-            }
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            armBodyDeadline()
         }
     }
 
-    /// The exchange is over: log it, return or close the upstream connection, and wait for
-    /// the next request or close.
-    func finish(_ request: GatewayRequest, context: ChannelHandlerContext) {
+    /// The exchange is over: its books are closed here, before the response's end is written
+    /// (`end`: the trailers to write, or nil when the end is already out), because writing it
+    /// lets the pipelining handler hand over the next request at once. The upstream connection
+    /// goes back to the pool (or is closed), the request is logged, and the connection waits
+    /// for the next request or closes once the end is out.
+    func finish(_ request: GatewayRequest, context: ChannelHandlerContext, end: HTTPHeaders?? = nil) {
         guard self.request === request else { return }
         self.request = nil
         cancelDeadlines()
@@ -302,12 +302,20 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
             }
         }
         record(request)
-        if request.closeAfterResponse || !request.requestEnded || loop.draining {
+        let closeAfter = request.closeAfterResponse || !request.requestEnded || loop.draining
+        if case .some(let trailers) = end {
+            let written = context.writeAndFlush(wrapOutboundOut(.end(trailers)))
+            if closeAfter {
+                closing = true
+                written.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+                return
+            }
+        } else if closeAfter {
             close(context)
-        } else {
-            awaitNextRequest()
-            resumeClientReads()
+            return
         }
+        awaitNextRequest()
+        resumeClientReads()
     }
 
     func close(_ context: ChannelHandlerContext) {
@@ -415,4 +423,5 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
 extension GatewayRequest.Outcome {
     var isPending: Bool { if case .pending = self { true } else { false } }
     var isAllowed: Bool { if case .allowed = self { true } else { false } }
+    var isDenied: Bool { if case .denied = self { true } else { false } }
 }

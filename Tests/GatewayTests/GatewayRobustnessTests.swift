@@ -133,6 +133,12 @@ import Testing
         #expect(statuses == [200, 401, 200])
         #expect(upstream.requests.map(\.uri) == ["/one", "/three"])
         #expect(upstream.requests.last?.body == Array("abc".utf8))
+        // Each exchange was closed before the next was handed over: one upstream connection,
+        // reused, and every request counted.
+        #expect(upstream.connections == 1)
+        let metrics = gateway.metrics.registry.emitToString()
+        #expect(metrics.contains("jwtbench_gateway_requests_total{decision=\"allow\",reason=\"\"} 2"), "\(metrics)")
+        #expect(metrics.contains("jwtbench_gateway_requests_total{decision=\"deny\",reason=\"token_missing\"} 1"))
         await gateway.stop()
     }
 

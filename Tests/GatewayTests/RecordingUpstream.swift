@@ -29,6 +29,7 @@ final class RecordingUpstream: Sendable {
     private let channel: any Channel
     private let received = NIOLockedValueBox<[Received]>([])
     private let bodyBytes = NIOLockedValueBox<Int>(0)
+    private let accepted = NIOLockedValueBox<Int>(0)
     let behaviour: NIOLockedValueBox<Behaviour>
 
     init(_ behaviour: Behaviour = .ok) throws {
@@ -36,10 +37,12 @@ final class RecordingUpstream: Sendable {
         self.behaviour = box
         let received = self.received
         let bodyBytes = self.bodyBytes
+        let accepted = self.accepted
         channel = try ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                accepted.withLockedValue { $0 += 1 }
+                return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(
                         UpstreamRecorder(received: received, bodyBytes: bodyBytes, behaviour: box))
@@ -52,6 +55,8 @@ final class RecordingUpstream: Sendable {
     var url: String { "http://127.0.0.1:\(port)" }
     /// Every complete request so far.
     var requests: [Received] { received.withLockedValue { $0 } }
+    /// Connections accepted so far (the gateway's pool reuses them).
+    var connections: Int { accepted.withLockedValue { $0 } }
     /// Body bytes received so far (counted as they arrive, not kept for big bodies).
     var totalBodyBytes: Int { bodyBytes.withLockedValue { $0 } }
 
