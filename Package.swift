@@ -167,7 +167,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "Policy", "JWTValidation", "JOSECrypto", "TokenMint", "KeySources",
+                "Gateway", "Policy", "JWTValidation", "JOSECrypto", "TokenMint", "KeySources", "Issuer",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
