@@ -9,3 +9,13 @@ extension Duration {
         return .nanoseconds(scaled &+ attoseconds / 1_000_000_000)
     }
 }
+
+extension Duration {
+    /// Whole nanoseconds (negative durations as 0, huge ones clamped).
+    var nanoseconds: UInt64 {
+        let (seconds, attoseconds) = components
+        guard seconds >= 0 else { return 0 }
+        let (scaled, overflow) = UInt64(seconds).multipliedReportingOverflow(by: 1_000_000_000)
+        return overflow ? .max : scaled &+ UInt64(attoseconds / 1_000_000_000)
+    }
+}

@@ -22,13 +22,15 @@ final class FirstByteHandler: ChannelInboundHandler {
         }
     }
 
-    /// Called once per arming, on the first bytes that arrive after it.
-    var onFirstByte: (() -> Void)?
+    /// The connection told of the first bytes after each arming (weak: the pipeline owns both).
+    weak var connection: GatewayConnectionHandler?
+    /// Set between requests; the next bytes clear it and tell the connection.
+    var armed = false
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if let callback = onFirstByte {
-            onFirstByte = nil
-            callback()
+        if armed {
+            armed = false
+            connection?.firstByteArrived()
         }
         context.fireChannelRead(data)
     }

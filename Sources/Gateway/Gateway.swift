@@ -50,11 +50,13 @@ public final class Gateway: Sendable {
         for loop in group.makeIterator() {
             // Made on its loop: a loop-bound value may only be created and used there.
             let bound = try! loop.submit {
-                NIOLoopBound(
+                let bound = NIOLoopBound(
                     GatewayLoopContext(
                         eventLoop: loop, configuration: configuration, metrics: metrics, accessLog: accessLog,
                         threadPool: threadPool, policy: policy),
                     eventLoop: loop)
+                bound.value.startSweeping(bound)
+                return bound
             }.wait()
             contexts[ObjectIdentifier(loop)] = bound
         }
@@ -102,6 +104,8 @@ public final class Gateway: Sendable {
     public var adminPort: Int { channels.withLockedValue { $0.admin?.localAddress?.port } ?? 0 }
     /// The policy new requests are decided with.
     public var policy: GatewayPolicy { current.withLockedValue { $0 } }
+    /// The Prometheus text `/metrics` serves, key-source counters brought up to date.
+    public func metricsText() -> String { String(decoding: metrics.render(policy: policy), as: UTF8.self) }
     /// Whether it serves new requests (false once draining).
     public var isReady: Bool { state.withLock { $0 == .serving } }
 

@@ -40,8 +40,6 @@ extension GatewayConnectionHandler: UpstreamExchange {
                 }
                 request.queuedBytes = 0
                 upstream.channel.flush()
-                // In case the first read of the response was held before this exchange.
-                upstream.channel.read()
                 resumeClientReads()
             }
         }
@@ -51,19 +49,8 @@ extension GatewayConnectionHandler: UpstreamExchange {
     func sendRequestEnd(_ upstream: UpstreamConnection, request: GatewayRequest) {
         request.upstreamRequestEnded = true
         upstream.channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
-        guard let context, !request.responseStarted else { return }
-        upstreamDeadline?.cancel()
-        upstreamDeadline = context.eventLoop.assumeIsolated().scheduleTask(
-            in: loop.configuration.timeouts.upstreamResponse.timeAmount
-        ) { [self] in
-            upstreamDeadline = nil
-            guard self.request === request, !request.responseStarted, let context = self.context else { return }
-            loop.metrics.recordUpstreamError(.timeout)
-            request.detail = "upstream: no response within \(loop.configuration.timeouts.upstreamResponse)"
-            dropUpstream(request)
-            request.closeAfterResponse = !request.requestEnded
-            respond(.error(.gatewayTimeout, .upstreamTimeout), to: request, context: context)
-        }
+        guard !request.responseStarted else { return }
+        setDeadline(.upstream, after: loop.upstreamResponseNanoseconds)
     }
 
     /// Closes the request's upstream connection (it cannot be reused).
@@ -80,8 +67,7 @@ extension GatewayConnectionHandler: UpstreamExchange {
 
     func upstreamResponseHead(_ head: HTTPResponseHead) {
         guard let request, let context else { return }
-        upstreamDeadline?.cancel()
-        upstreamDeadline = nil
+        if deadlineKind == .upstream { deadline = 0 }
         // 1xx interim responses are not passed on (the encoder's client may not expect them).
         if head.status.code < 200 { return }
         request.responseStarted = true
@@ -128,8 +114,7 @@ extension GatewayConnectionHandler: UpstreamExchange {
             request.retried = true
             request.upstreamRequestEnded = false
             if request.requestEnded { request.queued.append(.end(nil)) }
-            upstreamDeadline?.cancel()
-            upstreamDeadline = nil
+            if deadlineKind == .upstream { deadline = 0 }
             reconnect(request, head: retryHead, context: context)
             return
         }
@@ -161,7 +146,6 @@ extension GatewayConnectionHandler: UpstreamExchange {
                 upstream.channel.write(HTTPClientRequestPart.head(head), promise: nil)
                 if let part = request.queued.popFirst(), case .end = part { sendRequestEnd(upstream, request: request) }
                 upstream.channel.flush()
-                upstream.channel.read()
             }
         }
     }

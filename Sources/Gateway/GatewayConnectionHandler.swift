@@ -25,12 +25,12 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
     var request: GatewayRequest?
     /// A read was held (see `read(context:)`).
     var readHeld = false
-    /// Deadlines: the request head (from its first byte), the keep-alive idle time, the body
-    /// idle time, the upstream's response.
-    var headDeadline: Scheduled<Void>?
-    var idleDeadline: Scheduled<Void>?
-    var bodyDeadline: Scheduled<Void>?
-    var upstreamDeadline: Scheduled<Void>?
+    /// The one deadline running (monotonic nanoseconds; 0: none) and what it ends. The loop's
+    /// sweep checks it (`checkDeadline`), so starting or stopping one is a store, not a timer:
+    /// scheduling and cancelling NIO tasks for every request cost more than the rest of the
+    /// connection's bookkeeping.
+    var deadline: UInt64 = 0
+    var deadlineKind: DeadlineKind = .idle
     /// The connection is closing (no more requests).
     var closing = false
 
@@ -40,6 +40,7 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
     init(loop: GatewayLoopContext, firstByte: FirstByteHandler) {
         self.loop = loop
         self.firstByte = firstByte
+        firstByte.connection = self
     }
 
     // MARK: lifecycle
@@ -92,7 +93,7 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
 
     private func receivedHead(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         cancelDeadlines()
-        firstByte.onFirstByte = nil
+        firstByte.armed = false
         let request = GatewayRequest(head: head, policy: loop.policy, started: MonotonicClock.now())
         self.request = request
         if loop.draining { request.closeAfterResponse = true }
@@ -108,6 +109,7 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
         guard let request else { return }
         request.bodyBytes += buffer.readableBytes
         request.lastRead = MonotonicClock.now()
+        if deadlineKind == .body && deadline != 0 { deadline = request.lastRead &+ loop.bodyIdleNanoseconds }
         if request.bufferedBody != nil && request.outcome.isPending {
             guard request.bodyBytes <= loop.configuration.limits.maxBodyBytes else {
                 request.bufferedBody = nil
@@ -144,8 +146,7 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
     private func receivedEnd(context: ChannelHandlerContext) {
         guard let request else { return }
         request.requestEnded = true
-        bodyDeadline?.cancel()
-        bodyDeadline = nil
+        if deadlineKind == .body { deadline = 0 }
         if request.bufferedBody != nil && request.outcome.isPending {
             decide(request, context: context)
             return
@@ -358,66 +359,6 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
         log.info("request", metadata: metadata)
     }
 
-    // MARK: deadlines
-
-    /// Between requests: the keep-alive idle deadline runs; the first byte of the next
-    /// request switches to the head deadline.
-    func awaitNextRequest() {
-        guard let context, !closing else { return }
-        let loopIsolated = context.eventLoop.assumeIsolated()
-        idleDeadline = loopIsolated.scheduleTask(in: loop.configuration.timeouts.keepAliveIdle.timeAmount) { [self] in
-            guard request == nil, let context = self.context else { return }
-            close(context)
-        }
-        firstByte.onFirstByte = { [self] in
-            idleDeadline?.cancel()
-            idleDeadline = nil
-            guard let context = self.context else { return }
-            headDeadline = context.eventLoop.assumeIsolated().scheduleTask(
-                in: loop.configuration.timeouts.requestHeader.timeAmount
-            ) { [self] in
-                guard request == nil, !closing else { return }
-                // A head that did not arrive in time: 408, then close (RFC 9110 section 15.5.9),
-                // written below the HTTP codec, which has no request to pair it with.
-                closing = true
-                loop.metrics.recordProxyError(.requestTimeout)
-                let body = LocalResponse.error(.requestTimeout, .requestTimeout).body
-                firstByte.respondRawAndClose(
-                    "HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
-                )
-            }
-        }
-    }
-
-    /// While a body is read: fires after the body idle time without a read.
-    func armBodyDeadline() {
-        guard let context, bodyDeadline == nil else { return }
-        let idle = loop.configuration.timeouts.requestBodyIdle
-        bodyDeadline = context.eventLoop.assumeIsolated().scheduleTask(in: idle.timeAmount) { [self] in
-            bodyDeadline = nil
-            guard let request, !request.requestEnded, let context = self.context else { return }
-            let quiet = MonotonicClock.now() - request.lastRead
-            let limit = UInt64(idle.components.seconds) * 1_000_000_000 + UInt64(idle.components.attoseconds / 1_000_000_000)
-            if quiet < limit {
-                armBodyDeadline()
-                return
-            }
-            request.closeAfterResponse = true
-            if request.responseStarted {
-                close(context)
-            } else {
-                respond(.error(.requestTimeout, .requestTimeout), to: request, context: context)
-            }
-        }
-    }
-
-    func cancelDeadlines() {
-        for deadline in [headDeadline, idleDeadline, bodyDeadline, upstreamDeadline] { deadline?.cancel() }
-        headDeadline = nil
-        idleDeadline = nil
-        bodyDeadline = nil
-        upstreamDeadline = nil
-    }
 }
 
 extension GatewayRequest.Outcome {

@@ -1,4 +1,5 @@
 import Logging
+import Measurement
 import NIOCore
 import NIOPosix
 
@@ -17,6 +18,12 @@ final class GatewayLoopContext {
     /// Set on SIGTERM: finish what is in flight, accept no new request on open connections.
     var draining = false
     private var connections: [ObjectIdentifier: GatewayConnectionHandler] = [:]
+    /// The timeouts in nanoseconds, converted once.
+    let keepAliveIdleNanoseconds: UInt64
+    let requestHeaderNanoseconds: UInt64
+    let bodyIdleNanoseconds: UInt64
+    let upstreamResponseNanoseconds: UInt64
+    private var sweep: RepeatedTask?
 
     init(
         eventLoop: any EventLoop, configuration: GatewayConfiguration, metrics: GatewayMetrics, accessLog: Logger?,
@@ -31,6 +38,26 @@ final class GatewayLoopContext {
         pool = UpstreamPool(
             eventLoop: eventLoop, target: configuration.upstream, connectTimeout: configuration.timeouts.upstreamConnect,
             maxIdle: configuration.limits.maxIdleUpstreamConnections)
+        let t = configuration.timeouts
+        keepAliveIdleNanoseconds = t.keepAliveIdle.nanoseconds
+        requestHeaderNanoseconds = t.requestHeader.nanoseconds
+        bodyIdleNanoseconds = t.requestBodyIdle.nanoseconds
+        upstreamResponseNanoseconds = t.upstreamResponse.nanoseconds
+    }
+
+    /// Starts the sweep that checks every connection's deadline, a quarter of the shortest
+    /// timeout apart (5 to 250 ms): a deadline fires at most that late.
+    func startSweeping(_ bound: NIOLoopBound<GatewayLoopContext>) {
+        let shortest = [keepAliveIdleNanoseconds, requestHeaderNanoseconds, bodyIdleNanoseconds, upstreamResponseNanoseconds].min()!
+        let tick = Int64(min(max(shortest / 4, 5_000_000), 250_000_000))
+        sweep = eventLoop.scheduleRepeatedTask(initialDelay: .nanoseconds(tick), delay: .nanoseconds(tick)) { _ in
+            bound.value.checkDeadlines()
+        }
+    }
+
+    private func checkDeadlines() {
+        let now = MonotonicClock.now()
+        for connection in connections.values { connection.checkDeadline(now: now) }
     }
 
     func opened(_ connection: GatewayConnectionHandler) {

@@ -1,22 +1,30 @@
-import Foundation
 import NIOHTTP1
 
 /// The header rewriting of a reverse proxy (RFC 9110 section 7.6): what reaches the upstream
-/// and what goes back to the client.
+/// and what goes back to the client. Names are compared ASCII-case-insensitively in place:
+/// lower-casing every field of every request cost more than the rest of the rewrite.
 enum ProxyHeaders {
-    /// Fields that describe one connection and are never forwarded (RFC 9110 section 7.6.1,
-    /// plus the non-standard `Proxy-Connection` and `Keep-Alive`).
-    static let hopByHop: Set<String> = [
-        "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer",
-        "transfer-encoding", "upgrade",
-    ]
+    /// Whether `name` is a field that describes one connection and is never forwarded
+    /// (RFC 9110 section 7.6.1, plus the non-standard `Proxy-Connection` and `Keep-Alive`).
+    static func isHopByHop(_ name: String) -> Bool {
+        switch name.utf8.count {
+        case 2: equal(name, "te")
+        case 7: equal(name, "trailer") || equal(name, "upgrade")
+        case 10: equal(name, "connection") || equal(name, "keep-alive")
+        case 16: equal(name, "proxy-connection")
+        case 17: equal(name, "transfer-encoding")
+        case 18: equal(name, "proxy-authenticate")
+        case 19: equal(name, "proxy-authorization")
+        default: false
+        }
+    }
 
     /// The request head the upstream receives: the client's method, target (after the
     /// upstream's path prefix), version 1.1 and header fields in order, less hop-by-hop ones
-    /// (and those the client's `Connection` names) and any the gateway sets from claims;
-    /// framing as the client sent it (`Content-Length` kept, chunked stays chunked); then
-    /// `X-Forwarded-For` (the client's address appended), `X-Forwarded-Proto` and
-    /// `X-Forwarded-Host`, and the claim headers.
+    /// (and those the client's `Connection` names) and any the gateway sets from claims
+    /// (`strippedNames`, lower-case); framing as the client sent it (`Content-Length` kept,
+    /// chunked stays chunked); then `X-Forwarded-For` (the client's address appended),
+    /// `X-Forwarded-Proto` and `X-Forwarded-Host`, and the claim headers.
     static func upstreamRequest(
         _ head: HTTPRequestHead, target: UpstreamTarget, clientAddress: String?, claimHeaders: [(String, String)],
         strippedNames: [String]
@@ -28,22 +36,21 @@ enum ProxyHeaders {
         var host: String?
         var chunked = false
         for (name, value) in head.headers {
-            let lower = name.lowercased()
-            if lower == "transfer-encoding" {
-                chunked = chunked || value.lowercased().contains("chunked")
+            if equal(name, "transfer-encoding") {
+                chunked = chunked || containsIgnoringCase(value, "chunked")
                 continue
             }
-            if hopByHop.contains(lower) || connectionTokens.contains(lower) || strippedNames.contains(lower) { continue }
-            switch lower {
-            case "x-forwarded-for":
-                forwardedFor = forwardedFor.map { "\($0), \(value)" } ?? value
+            if isHopByHop(name) || connectionTokens.contains(where: { equal(name, $0) })
+                || strippedNames.contains(where: { equal(name, $0) })
+            {
                 continue
-            case "x-forwarded-proto", "x-forwarded-host":
-                continue
-            case "host":
-                if host == nil { host = value }
-            default:
-                break
+            }
+            if name.utf8.count >= 15 && hasPrefixIgnoringCase(name, "x-forwarded-") {
+                if equal(name, "x-forwarded-for") { forwardedFor = forwardedFor.map { "\($0), \(value)" } ?? value }
+                // -Proto and -Host are the gateway's to say; others pass.
+                if equal(name, "x-forwarded-for") || equal(name, "x-forwarded-proto") || equal(name, "x-forwarded-host") { continue }
+            } else if host == nil && equal(name, "host") {
+                host = value
             }
             headers.add(name: name, value: value)
         }
@@ -73,8 +80,7 @@ enum ProxyHeaders {
         var headers = HTTPHeaders()
         headers.reserveCapacity(head.headers.count + 1)
         for (name, value) in head.headers {
-            let lower = name.lowercased()
-            if hopByHop.contains(lower) || connectionTokens.contains(lower) { continue }
+            if isHopByHop(name) || connectionTokens.contains(where: { equal(name, $0) }) { continue }
             headers.add(name: name, value: value)
         }
         addConnection(&headers, version: version, keepAlive: keepAlive)
@@ -90,14 +96,43 @@ enum ProxyHeaders {
         }
     }
 
-    /// The option names a `Connection` field lists (lower-cased): they are hop-by-hop too.
-    static func connectionOptions(_ headers: HTTPHeaders) -> Set<String> {
-        var names = Set<String>()
-        for value in headers["connection"] {
+    /// The option names the `Connection` fields list (they are hop-by-hop too), as sent;
+    /// empty, without allocating, when there is no `Connection` field.
+    static func connectionOptions(_ headers: HTTPHeaders) -> [Substring] {
+        var names: [Substring] = []
+        for (name, value) in headers where equal(name, "connection") {
             for token in value.split(separator: ",") {
-                names.insert(token.trimmingCharacters(in: .whitespaces).lowercased())
+                let trimmed = token.drop { $0 == " " || $0 == "\t" }
+                let end = trimmed.lastIndex { $0 != " " && $0 != "\t" }
+                if let end { names.append(trimmed[...end]) }
             }
         }
         return names
     }
+
+    /// ASCII-case-insensitive equality of two field names (or tokens).
+    static func equal<S: StringProtocol>(_ a: String, _ b: S) -> Bool {
+        guard a.utf8.count == b.utf8.count else { return false }
+        return zip(a.utf8, b.utf8).allSatisfy { lower($0) == lower($1) }
+    }
+
+    static func hasPrefixIgnoringCase(_ text: String, _ prefix: String) -> Bool {
+        guard text.utf8.count >= prefix.utf8.count else { return false }
+        return zip(text.utf8, prefix.utf8).allSatisfy { lower($0) == lower($1) }
+    }
+
+    /// Whether `needle` (lower-case) occurs in `text`, ignoring ASCII case.
+    static func containsIgnoringCase(_ text: String, _ needle: String) -> Bool {
+        let haystack = Array(text.utf8)
+        let pattern = Array(needle.utf8)
+        guard haystack.count >= pattern.count else { return false }
+        for start in 0...(haystack.count - pattern.count)
+        where zip(haystack[start..<(start + pattern.count)], pattern).allSatisfy({ lower($0) == $1 }) {
+            return true
+        }
+        return false
+    }
+
+    @inline(__always)
+    static func lower(_ c: UInt8) -> UInt8 { c >= 0x41 && c <= 0x5A ? c | 0x20 : c }
 }

@@ -62,4 +62,15 @@ enum GatewayFixture {
             return client.response()
         }
     }
+
+    /// The gateway's metrics once they contain every one of `lines` (or after 2 s): a client
+    /// holds a response's last byte a moment before the gateway closes that request's books.
+    static func metrics(of gateway: Gateway, containing lines: [String]) async -> String {
+        var text = gateway.metricsText()
+        for _ in 0..<100 where !lines.allSatisfy(text.contains) {
+            try? await Task.sleep(for: .milliseconds(20))
+            text = gateway.metricsText()
+        }
+        return text
+    }
 }

@@ -46,11 +46,12 @@ import Testing
         }
         #expect(rotatedStatus == 200)
         #expect(issuer.jwksRequestCount >= 2)
-        let metrics = try #require(
-            try await GatewayFixture.send(
-                port: gateway.adminPort, GatewayFixture.wire(method: "GET", uri: "/metrics", headers: [], body: []))
-        )
-        .text
+        let metrics = await GatewayFixture.metrics(
+            of: gateway,
+            containing: [
+                "jwtbench_gateway_key_fetches_total \(issuer.jwksRequestCount)",
+                "jwtbench_gateway_requests_total{decision=\"allow\",reason=\"\"} 6",
+            ])
         #expect(metrics.contains("jwtbench_gateway_key_fetches_total \(issuer.jwksRequestCount)"), "\(metrics)")
         #expect(metrics.contains("jwtbench_gateway_requests_total{decision=\"allow\",reason=\"\"} 6"), "\(metrics)")
         // The decisions above went through the verified-token cache (the strategy has one).

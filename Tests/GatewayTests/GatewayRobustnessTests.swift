@@ -136,7 +136,12 @@ import Testing
         // Each exchange was closed before the next was handed over: one upstream connection,
         // reused, and every request counted.
         #expect(upstream.connections == 1)
-        let metrics = gateway.metrics.registry.emitToString()
+        let metrics = await GatewayFixture.metrics(
+            of: gateway,
+            containing: [
+                "jwtbench_gateway_requests_total{decision=\"allow\",reason=\"\"} 2",
+                "jwtbench_gateway_requests_total{decision=\"deny\",reason=\"token_missing\"} 1",
+            ])
         #expect(metrics.contains("jwtbench_gateway_requests_total{decision=\"allow\",reason=\"\"} 2"), "\(metrics)")
         #expect(metrics.contains("jwtbench_gateway_requests_total{decision=\"deny\",reason=\"token_missing\"} 1"))
         await gateway.stop()

@@ -1,0 +1,79 @@
+import Measurement
+import NIOCore
+
+/// What a connection's running deadline ends.
+enum DeadlineKind {
+    /// Between requests: the keep-alive idle time; the connection closes quietly.
+    case idle
+    /// From a request's first byte to its complete head: 408 and close (slowloris).
+    case head
+    /// A pause while reading a request body: 408 (or close, once answered).
+    case body
+    /// From the request's end to the upstream's response head: 504.
+    case upstream
+}
+
+extension GatewayConnectionHandler {
+    /// Starts the `kind` deadline, `nanoseconds` from now.
+    func setDeadline(_ kind: DeadlineKind, after nanoseconds: UInt64) {
+        deadlineKind = kind
+        deadline = MonotonicClock.now() &+ nanoseconds
+    }
+
+    func cancelDeadlines() { deadline = 0 }
+
+    /// Between requests: the keep-alive idle deadline runs; the first byte of the next
+    /// request (`firstByteArrived`) switches to the head deadline.
+    func awaitNextRequest() {
+        guard context != nil, !closing else { return }
+        setDeadline(.idle, after: loop.keepAliveIdleNanoseconds)
+        firstByte.armed = true
+    }
+
+    /// The first byte of a request: its head must be complete within the head timeout.
+    func firstByteArrived() {
+        guard request == nil, !closing else { return }
+        setDeadline(.head, after: loop.requestHeaderNanoseconds)
+    }
+
+    /// While a body is read (or dropped after an early answer): fires after the body idle
+    /// time without a read.
+    func armBodyDeadline() {
+        setDeadline(.body, after: loop.bodyIdleNanoseconds)
+    }
+
+    /// Called by the loop's sweep: acts on a deadline that has passed.
+    func checkDeadline(now: UInt64) {
+        guard deadline != 0, now >= deadline, let context, !closing else { return }
+        deadline = 0
+        switch deadlineKind {
+        case .idle:
+            if request == nil { close(context) }
+        case .head:
+            guard request == nil else { return }
+            // A head that did not arrive in time: 408, then close (RFC 9110 section 15.5.9),
+            // written below the HTTP codec, which has no request to pair it with.
+            closing = true
+            loop.metrics.recordProxyError(.requestTimeout)
+            let body = LocalResponse.error(.requestTimeout, .requestTimeout).body
+            firstByte.respondRawAndClose(
+                "HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+            )
+        case .body:
+            guard let request, !request.requestEnded else { return }
+            request.closeAfterResponse = true
+            if request.responseStarted {
+                close(context)
+            } else {
+                respond(.error(.requestTimeout, .requestTimeout), to: request, context: context)
+            }
+        case .upstream:
+            guard let request, !request.responseStarted else { return }
+            loop.metrics.recordUpstreamError(.timeout)
+            request.detail = "upstream: no response within \(loop.configuration.timeouts.upstreamResponse)"
+            dropUpstream(request)
+            request.closeAfterResponse = !request.requestEnded
+            respond(.error(.gatewayTimeout, .upstreamTimeout), to: request, context: context)
+        }
+    }
+}
