@@ -9,7 +9,12 @@ extension GatewayConnectionHandler: UpstreamExchange {
         let head = ProxyHeaders.upstreamRequest(
             request.head, target: loop.configuration.upstream, clientAddress: clientAddress, claimHeaders: claims,
             strippedNames: request.policy.claimHeaders.map(\.lowercasedHeader))
-        let connection = loop.pool.acquire()
+        send(request, head: head, over: loop.pool.acquire())
+    }
+
+    /// Sends `head` and the queued parts over the connection `connection` delivers, or answers
+    /// 502 when none can be had. Both the first attempt and the one retry come through here.
+    private func send(_ request: GatewayRequest, head: HTTPRequestHead, over connection: EventLoopFuture<UpstreamConnection>) {
         connection.assumeIsolated().whenComplete { [self] result in
             guard self.request === request, let context = self.context else {
                 // The client left (or the request was answered) while connecting.
@@ -115,7 +120,7 @@ extension GatewayConnectionHandler: UpstreamExchange {
             request.upstreamRequestEnded = false
             if request.requestEnded { request.queued.append(.end(nil)) }
             if deadlineKind == .upstream { deadline = 0 }
-            reconnect(request, head: retryHead, context: context)
+            send(request, head: retryHead, over: loop.pool.connect())
             return
         }
         loop.metrics.recordUpstreamError(failure)
@@ -126,27 +131,5 @@ extension GatewayConnectionHandler: UpstreamExchange {
 
     func upstreamWritabilityChanged(_ writable: Bool) {
         if writable { resumeClientReads() }
-    }
-
-    private func reconnect(_ request: GatewayRequest, head: HTTPRequestHead, context: ChannelHandlerContext) {
-        loop.pool.connect().assumeIsolated().whenComplete { [self] result in
-            guard self.request === request, let context = self.context else {
-                if case .success(let upstream) = result { upstream.channel.close(promise: nil) }
-                return
-            }
-            switch result {
-            case .failure(let error):
-                let failure = error as? UpstreamFailure ?? .connect("\(error)")
-                loop.metrics.recordUpstreamError(failure)
-                request.detail = "upstream: \(failure)"
-                respond(.error(.badGateway, .upstreamUnreachable), to: request, context: context)
-            case .success(let upstream):
-                request.upstream = upstream
-                upstream.handler.exchange = self
-                upstream.channel.write(HTTPClientRequestPart.head(head), promise: nil)
-                if let part = request.queued.popFirst(), case .end = part { sendRequestEnd(upstream, request: request) }
-                upstream.channel.flush()
-            }
-        }
     }
 }
