@@ -27,17 +27,24 @@ public enum HTMLReport {
         html += runTable(summary)
         html += overviewTable(summary)
         let totals = seriesTotals(report)
-        html += "<h2 id=\"percentiles\">Latency by percentile</h2>\n<figure>\n\(percentileChart(summary, totals).render())\n"
-        html += "<figcaption>Corrected latency (from the intended start) solid, uncorrected dashed. "
-        html += "The x axis is 1/(1-percentile) on a log scale and latency is on a log scale, as HdrHistogram plots them."
-        html += "</figcaption>\n</figure>\n"
-        html += "<h2 id=\"scaling\">Throughput against threads</h2>\n<figure>\n\(scalingChart(summary).render())\n"
-        html += "<figcaption>Closed-loop throughput; dashed: ideal linear scaling from the smallest thread count.</figcaption>\n</figure>\n"
-        html += "<h2 id=\"timeline\">Latency over time</h2>\n<figure>\n\(timelineChart(summary, report.histograms).render())\n"
-        html += "<figcaption>Corrected p99 (solid) and p50 (dashed) per interval.</figcaption>\n</figure>\n"
+        html += figure(
+            id: "percentiles", title: "Latency by percentile", percentileChart(summary, totals),
+            caption: "Corrected latency (from the intended start) solid, uncorrected dashed. "
+                + "The x axis is 1/(1-percentile) on a log scale and latency is on a log scale, as HdrHistogram plots them.")
+        html += figure(
+            id: "scaling", title: "Throughput against threads", scalingChart(summary),
+            caption: "Closed-loop throughput; dashed: ideal linear scaling from the smallest thread count.")
+        html += figure(
+            id: "timeline", title: "Latency over time", timelineChart(summary, report.histograms),
+            caption: "Corrected p99 (solid) and p50 (dashed) per interval.")
         for series in summary.series { html += seriesSection(series) }
         html += "</body>\n</html>\n"
         return html
+    }
+
+    /// A chart under its own heading (`id` is the link target), its caption saying how to read it.
+    static func figure(id: String, title: String, _ chart: SVGLineChart, caption: String) -> String {
+        "<h2 id=\"\(id)\">\(title)</h2>\n<figure>\n\(chart.render())\n<figcaption>\(caption)</figcaption>\n</figure>\n"
     }
 
     static let style = """

@@ -27,14 +27,13 @@ public enum TAPWriter {
                     r.status == .failed
                     ? "expected \(r.expected), got \(r.actual)"
                     : "passed but listed as an expected failure; remove it from the list"
+                var diagnostics = [
+                    ("message", yaml(message)), ("severity", "fail"), ("suite", yaml(r.suite)),
+                    ("description", yaml(r.description)), ("expected", yaml(r.expected)), ("actual", yaml(r.actual)),
+                ]
+                if let detail = r.detail { diagnostics.append(("detail", yaml(detail))) }
                 tap += "  ---\n"
-                tap += "  message: \(yaml(message))\n"
-                tap += "  severity: fail\n"
-                tap += "  suite: \(yaml(r.suite))\n"
-                tap += "  description: \(yaml(r.description))\n"
-                tap += "  expected: \(yaml(r.expected))\n"
-                tap += "  actual: \(yaml(r.actual))\n"
-                if let detail = r.detail { tap += "  detail: \(yaml(detail))\n" }
+                for (key, value) in diagnostics { tap += "  \(key): \(value)\n" }
                 tap += "  ...\n"
             }
         }
