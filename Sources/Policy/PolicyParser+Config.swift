@@ -63,7 +63,6 @@ extension PolicyParser {
         _ node: Node, field: String, what: String, invalid: PolicyError.Code, duplicate: PolicyError.Code
     ) throws(PolicyError) -> [String] {
         var values: [String] = []
-        var seen: Set<String> = []
         for (index, entryNode) in try sequence(node, field).enumerated() {
             let entryField = "\(field)[\(index)]"
             guard case .mapping(let entry) = entryNode else {
@@ -88,12 +87,7 @@ extension PolicyParser {
                     invalid, entryField + ".value",
                     "the \(what) \(Self.quoted(value)) has surrounding whitespace or control characters")
             }
-            guard seen.insert(value).inserted else {
-                throw PolicyError(
-                    duplicate, entryField + ".value",
-                    "the \(what) \(Self.quoted(value)) must be unique; list it only once")
-            }
-            values.append(value)
+            try Self.appendUnique(value, to: &values, duplicate, entryField + ".value", "the \(what) \(Self.quoted(value))")
         }
         return values
     }

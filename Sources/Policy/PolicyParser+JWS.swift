@@ -48,12 +48,7 @@ extension PolicyParser {
                     "the \(Self.quoted(name)) algorithm is invalid\(hint); valid algorithms are "
                         + JWSAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))
             }
-            guard !algorithms.contains(algorithm) else {
-                throw PolicyError(
-                    .duplicateAlgorithm, itemField,
-                    "the algorithm \(name) must be unique; list it only once")
-            }
-            algorithms.append(algorithm)
+            try Self.appendUnique(algorithm, to: &algorithms, .duplicateAlgorithm, itemField, "the algorithm \(name)")
         }
         guard !algorithms.isEmpty else {
             throw PolicyError(.noAlgorithm, field, "at least one allowed algorithm is required")
@@ -91,12 +86,7 @@ extension PolicyParser {
                         .invalidKeyIdentification, itemField,
                         "the token claim \(Self.quoted(claim)) cannot identify a signing key; use kid")
                 }
-                guard !claims.contains(claim) else {
-                    throw PolicyError(
-                        .duplicateKeyIdentification, itemField,
-                        "the token claim \(claim) must be unique; list it only once")
-                }
-                claims.append(claim)
+                try Self.appendUnique(claim, to: &claims, .duplicateKeyIdentification, itemField, "the token claim \(claim)")
             }
         }
         guard !claims.isEmpty else {
@@ -125,12 +115,7 @@ extension PolicyParser {
             let itemField = "\(field).additional_jkus[\(index)]"
             let jku = try string(item, itemField, .invalidJKU)
             try Self.checkJKU(jku, field: itemField)
-            guard !policy.additionalJKUs.contains(jku) else {
-                throw PolicyError(
-                    .duplicateKeySource, itemField,
-                    "the additional jku \(jku) must be unique; list it only once")
-            }
-            policy.additionalJKUs.append(jku)
+            try Self.appendUnique(jku, to: &policy.additionalJKUs, .duplicateKeySource, itemField, "the additional jku \(jku)")
         }
         for (index, item) in fileNodes.enumerated() {
             let itemField = "\(field).files[\(index)]"
@@ -140,12 +125,7 @@ extension PolicyParser {
                 throw PolicyError(.invalidConfiguration, itemField, "a key file path must be non-empty text")
             }
             let resolved = resolve(path)
-            guard !policy.keyFiles.contains(resolved) else {
-                throw PolicyError(
-                    .duplicateKeySource, itemField,
-                    "the key file \(resolved) must be unique; list it only once")
-            }
-            policy.keyFiles.append(resolved)
+            try Self.appendUnique(resolved, to: &policy.keyFiles, .duplicateKeySource, itemField, "the key file \(resolved)")
         }
         if let inline = sources["inline"] {
             policy.inlineKeys = try parseInlineKeys(inline, field: field + ".inline")

@@ -109,6 +109,15 @@ extension PolicyParser {
         }
     }
 
+    /// Appends `item` to `list`, refusing one already there: like ngrok, a policy names each
+    /// algorithm, claim, key source or allow-list value once. `what` names the item in the message.
+    static func appendUnique<Item: Equatable>(
+        _ item: Item, to list: inout [Item], _ code: PolicyError.Code, _ field: String, _ what: @autoclosure () -> String
+    ) throws(PolicyError) {
+        guard !list.contains(item) else { throw PolicyError(code, field, "\(what()) must be unique; list it only once") }
+        list.append(item)
+    }
+
     static func quoted(_ s: String) -> String {
         "\"" + s.unicodeScalars.map { $0.properties.generalCategory == .control ? $0.escaped(asASCII: true) : String($0) }.joined() + "\""
     }
