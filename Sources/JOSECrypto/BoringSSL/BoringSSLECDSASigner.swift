@@ -15,26 +15,21 @@ final class BoringSSLECDSASigner: SignatureSigner {
     private let key: Key
 
     init(jwk: JWK, curve: ECCurve, algorithm: JWSAlgorithm) throws {
-        let d = try BoringSSLKeyMaterial.ecPrivate(jwk, curve: curve)
-        let publicRaw: [UInt8]
-        do {
+        let d = try JWKKeyMaterial.ecPrivate(jwk, curve: curve)
+        let (key, publicRaw): (Key, [UInt8]) = try BoringSSLKeyMaterial.importing("EC \(curve.rawValue) private key") {
             switch curve {
             case .p256:
                 let k = try P256.Signing.PrivateKey(rawRepresentation: d)
-                key = .p256(k)
-                publicRaw = Array(k.publicKey.rawRepresentation)
+                return (.p256(k), Array(k.publicKey.rawRepresentation))
             case .p384:
                 let k = try P384.Signing.PrivateKey(rawRepresentation: d)
-                key = .p384(k)
-                publicRaw = Array(k.publicKey.rawRepresentation)
+                return (.p384(k), Array(k.publicKey.rawRepresentation))
             case .p521:
                 let k = try P521.Signing.PrivateKey(rawRepresentation: d)
-                key = .p521(k)
-                publicRaw = Array(k.publicKey.rawRepresentation)
+                return (.p521(k), Array(k.publicKey.rawRepresentation))
             }
-        } catch {
-            throw BoringSSLKeyMaterial.refused("EC \(curve.rawValue) private key", error)
         }
+        self.key = key
         // swift-crypto derives the public point from d; a JWK whose x/y disagree is corrupt, and
         // signing with it would mint tokens its own public key cannot verify.
         if jwk.x != nil || jwk.y != nil {

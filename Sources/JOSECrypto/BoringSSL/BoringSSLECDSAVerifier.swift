@@ -21,16 +21,14 @@ final class BoringSSLECDSAVerifier: SignatureVerifier {
 
     init(jwk: JWK, curve: ECCurve, algorithm: JWSAlgorithm) throws {
         let raw = try BoringSSLKeyMaterial.ecPublic(jwk, curve: curve)
-        do {
-            // swift-crypto's raw representation is x||y; BoringSSL checks that the point is
-            // on the curve (the point at infinity has no x||y encoding).
+        // swift-crypto's raw representation is x||y; BoringSSL checks that the point is on the
+        // curve (the point at infinity has no x||y encoding).
+        key = try BoringSSLKeyMaterial.importing("EC \(curve.rawValue) public key (point not on the curve?)") {
             switch curve {
-            case .p256: key = .p256(try P256.Signing.PublicKey(rawRepresentation: raw))
-            case .p384: key = .p384(try P384.Signing.PublicKey(rawRepresentation: raw))
-            case .p521: key = .p521(try P521.Signing.PublicKey(rawRepresentation: raw))
+            case .p256: .p256(try P256.Signing.PublicKey(rawRepresentation: raw))
+            case .p384: .p384(try P384.Signing.PublicKey(rawRepresentation: raw))
+            case .p521: .p521(try P521.Signing.PublicKey(rawRepresentation: raw))
             }
-        } catch {
-            throw BoringSSLKeyMaterial.refused("EC \(curve.rawValue) public key (point not on the curve?)", error)
         }
         self.algorithm = algorithm
         self.order = curve.order

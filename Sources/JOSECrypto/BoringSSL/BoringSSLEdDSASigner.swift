@@ -7,12 +7,8 @@ final class BoringSSLEdDSASigner: SignatureSigner {
     private let key: Curve25519.Signing.PrivateKey
 
     init(jwk: JWK, algorithm: JWSAlgorithm) throws {
-        let d = try BoringSSLKeyMaterial.ed25519Private(jwk)
-        do {
-            key = try Curve25519.Signing.PrivateKey(rawRepresentation: d)
-        } catch {
-            throw BoringSSLKeyMaterial.refused("Ed25519 private key", error)
-        }
+        let d = try JWKKeyMaterial.ed25519Private(jwk)
+        key = try BoringSSLKeyMaterial.importing("Ed25519 private key") { try Curve25519.Signing.PrivateKey(rawRepresentation: d) }
         // The public key is derived from the seed; a JWK whose x disagrees is corrupt.
         if jwk.x != nil {
             guard try BoringSSLKeyMaterial.ed25519Public(jwk) == Array(key.publicKey.rawRepresentation) else {

@@ -8,11 +8,7 @@ final class BoringSSLEdDSAVerifier: SignatureVerifier {
 
     init(jwk: JWK, algorithm: JWSAlgorithm) throws {
         let x = try BoringSSLKeyMaterial.ed25519Public(jwk)
-        do {
-            key = try Curve25519.Signing.PublicKey(rawRepresentation: x)
-        } catch {
-            throw BoringSSLKeyMaterial.refused("Ed25519 public key", error)
-        }
+        key = try BoringSSLKeyMaterial.importing("Ed25519 public key") { try Curve25519.Signing.PublicKey(rawRepresentation: x) }
         self.algorithm = algorithm
     }
 

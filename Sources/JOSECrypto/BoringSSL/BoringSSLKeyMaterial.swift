@@ -1,63 +1,31 @@
-/// The public members of a JWK, decoded and checked for the swift-crypto (BoringSSL) key types.
-///
-/// The rules are the ones `EVPKey.from(jwk:wantPrivate:)` applies for OpenSSL, with the same
-/// messages, so that both backends accept and refuse the same JWKs: a key one backend takes and
-/// the other refuses would make the validation decision depend on the backend.
+/// A JWK's public members as swift-crypto (BoringSSL) takes them, and the errors for keys it
+/// refuses. The member rules are `JWKKeyMaterial`'s, which `EVPKey.from(jwk:wantPrivate:)`
+/// applies for OpenSSL too, so both backends accept and refuse the same JWKs.
 enum BoringSSLKeyMaterial {
-    /// RSA `n` and `e`; `n` must not carry leading zero octets (RFC 7518 section 6.3.1.1: a
-    /// padded modulus is a second encoding of the same key, which key caches would treat as another key).
-    static func rsaPublic(_ jwk: JWK) throws -> (n: [UInt8], e: [UInt8]) {
-        let n = try jwk.decoded("n", jwk.n)
-        let e = try jwk.decoded("e", jwk.e)
-        guard n.first != 0 || n.count == 1 else {
-            throw JOSECryptoError.invalidKey("RSA \"n\" has leading zero octets")
-        }
-        return (n, e)
-    }
-
-    /// The EC public point as raw `x||y`, each coordinate exactly the curve's size (leading
-    /// zero octets kept, as RFC 7518 section 6.2.1.2 requires).
+    /// The EC public point as raw `x||y`, each coordinate exactly the curve's size.
     static func ecPublic(_ jwk: JWK, curve: ECCurve) throws -> [UInt8] {
         guard jwk.crv == curve.rawValue else {
             throw JOSECryptoError.invalidKey("EC curve \(jwk.crv ?? "(none)") is not \(curve.rawValue)")
         }
-        let size = curve.coordinateByteCount
-        let x = try jwk.decoded("x", jwk.x)
-        let y = try jwk.decoded("y", jwk.y)
-        guard x.count == size, y.count == size else {
-            throw JOSECryptoError.invalidKey("EC \(curve.rawValue) coordinates must be \(size) bytes each (x \(x.count), y \(y.count))")
-        }
+        let (x, y) = try JWKKeyMaterial.ecCoordinates(jwk, curve: curve)
         return x + y
     }
 
-    /// The EC private scalar `d`, exactly the curve's size.
-    static func ecPrivate(_ jwk: JWK, curve: ECCurve) throws -> [UInt8] {
-        let d = try jwk.decoded("d", jwk.d)
-        guard d.count == curve.coordinateByteCount else {
-            throw JOSECryptoError.invalidKey("EC \"d\" must be \(curve.coordinateByteCount) bytes")
-        }
-        return d
-    }
-
-    /// The Ed25519 public key `x` (32 bytes).
+    /// The Ed25519 public key `x` (32 bytes) of an Ed25519 JWK.
     static func ed25519Public(_ jwk: JWK) throws -> [UInt8] {
-        guard jwk.crv == "Ed25519" else {
-            throw JOSECryptoError.invalidKey("OKP curve \(jwk.crv ?? "(none)") is not supported (only Ed25519)")
+        try JWKKeyMaterial.checkEd25519Curve(jwk)
+        return try JWKKeyMaterial.ed25519X(jwk)
+    }
+
+    /// The key `make` builds from checked members. swift-crypto's refusal becomes `invalidKey`
+    /// naming `what` and keeping its reason; our own checks' errors pass through as they are.
+    static func importing<Key>(_ what: @autoclosure () -> String, _ make: () throws -> Key) throws -> Key {
+        do {
+            return try make()
+        } catch let error as JOSECryptoError {
+            throw error
+        } catch {
+            throw JOSECryptoError.invalidKey("BoringSSL refused the \(what()): \(error)")
         }
-        let x = try jwk.decoded("x", jwk.x)
-        guard x.count == 32 else { throw JOSECryptoError.invalidKey("Ed25519 \"x\" must be 32 bytes, not \(x.count)") }
-        return x
-    }
-
-    /// The Ed25519 private seed `d` (32 bytes).
-    static func ed25519Private(_ jwk: JWK) throws -> [UInt8] {
-        let d = try jwk.decoded("d", jwk.d)
-        guard d.count == 32 else { throw JOSECryptoError.invalidKey("Ed25519 \"d\" must be 32 bytes") }
-        return d
-    }
-
-    /// An error for a key swift-crypto refused, keeping its reason.
-    static func refused(_ what: String, _ error: any Error) -> JOSECryptoError {
-        .invalidKey("BoringSSL refused the \(what): \(error)")
     }
 }

@@ -13,18 +13,14 @@ final class BoringSSLRSASigner: SignatureSigner {
     private let padding: _RSA.Signing.Padding
 
     init(jwk: JWK, algorithm: JWSAlgorithm) throws {
-        let (n, e) = try BoringSSLKeyMaterial.rsaPublic(jwk)
+        let (n, e) = try JWKKeyMaterial.rsaPublic(jwk)
         let d = try jwk.decoded("d", jwk.d)
-        do {
+        key = try BoringSSLKeyMaterial.importing("RSA private key") {
             if jwk.p != nil || jwk.q != nil {
-                key = try _RSA.Signing.PrivateKey(n: n, e: e, d: d, p: try jwk.decoded("p", jwk.p), q: try jwk.decoded("q", jwk.q))
+                try _RSA.Signing.PrivateKey(n: n, e: e, d: d, p: try jwk.decoded("p", jwk.p), q: try jwk.decoded("q", jwk.q))
             } else {
-                key = try _RSA.Signing.PrivateKey._createFromNumbers(n: n, e: e, d: d)
+                try _RSA.Signing.PrivateKey._createFromNumbers(n: n, e: e, d: d)
             }
-        } catch let error as JOSECryptoError {
-            throw error
-        } catch {
-            throw BoringSSLKeyMaterial.refused("RSA private key", error)
         }
         self.algorithm = algorithm
         self.padding = algorithm.family == .rsaPSS ? .PSS : .insecurePKCS1v1_5

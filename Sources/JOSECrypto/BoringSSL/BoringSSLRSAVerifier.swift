@@ -17,12 +17,8 @@ final class BoringSSLRSAVerifier: SignatureVerifier {
     private let signatureLength: Int
 
     init(jwk: JWK, algorithm: JWSAlgorithm) throws {
-        let (n, e) = try BoringSSLKeyMaterial.rsaPublic(jwk)
-        do {
-            key = try _RSA.Signing.PublicKey(n: n, e: e)
-        } catch {
-            throw BoringSSLKeyMaterial.refused("RSA public key", error)
-        }
+        let (n, e) = try JWKKeyMaterial.rsaPublic(jwk)
+        key = try BoringSSLKeyMaterial.importing("RSA public key") { try _RSA.Signing.PublicKey(n: n, e: e) }
         self.algorithm = algorithm
         self.padding = algorithm.family == .rsaPSS ? .PSS : .insecurePKCS1v1_5
         self.signatureLength = (key.keySizeInBits + 7) / 8

@@ -51,13 +51,7 @@ final class EVPKey: @unchecked Sendable {
         }
         switch jwk.kty {
         case "RSA":
-            let n = try jwk.decoded("n", jwk.n)
-            let e = try jwk.decoded("e", jwk.e)
-            guard n.first != 0 || n.count == 1 else {
-                // RFC 7518 6.3.1.1: the modulus has no leading zero octets; a padded one is a
-                // different key encoding for the same key, which caches would treat as distinct.
-                throw JOSECryptoError.invalidKey("RSA \"n\" has leading zero octets")
-            }
+            let (n, e) = try JWKKeyMaterial.rsaPublic(jwk)
             let selection = priv ? jwtbench_evp_pkey_keypair() : jwtbench_evp_pkey_public_key()
             return try fromData(type: "RSA", selection: selection, libraryContext: libraryContext) { b in
                 try b.pushBN("n", n)
@@ -74,35 +68,23 @@ final class EVPKey: @unchecked Sendable {
                 }
             }
         case "EC":
-            guard let crvName = jwk.crv, let curve = ECCurve(rawValue: crvName) else {
+            guard let curve = jwk.crv.flatMap(ECCurve.init(rawValue:)) else {
                 throw JOSECryptoError.invalidKey("EC curve \(jwk.crv ?? "(none)") is not P-256, P-384 or P-521")
             }
-            let size = curve.coordinateByteCount
-            let x = try jwk.decoded("x", jwk.x)
-            let y = try jwk.decoded("y", jwk.y)
-            guard x.count == size, y.count == size else {
-                throw JOSECryptoError.invalidKey("EC \(crvName) coordinates must be \(size) bytes each (x \(x.count), y \(y.count))")
-            }
+            let (x, y) = try JWKKeyMaterial.ecCoordinates(jwk, curve: curve)
             let point: [UInt8] = [0x04] + x + y
             let selection = priv ? jwtbench_evp_pkey_keypair() : jwtbench_evp_pkey_public_key()
             let key = try fromData(type: "EC", selection: selection, libraryContext: libraryContext) { b in
                 try b.pushUTF8("group", curve.opensslGroupStaticName)
                 try b.pushOctets("pub", point)
-                if priv {
-                    let d = try jwk.decoded("d", jwk.d)
-                    guard d.count == size else { throw JOSECryptoError.invalidKey("EC \"d\" must be \(size) bytes") }
-                    try b.pushBN("priv", d)
-                }
+                if priv { try b.pushBN("priv", try JWKKeyMaterial.ecPrivate(jwk, curve: curve)) }
             }
             try key.checkPublic(libraryContext: libraryContext)
             return key
         case "OKP":
-            guard jwk.crv == "Ed25519" else {
-                throw JOSECryptoError.invalidKey("OKP curve \(jwk.crv ?? "(none)") is not supported (only Ed25519)")
-            }
+            try JWKKeyMaterial.checkEd25519Curve(jwk)
             if priv {
-                let d = try jwk.decoded("d", jwk.d)
-                guard d.count == 32 else { throw JOSECryptoError.invalidKey("Ed25519 \"d\" must be 32 bytes") }
+                let d = try JWKKeyMaterial.ed25519Private(jwk)
                 guard
                     let p = d.withUnsafeBufferPointer({
                         EVP_PKEY_new_raw_private_key_ex(libraryContext, "ED25519", nil, $0.baseAddress, 32)
@@ -112,8 +94,7 @@ final class EVPKey: @unchecked Sendable {
                 }
                 return EVPKey(owning: p)
             }
-            let x = try jwk.decoded("x", jwk.x)
-            guard x.count == 32 else { throw JOSECryptoError.invalidKey("Ed25519 \"x\" must be 32 bytes, not \(x.count)") }
+            let x = try JWKKeyMaterial.ed25519X(jwk)
             guard let p = x.withUnsafeBufferPointer({ EVP_PKEY_new_raw_public_key_ex(libraryContext, "ED25519", nil, $0.baseAddress, 32) })
             else {
                 throw JOSECryptoError.invalidKey("OpenSSL refused the Ed25519 public key: \(OpenSSLErrorQueue.drain())")
