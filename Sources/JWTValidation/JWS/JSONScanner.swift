@@ -49,6 +49,18 @@ struct JSONScanner {
         guard atEnd else { throw JSONScanError("data after the JSON value", at: position) }
     }
 
+    /// Consumes the `open` byte of an object or array at `depth`, refusing nesting past the
+    /// bound. True when `close` follows at once: the container is empty, and consumed too.
+    @inline(__always)
+    private mutating func enterContainer(_ open: UInt8, _ what: StaticString, close: UInt8, depth: Int) throws(Failure) -> Bool {
+        guard depth < Self.maximumDepth else { throw JSONScanError("nesting deeper than \(Self.maximumNesting) levels", at: position) }
+        try expect(open, what)
+        skipWhitespace()
+        guard peek() == close else { return false }
+        position += 1
+        return true
+    }
+
     // MARK: objects
 
     /// Iterates the members of the object at the current position. `body` is called with each
@@ -58,13 +70,7 @@ struct JSONScanner {
     mutating func forEachMember(
         depth: Int, rejectingDuplicates: Bool = true, _ body: (inout JSONScanner, JSONSpan) throws(Failure) -> Void
     ) throws(Failure) {
-        guard depth < Self.maximumDepth else { throw JSONScanError("nesting deeper than \(Self.maximumNesting) levels", at: position) }
-        try expect(UInt8(ascii: "{"), "'{'")
-        skipWhitespace()
-        if peek() == UInt8(ascii: "}") {
-            position += 1
-            return
-        }
+        if try enterContainer(UInt8(ascii: "{"), "'{'", close: UInt8(ascii: "}"), depth: depth) { return }
         var names = NameSet()
         while true {
             skipWhitespace()
@@ -86,13 +92,7 @@ struct JSONScanner {
 
     /// Iterates the elements of the array at the current position; `body` consumes each value.
     mutating func forEachElement(depth: Int, _ body: (inout JSONScanner) throws(Failure) -> Void) throws(Failure) {
-        guard depth < Self.maximumDepth else { throw JSONScanError("nesting deeper than \(Self.maximumNesting) levels", at: position) }
-        try expect(UInt8(ascii: "["), "'['")
-        skipWhitespace()
-        if peek() == UInt8(ascii: "]") {
-            position += 1
-            return
-        }
+        if try enterContainer(UInt8(ascii: "["), "'['", close: UInt8(ascii: "]"), depth: depth) { return }
         while true {
             skipWhitespace()
             try body(&self)
