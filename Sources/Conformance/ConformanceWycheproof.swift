@@ -128,7 +128,7 @@ public enum ConformanceWycheproof {
     /// group's signature-only setup. `describe` gives a group's trusted keys, the label of
     /// those keys in case descriptions, and the tags every case of the group carries.
     static func joseCases<Group: JOSEGroup>(
-        _ file: String, in root: URL, as group: Group.Type, suite: ConformanceSuite, idPrefix: String,
+        _ file: String, in root: URL, as group: Group.Type, suite: ConformanceSuite,
         describe: (Group) -> (keys: [JWK], label: String, tags: [String])
     ) throws(ConformanceError) -> [ConformanceCase] {
         let url = root.appendingPathComponent(file)
@@ -136,7 +136,7 @@ public enum ConformanceWycheproof {
         var cases: [ConformanceCase] = []
         for (index, group) in parsed.testGroups.enumerated() {
             let (keys, label, tags) = describe(group)
-            let setup = ConformanceSetup.signatureOnly(id: "\(idPrefix)/group\(index)", keys: keys)
+            let setup = ConformanceSetup.signatureOnly(id: "\(suite.rawValue)/group\(index)", keys: keys)
             for test in group.tests {
                 guard let expectation = ConformanceExpectation.wycheproof(test.result) else {
                     throw .malformedVectors(path: url.path, "tcId \(test.tcId): unknown result \"\(test.result)\"")

@@ -16,7 +16,7 @@ public enum ConformanceWycheproofJWKSuite {
     /// The cases of the file under the vectors folder `root`.
     public static func load(from root: URL) throws(ConformanceError) -> [ConformanceCase] {
         try ConformanceWycheproof.joseCases(
-            file, in: root, as: ConformanceWycheproof.JWKGroup.self, suite: .wycheproofJWK, idPrefix: "wycheproof-jwk"
+            file, in: root, as: ConformanceWycheproof.JWKGroup.self, suite: .wycheproofJWK
         ) { group in
             let keys = (group.public ?? group.private).keys
             return (keys, "\(keys.count) key\(keys.count == 1 ? "" : "s")", [])

@@ -16,7 +16,7 @@ public enum ConformanceWycheproofJWSSuite {
     /// The cases of the file under the vectors folder `root`.
     public static func load(from root: URL) throws(ConformanceError) -> [ConformanceCase] {
         try ConformanceWycheproof.joseCases(
-            file, in: root, as: ConformanceWycheproof.JWSGroup.self, suite: .wycheproofJWS, idPrefix: "wycheproof-jws"
+            file, in: root, as: ConformanceWycheproof.JWSGroup.self, suite: .wycheproofJWS
         ) { group in
             let key = group.public ?? group.private
             return ([key], "\(key.kty) key\(key.alg.map { ", alg \($0)" } ?? "")", [key.kty])
