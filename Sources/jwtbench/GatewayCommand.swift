@@ -34,8 +34,7 @@ struct GatewayCommand: ParsableCommand {
     var threads: Int?
     @Option(help: "Validate at this time, in seconds since the epoch (default: the clock), for tests and replays.")
     var now: Int64?
-    @Option(name: .customLong("keys"), help: "A JWKS (or single JWK) file to trust as well; repeatable.")
-    var keyFiles: [String] = []
+    @OptionGroup var keys: KeyFileOptions
     @OptionGroup var crypto: CryptoBackendOptions<PolicyBackendDefault>
     @Option(name: .customLong("access-log"), help: "Where the JSON access log goes: '-' (stdout), a file, or 'off'.")
     var accessLog = "-"
@@ -81,7 +80,7 @@ struct GatewayCommand: ParsableCommand {
             default: try JSONLineLogHandler.Sink(path: accessLog)
             }
         let options = GatewayRunner.Options(
-            configuration: configuration, policyPath: policy, keyFiles: keyFiles, backend: try crypto.chosen(), accessLog: sink)
+            configuration: configuration, policyPath: policy, keyFiles: keys.keyFiles, backend: try crypto.chosen(), accessLog: sink)
         try GatewayRunner.run(options) { line in printError(line) }
     }
 

@@ -35,10 +35,7 @@ struct IssuerCommand: ParsableCommand {
     var latency: String = "0s"
 
     func run() throws {
-        guard let algorithm = JWSAlgorithm(rawValue: alg) else {
-            throw HarnessError.usage(
-                "unknown algorithm \"\(alg)\"; use one of \(JWSAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
+        let algorithm = try JWSAlgorithm.named(alg)
         guard (0...65535).contains(port) else { throw HarnessError.usage("--port \(port) is not a TCP port") }
         var configuration = IssuerConfiguration(
             host: host, port: port, algorithm: algorithm, overlap: try Self.duration(overlap, "--overlap"),

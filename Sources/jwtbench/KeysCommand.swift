@@ -22,10 +22,7 @@ struct KeysCommand: ParsableCommand {
         var out: String?
 
         func run() throws {
-            guard let algorithm = JWSAlgorithm(rawValue: alg) else {
-                throw HarnessError.usage(
-                    "unknown algorithm \"\(alg)\"; use one of \(JWSAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
+            let algorithm = try JWSAlgorithm.named(alg)
             let key = try KeyGenerator.generate(for: algorithm, kid: kid, rsaBits: rsaBits)
             let publicSet = JWKSet(keys: algorithm.family == .hmac ? [] : [key.publicKey])
             if let out {
@@ -52,7 +49,6 @@ extension KeysCommand {
     /// Writes the fixed test key set the mint and the vectors use (`vectors/keys`).
     struct GenerateSet: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "generate-set",
             abstract: "Generate the test key set (one key per algorithm, rotation and attacker keys) into a folder.")
 
         @Option(help: "Folder to write <kid>.jwk.json files and jwks.json into.")

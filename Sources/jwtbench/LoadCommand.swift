@@ -61,10 +61,10 @@ struct LoadCommand: ParsableCommand {
     func run() throws {
         guard !(perAlg && mixed) else { throw HarnessError.usage("--per-alg and --mixed exclude each other") }
         var job = LoadJob.Request()
-        (job.algorithms, job.mix, job.duration, job.warmup) = (shape.algs, shape.mix, shape.duration, shape.warmup)
+        (job.algorithms, job.mix, job.duration, job.warmup) = (shape.algorithms.algs, shape.mix, shape.duration, shape.warmup)
         (job.sizes, job.threads, job.count, job.rate, job.seed, job.corpus) = (sizes, threads, count, rate, seed, corpus)
         (job.mixed, job.backend, job.shard, job.target) = (mixed, try crypto.chosen(), shard, target)
-        (job.policy, job.keyFiles, job.now) = (policy.policy, policy.keyFiles, policy.now)
+        (job.policy, job.keyFiles, job.now) = (policy.policy, policy.keys.keyFiles, policy.now)
         (job.tokens, job.expected, job.out, job.quiet) = (tokens, expected, output.out, quiet)
         let outcome = try LoadJob(job).run(log: { print($0) }, warn: printError)
         if outcome.mismatches > 0 { throw HarnessError.failed("\(outcome.mismatches) decisions did not match their expectation") }

@@ -14,8 +14,7 @@ struct MintCommand: ParsableCommand {
             --keys OUT/jwks.json --now T - < OUT/standard/tokens.txt
             """)
 
-    @Option(help: "Comma-separated JWS algorithms, or 'all'.")
-    var algs: String = "RS256,ES256"
+    @OptionGroup var algorithms: AlgorithmListOptions
     @Option(help: "'good', 'bad', 'all', or variant ids, comma-separated (see --list).")
     var variants: String = "good,bad"
     @Option(help: "Comma-separated sizes: small, typical, large.")
@@ -37,7 +36,7 @@ struct MintCommand: ParsableCommand {
 
     func run() throws {
         var job = MintJob.Request()
-        (job.algorithms, job.variants, job.sizes, job.count, job.seed, job.now) = (algs, variants, sizes, count, seed, now)
+        (job.algorithms, job.variants, job.sizes, job.count, job.seed, job.now) = (algorithms.algs, variants, sizes, count, seed, now)
         (job.out, job.threads, job.vectors, job.list) = (out, threads ?? job.threads, vectors, list)
         try MintJob(job).run(log: { print($0) })
     }

@@ -60,10 +60,15 @@ protocol LoadShapeDefaults {
     static var warmup: String { get }
 }
 
-/// The token mix and the time per series (load, run).
-struct LoadShapeOptions<Defaults: LoadShapeDefaults>: ParsableArguments {
+/// `--algs`: the JWS algorithms of the tokens to mint (mint, load, run).
+struct AlgorithmListOptions: ParsableArguments {
     @Option(help: "Comma-separated JWS algorithms, or 'all'.")
     var algs = "RS256,ES256"
+}
+
+/// The token mix and the time per series (load, run).
+struct LoadShapeOptions<Defaults: LoadShapeDefaults>: ParsableArguments {
+    @OptionGroup var algorithms: AlgorithmListOptions
     @Option(help: "Weights over good/bad or variant ids, e.g. good=0.8,bad=0.2.")
     var mix = "good=0.8,bad=0.2"
     @Option(help: "Measured time per series (10s, 500ms, 2m).")
@@ -79,8 +84,13 @@ struct PolicyOptions: ParsableArguments {
             "An ngrok Traffic Policy (YAML or JSON) or its jwt-validation config, with its real key sources (inline, files, additional_jkus under its key-cache strategy)."
     )
     var policy: String?
-    @Option(name: .customLong("keys"), help: "A JWKS (or single JWK) file to trust as well; repeatable.")
-    var keyFiles: [String] = []
+    @OptionGroup var keys: KeyFileOptions
     @Option(help: "The time to validate at, in seconds since the epoch (default: now; load: the expectations' mint time, else now).")
     var now: Int64?
+}
+
+/// `--keys FILE`, repeatable: key files trusted besides a policy's own (verify, load, gateway).
+struct KeyFileOptions: ParsableArguments {
+    @Option(name: .customLong("keys"), help: "A JWKS (or single JWK) file to trust as well; repeatable.")
+    var keyFiles: [String] = []
 }

@@ -29,7 +29,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         var job = MainJob.Request()
-        (job.algorithms, job.mix, job.duration, job.warmup) = (shape.algs, shape.mix, shape.duration, shape.warmup)
+        (job.algorithms, job.mix, job.duration, job.warmup) = (shape.algorithms.algs, shape.mix, shape.duration, shape.warmup)
         (job.openLoopShare, job.suites, job.skipConformance, job.skipCacheCompare) = (openLoopShare, suites, skipConform, skipCacheCompare)
         (job.backend, job.out) = (try crypto.backend(), output.out)
         let failures = try MainJob(job).run(log: { print($0) })

@@ -40,7 +40,9 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         var job = VerifyJob.Request(policy: policy.policy!)
-        (job.keyFiles, job.now, job.request, job.backend, job.tokens) = (policy.keyFiles, policy.now, request, try crypto.chosen(), tokens)
+        (job.keyFiles, job.now, job.request, job.backend, job.tokens) = (
+            policy.keys.keyFiles, policy.now, request, try crypto.chosen(), tokens
+        )
         let outcome = try VerifyJob(job).run(out: { print($0) }, warn: quiet ? { _ in } : printError)
         if failOnDeny && outcome.denied > 0 { throw HarnessError.failed("\(outcome.denied) of \(outcome.inputs) denied (--fail-on-deny)") }
     }
