@@ -56,4 +56,13 @@ static inline int jwtbench_sha(int bits, const void *data, size_t count, unsigne
     }
 }
 
+/// SHA-256 of `a` followed by `b` (a domain-separating prefix and a value) into `out` (32
+/// bytes), with the context on this stack frame: no allocation, no provider. Returns 32, or 0
+/// on failure. Public data only (identifiers, tokens), so the context is not cleansed.
+static inline int jwtbench_sha256_concat(const void *a, size_t na, const void *b, size_t nb, unsigned char *out) {
+    SHA256_CTX c;
+    if (!SHA256_Init(&c) || !SHA256_Update(&c, a, na) || !SHA256_Update(&c, b, nb) || !SHA256_Final(out, &c)) return 0;
+    return 32;
+}
+
 #endif
