@@ -2,7 +2,6 @@ import JOSECrypto
 import JWTValidation
 import Synchronization
 
-import struct NIOConcurrencyHelpers.NIOLock
 import struct NIOConcurrencyHelpers.NIOLockedValueBox
 
 #if canImport(Glibc)
@@ -40,105 +39,9 @@ public final class PublishedKeys: Sendable {
 }
 
 /// The current `PublishedKeys` behind an atomically swapped pointer: readers take no lock,
-/// allocate nothing and never wait (docs/ARCHITECTURE.md, Key sources and key-cache strategies: `snapshot`).
-///
-/// The hard part of swapping a reference atomically is knowing when the old one may be freed:
-/// a reader may have loaded the pointer and not yet used it. Readers therefore announce
-/// themselves in a counter of the current epoch's parity (striped per thread, one cache line
-/// each, so readers on different cores do not contend); a writer swaps the pointer, flips the
-/// epoch and releases the old object only once the previous parity's counters have drained.
-/// A reader re-checks the epoch after announcing itself, so a writer never misses a reader
-/// that could still hold the old pointer. Writers (a refresh, not the hot path) are serialised
-/// and may yield briefly while readers finish.
-final class AtomicSnapshotCell: @unchecked Sendable {
-    // Memory ordering: every access is sequentially consistent. Correctness needs the
-    // reader's counter increment ordered before its pointer load (a store-load order only
-    // seq_cst gives), and on x86 a locked increment is a full barrier anyway.
-    private let current: Atomic<Unmanaged<PublishedKeys>>
-    private let epoch = Atomic<Int>(0)
-    // Raw memory because `Atomic` cannot live in an Array; written only in init and deinit.
-    private let counters: UnsafeMutablePointer<Atomic<Int>>
-    private let writer = NIOLock()
-
-    private static let stripes = 16
-    /// Atomics per counter, so each counter has a 64-byte cache line of its own.
-    private static let spacing = 8
-
-    init(_ initial: PublishedKeys) {
-        current = Atomic(Unmanaged.passRetained(initial))
-        let count = 2 * Self.stripes * Self.spacing
-        counters = .allocate(capacity: count)
-        for i in 0..<count { (counters + i).initialize(to: Atomic(0)) }
-    }
-
-    deinit {
-        current.load(ordering: .sequentiallyConsistent).release()
-        counters.deinitialize(count: 2 * Self.stripes * Self.spacing)
-        counters.deallocate()
-    }
-
-    @inline(__always)
-    private func counter(parity: Int, stripe: Int) -> UnsafeMutablePointer<Atomic<Int>> {
-        counters + (parity * Self.stripes + stripe) * Self.spacing
-    }
-
-    /// The calling thread's stripe, handed out round-robin on its first lookup (a hash of the
-    /// thread handle put two threads on one stripe often enough to show in measurements).
-    @inline(__always)
-    private static func stripe() -> Int {
-        if let raw = pthread_getspecific(stripeKey) { return (Int(bitPattern: raw) - 1) & (stripes - 1) }
-        return assignStripe()
-    }
-
-    @inline(never)
-    private static func assignStripe() -> Int {
-        let stripe = nextStripe.wrappingAdd(1, ordering: .relaxed).oldValue & (stripes - 1)
-        // Stored as stripe + 1, so that "no value" (nil) stays distinct from stripe 0.
-        pthread_setspecific(stripeKey, UnsafeRawPointer(bitPattern: stripe + 1))
-        return stripe
-    }
-
-    private static let nextStripe = Atomic<Int>(0)
-    private static let stripeKey: pthread_key_t = makeThreadKey()
-
-    /// Runs `body` with the current state, which stays alive until `body` returns.
-    @inline(__always)
-    func read<R>(_ body: (PublishedKeys) -> R) -> R {
-        let stripe = Self.stripe()
-        var slot: UnsafeMutablePointer<Atomic<Int>>
-        while true {
-            let seen = epoch.load(ordering: .sequentiallyConsistent)
-            slot = counter(parity: seen & 1, stripe: stripe)
-            slot.pointee.wrappingAdd(1, ordering: .sequentiallyConsistent)
-            // If a writer flipped the epoch meanwhile, it may already have checked this
-            // parity's counters: announce again under the new epoch.
-            if epoch.load(ordering: .sequentiallyConsistent) == seen { break }
-            slot.pointee.wrappingSubtract(1, ordering: .sequentiallyConsistent)
-        }
-        let result = current.load(ordering: .sequentiallyConsistent)._withUnsafeGuaranteedRef { body($0) }
-        slot.pointee.wrappingSubtract(1, ordering: .sequentiallyConsistent)
-        return result
-    }
-
-    /// A strong reference to the current state (off the hot path).
-    func load() -> PublishedKeys { read { $0 } }
-
-    /// Makes `new` current and frees the previous state once no reader can hold it.
-    func publish(_ new: PublishedKeys) {
-        writer.withLock {
-            let old = current.exchange(Unmanaged.passRetained(new), ordering: .sequentiallyConsistent)
-            let previous = epoch.load(ordering: .sequentiallyConsistent)
-            epoch.store(previous &+ 1, ordering: .sequentiallyConsistent)
-            let parity = previous & 1
-            for stripe in 0..<Self.stripes {
-                while counter(parity: parity, stripe: stripe).pointee.load(ordering: .sequentiallyConsistent) != 0 {
-                    sched_yield()
-                }
-            }
-            old.release()
-        }
-    }
-}
+/// allocate nothing and never wait (docs/ARCHITECTURE.md, Key sources and key-cache strategies:
+/// `snapshot`). The epoch scheme is `SnapshotCell`'s, shared with the revocation list.
+typealias AtomicSnapshotCell = SnapshotCell<PublishedKeys>
 
 /// The current state behind a mutex taken by every lookup: the naive variant the comparison
 /// measures the others against (Spring-style locking on the request path).
