@@ -11,11 +11,17 @@ public struct Validator: Sendable {
     public let keys: any KeyProvider
     /// Where tokens are looked for in a request (`validate(request:now:)`).
     public let locations: [TokenLocation]
+    /// The denylist asked after the signature verified; nil (no list configured) costs one
+    /// nil check per validation.
+    public let revocation: (any RevocationCheck)?
 
-    public init(rules: ValidationRules, keys: any KeyProvider, locations: [TokenLocation] = []) {
+    public init(
+        rules: ValidationRules, keys: any KeyProvider, locations: [TokenLocation] = [], revocation: (any RevocationCheck)? = nil
+    ) {
         self.rules = rules
         self.keys = keys
         self.locations = locations
+        self.revocation = revocation
     }
 
     /// Lets the key provider do what its strategy puts before a validation (see
@@ -79,13 +85,13 @@ public struct Validator: Sendable {
             return decide(
                 header: UnsafeRawBufferPointer(headerOut), payload: UnsafeRawBufferPointer(payloadOut),
                 signature: UnsafeRawBufferPointer(signatureOut), signingInput: parts.signingInput,
-                now: now, tokenType: tokenType)
+                token: token, now: now, tokenType: tokenType)
         }
     }
 
     private func decide(
         header: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer, signature: UnsafeRawBufferPointer,
-        signingInput: UnsafeRawBufferPointer, now: Int64, tokenType: TokenType
+        signingInput: UnsafeRawBufferPointer, token: UnsafeRawBufferPointer, now: Int64, tokenType: TokenType
     ) -> Outcome {
         let fields: JOSEHeaderFields
         switch Self.parseHeader(header) {
@@ -113,9 +119,25 @@ public struct Validator: Sendable {
         case .failure(let denial): return .deny(denial)
         }
         switch Self.verify(signature, message: signingInput, candidates: keys, algorithm: algorithm) {
-        case .success(let verifier): return .allow(algorithm, verifier, claims.exp)
+        case .success(let verifier):
+            // Last, after the signature: only a token we would otherwise accept is looked up,
+            // so the list cannot be probed with forged tokens.
+            if let revocation, Self.isRevoked(revocation, jti: claims.jti, payload: payload, token: token) {
+                return .deny(Denial(.revoked, "the token is on the revocation list"))
+            }
+            return .allow(algorithm, verifier, claims.exp)
         case .failure(let denial): return .deny(denial)
         }
+    }
+
+    /// The revocation step: the `jti` unescaped (in place unless it has escapes) and the
+    /// token's bytes, handed to the list.
+    @inline(__always)
+    static func isRevoked(
+        _ revocation: any RevocationCheck, jti: JSONSpan?, payload: UnsafeRawBufferPointer, token: UnsafeRawBufferPointer
+    ) -> Bool {
+        guard let jti else { return revocation.isRevoked(jti: nil, token: token) }
+        return JSONText.withUnescaped(jti, in: payload) { revocation.isRevoked(jti: $0, token: token) }
     }
 
     func checkClaims(_ claims: ClaimFields, payload: UnsafeRawBufferPointer, now: Int64) -> Denial? {

@@ -181,7 +181,7 @@ struct TokenBytes: Hashable {
 }
 
 /// A `Validator` with a verified-token cache in front: a hit skips the signature, never the
-/// `exp`/`nbf` check.
+/// `exp`/`nbf` check, and is never older than the validator's revocation list.
 public struct CachingValidator: Sendable {
     /// The validator a miss goes to.
     public let validator: Validator
@@ -200,7 +200,12 @@ public struct CachingValidator: Sendable {
 
     /// Like `Validator.validate(token:now:location:)`.
     public func validate(token: String, now: Int64, location: TokenLocation? = nil) -> Decision {
-        let generation = generation()
+        // The denylist's generation is part of the key set's: an entry checked against one
+        // list is a miss once another is published, so a newly revoked token goes back to the
+        // validator (which denies it) instead of being served from the cache. Both counters
+        // only grow, so their sum changes whenever either does. Read before validating: a
+        // list swapped meanwhile leaves the new entry under the old generation (a later miss).
+        let generation = generation() &+ (validator.revocation?.generation ?? 0)
         let table = cache.table()
         let key = TokenBytes(text: token)
         if let slot = table.find(key, location: location, generation: generation) {

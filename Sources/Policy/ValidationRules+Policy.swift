@@ -12,8 +12,9 @@ extension ValidationRules {
 }
 
 extension Validator {
-    /// A validator for `policy` with `keys`, extracting tokens where the policy says.
-    public init(policy: Policy, keys: any KeyProvider) {
-        self.init(rules: ValidationRules(policy: policy), keys: keys, locations: policy.tokens)
+    /// A validator for `policy` with `keys`, extracting tokens where the policy says, and
+    /// denying tokens on `revocation` (the policy's loaded denylist, if it has one).
+    public init(policy: Policy, keys: any KeyProvider, revocation: (any RevocationCheck)? = nil) {
+        self.init(rules: ValidationRules(policy: policy), keys: keys, locations: policy.tokens, revocation: revocation)
     }
 }

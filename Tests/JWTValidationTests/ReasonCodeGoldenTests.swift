@@ -15,6 +15,7 @@ import Testing
             .expired: "expired", .notYetValid: "not_yet_valid", .lifetimeTooLong: "lifetime_too_long",
             .audienceNotAllowed: "audience_not_allowed", .keyNotFound: "key_not_found",
             .keysUnavailable: "keys_unavailable", .signatureInvalid: "signature_invalid",
+            .revoked: "revoked",
         ]
         #expect(ReasonCode.allCases.count == golden.count)
         for code in ReasonCode.allCases {
@@ -28,5 +29,7 @@ import Testing
         }
         #expect(ReasonCode.tokenMissing.wwwAuthenticate == "Bearer")
         #expect(ReasonCode.expired.wwwAuthenticate == "Bearer error=\"invalid_token\"")
+        #expect(ReasonCode.revoked.httpStatus == 401)
+        #expect(ReasonCode.revoked.wwwAuthenticate == "Bearer error=\"invalid_token\"")
     }
 }

@@ -15,6 +15,8 @@ struct ClaimFields {
     var exp: Int64?
     var nbf: Int64?
     var iat: Int64?
+    /// The token's id, read for the revocation check (a string, else `invalid` is set).
+    var jti: JSONSpan?
     /// The first registered claim of the wrong type, with why.
     var invalid: StaticString?
 
@@ -40,7 +42,9 @@ struct ClaimFields {
                     claims.iat = try s.readTimeClaim(&claims, "\"iat\" must be an integer NumericDate from 0 to 253402300799")
                 } else if JSONText.equal(name, "aud", in: bytes) {
                     try s.readAudience(&claims)
-                } else if JSONText.equal(name, "sub", in: bytes) || JSONText.equal(name, "jti", in: bytes) {
+                } else if JSONText.equal(name, "jti", in: bytes) {
+                    claims.jti = try s.readStringClaim(&claims, "\"sub\" and \"jti\" must be strings")
+                } else if JSONText.equal(name, "sub", in: bytes) {
                     _ = try s.readStringClaim(&claims, "\"sub\" and \"jti\" must be strings")
                 } else {
                     try s.skipValue(depth: 1)

@@ -18,6 +18,9 @@ public enum ReasonCode: String, Sendable, Hashable, CaseIterable, Codable {
     case keyNotFound = "key_not_found"
     case keysUnavailable = "keys_unavailable"
     case signatureInvalid = "signature_invalid"
+    /// Added after the first frozen set: a token with a good signature that is on the
+    /// configured denylist (`jwtbench.revocation`). Checked last, after the signature.
+    case revoked = "revoked"
 
     /// The HTTP status a gateway answers with: 403 when the token is valid but meant for
     /// someone else, 401 for everything else (RFC 6750 section 3.1).
