@@ -56,8 +56,11 @@ let package = Package(
         // token locations and key-source settings; the CLI's request files.
         .target(
             name: "Policy",
-            dependencies: ["JOSECrypto", "JWTValidation", .product(name: "Yams", package: "Yams")]
+            dependencies: ["JOSECrypto", "JWTValidation", "Measurement", "Revocation", .product(name: "Yams", package: "Yams")]
         ),
+        // The token denylist: a compact immutable list of 128-bit fingerprints, its file
+        // format, and the holder and reloader that swap lists without a lock on the hot path.
+        .target(name: "Revocation", dependencies: ["JOSECrypto", "JWTValidation"]),
         .target(
             name: "KeySources",
             dependencies: [
@@ -68,7 +71,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "TokenMint", dependencies: ["JOSECrypto", "JWTValidation", "Policy"]),
+        .target(name: "TokenMint", dependencies: ["JOSECrypto", "JWTValidation", "Policy", "Revocation"]),
         .target(
             name: "Issuer",
             dependencies: [
@@ -98,7 +101,7 @@ let package = Package(
         .target(
             name: "LoadDriver",
             dependencies: [
-                "JOSECrypto", "JWTValidation", "Policy", "KeySources", "TokenMint", "Reports", "Measurement",
+                "JOSECrypto", "JWTValidation", "Policy", "KeySources", "TokenMint", "Reports", "Measurement", "Revocation",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ] + jemalloc
         ),
@@ -116,7 +119,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "JOSECrypto", "JWTValidation", "Policy", "KeySources", "Measurement",
+                "JOSECrypto", "JWTValidation", "Policy", "KeySources", "Measurement", "Revocation",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -132,20 +135,24 @@ let package = Package(
             name: "MainJob",
             dependencies: [
                 "JOSECrypto", "JWTValidation", "Policy", "KeySources", "TokenMint", "Reports", "Measurement",
-                "Conformance", "LoadDriver", "CacheCompare",
+                "Conformance", "LoadDriver", "CacheCompare", "Revocation",
             ]
         ),
         .executableTarget(
             name: "jwtbench",
             dependencies: [
                 "JOSECrypto", "KeySources", "TokenMint", "Issuer", "Reports", "Measurement", "Conformance",
-                "LoadDriver", "CacheCompare", "MainJob", "Gateway",
+                "LoadDriver", "CacheCompare", "MainJob", "Gateway", "Revocation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "JOSECryptoTests", dependencies: ["JOSECrypto"]),
         .testTarget(name: "JWTValidationTests", dependencies: ["JWTValidation", "JOSECrypto"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "JWTValidation", "JOSECrypto"]),
+        .testTarget(
+            name: "RevocationTests",
+            dependencies: ["Revocation", "KeySources", "Policy", "TokenMint", "JWTValidation", "JOSECrypto"]
+        ),
         .testTarget(name: "TokenMintTests", dependencies: ["TokenMint", "Policy", "JWTValidation", "JOSECrypto"]),
         .testTarget(
             name: "KeySourcesTests",
@@ -167,7 +174,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "Policy", "JWTValidation", "JOSECrypto", "TokenMint", "KeySources", "Issuer",
+                "Gateway", "Policy", "JWTValidation", "JOSECrypto", "TokenMint", "KeySources", "Issuer", "Revocation",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

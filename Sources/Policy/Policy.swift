@@ -55,6 +55,9 @@ import JWTValidation
 ///                                   # the backend measured fastest here, see AutoBackend)
 ///   claim_to_headers:               # gateway: verified claims forwarded as request headers
 ///     - {claim: sub, header: X-User}
+///   revocation:                     # a token denylist, see RevocationSettings
+///     file: revoked.txt             # relative to the policy file, like key files
+///     reload_interval: 5s           # file checked for changes this often, default 5s
 /// ```
 public struct Policy: Sendable, Equatable {
     /// Allowed `iss` values, matched exactly (no normalisation, trailing slash included).
@@ -88,6 +91,8 @@ public struct Policy: Sendable, Equatable {
     public var cryptoBackend: String?
     /// Verified claims the gateway forwards as request headers (`jwtbench.claim_to_headers`).
     public var claimHeaders: [ClaimHeader]
+    /// The token denylist (`jwtbench.revocation`); nil: no token is revoked.
+    public var revocation: RevocationSettings?
 
     /// A policy built in code. Unlike `parse`, this checks nothing: callers build what they
     /// mean (tests, signature-only harness runs).
@@ -106,7 +111,8 @@ public struct Policy: Sendable, Equatable {
         keyFiles: [String] = [],
         keyCache: KeyCacheSettings? = nil,
         cryptoBackend: String? = nil,
-        claimHeaders: [ClaimHeader] = []
+        claimHeaders: [ClaimHeader] = [],
+        revocation: RevocationSettings? = nil
     ) {
         self.issuers = issuers
         self.audiences = audiences
@@ -123,6 +129,7 @@ public struct Policy: Sendable, Equatable {
         self.keyCache = keyCache
         self.cryptoBackend = cryptoBackend
         self.claimHeaders = claimHeaders
+        self.revocation = revocation
     }
 
     /// Whether the policy names any key: a JKU, an inline key or a key file.
@@ -146,8 +153,8 @@ public struct Policy: Sendable, Equatable {
     /// path (a log file, a device) from being slurped.
     public static let maxDocumentBytes = 1024 * 1024
 
-    /// Reads and parses the policy file at `path`; relative key `files` are resolved against
-    /// the file's directory.
+    /// Reads and parses the policy file at `path`; relative key `files` (and the revocation
+    /// `file`) are resolved against the file's directory.
     public static func load(path: String) throws(PolicyError) -> Policy {
         let url = URL(fileURLWithPath: path)
         // Check the size before reading, so a wrong path to a huge file fails fast.

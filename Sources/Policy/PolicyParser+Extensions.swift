@@ -1,6 +1,7 @@
 import Foundation
 import JOSECrypto
 import JWTValidation
+import Measurement
 import Yams
 
 /// The `jwtbench:` extension block and its key-cache settings.
@@ -21,7 +22,11 @@ extension PolicyParser {
         let field = "jwtbench"
         let ext = try mapping(node, field)
         try checkKeys(
-            ext, ["leeway", "require_expiration", "max_lifetime", "max_token_bytes", "key_cache", "crypto_backend", "claim_to_headers"],
+            ext,
+            [
+                "leeway", "require_expiration", "max_lifetime", "max_token_bytes", "key_cache", "crypto_backend", "claim_to_headers",
+                "revocation",
+            ],
             field,
             .invalidConfiguration)
         if let leeway = ext["leeway"] {
@@ -53,6 +58,35 @@ extension PolicyParser {
         if let headers = ext["claim_to_headers"] {
             policy.claimHeaders = try parseClaimHeaders(headers, field: field + ".claim_to_headers")
         }
+        if let revocation = ext["revocation"] {
+            policy.revocation = try parseRevocation(revocation, field: field + ".revocation")
+        }
+    }
+
+    /// `{file: PATH, reload_interval: 5s}`: the path relative to the policy file (as key
+    /// files), the interval in the project's duration syntax, above zero.
+    func parseRevocation(_ node: Node, field: String) throws(PolicyError) -> RevocationSettings {
+        let block = try mapping(node, field)
+        try checkKeys(block, ["file", "reload_interval"], field, .invalidConfiguration)
+        let path = try string(block["file"], field + ".file", .invalidConfiguration)
+        guard !path.isEmpty, !path.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw PolicyError(.invalidConfiguration, field + ".file", "a denylist file path must be non-empty text")
+        }
+        var settings = RevocationSettings(file: resolve(path))
+        if let interval = block["reload_interval"] {
+            // A scalar, as the key-cache knobs: `5` (seconds) or `5s`.
+            guard case .scalar(let scalar) = interval, Self.tagName(interval) != .null else {
+                throw PolicyError(
+                    .invalidConfiguration, field + ".reload_interval", "must be a duration such as 5s, found \(Self.kind(interval))")
+            }
+            let text = scalar.string
+            guard let duration = DurationParser.duration(text), duration > .zero else {
+                throw PolicyError(
+                    .invalidConfiguration, field + ".reload_interval", "\"\(text)\" is not a duration above zero (e.g. 5s, 500ms, 1m)")
+            }
+            settings.reloadInterval = duration
+        }
+        return settings
     }
 
     /// `[{claim: sub, header: X-User}, ...]`: each header a valid field name, not one the

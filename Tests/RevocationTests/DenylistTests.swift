@@ -1,0 +1,67 @@
+import Foundation
+import Revocation
+import Testing
+
+/// Lookups in the sorted, indexed list, and the two kinds kept apart.
+@Suite struct DenylistTests {
+    @Test func everyListedFingerprintIsFoundAndOthersAreNot() {
+        var rng = SystemRandomNumberGenerator()
+        let listed = (0..<50_000).map { _ in RevocationFingerprint(high: rng.next(), low: rng.next()) }
+        let list = Denylist(sorting: listed)
+        #expect(list.count == listed.count)
+        #expect(list.indexBits > 0)
+        for f in listed { #expect(list.contains(f)) }
+        var falsePositives = 0
+        for _ in 0..<50_000 where list.contains(RevocationFingerprint(high: rng.next(), low: rng.next())) { falsePositives += 1 }
+        #expect(falsePositives == 0)
+        #expect(list.fingerprints == listed.sorted())
+    }
+
+    @Test func smallListsAndEdgeValues() {
+        let edges = [
+            RevocationFingerprint(high: 0, low: 0), RevocationFingerprint(high: .max, low: .max),
+            RevocationFingerprint(high: 1 << 63, low: 1),
+        ]
+        for n in 0...edges.count {
+            let list = Denylist(sorting: Array(edges.prefix(n)))
+            for (i, e) in edges.enumerated() { #expect(list.contains(e) == (i < n)) }
+        }
+    }
+
+    @Test func aJTIAndATokenNeverShareAFingerprint() throws {
+        // The same bytes as a jti and as a token, and a token's hash listed as a jti.
+        let token = RevocationFixture.token(jti: nil)
+        let jti = RevocationFingerprint.jti(token)
+        let byToken = RevocationFingerprint.token(token)
+        #expect(jti != byToken)
+        #expect(!jti.isToken && byToken.isToken)
+        let hashLine = RevocationFixture.sha256Line(token)
+        let asJTI = try DenylistParser.denylist(String(hashLine.dropFirst("sha256:".count)))
+        #expect(asJTI.tokenCount == 0)
+        let bytes = Array(token.utf8)
+        bytes.withUnsafeBytes { raw in
+            #expect(!asJTI.contains(jti: nil, token: raw))
+            #expect(!asJTI.contains(jti: raw, token: raw))
+        }
+        let asHash = try DenylistParser.denylist(hashLine)
+        bytes.withUnsafeBytes { raw in
+            #expect(asHash.contains(jti: nil, token: raw))
+            // Listed by hash, a token is denied whatever jti it carries.
+            #expect(asHash.contains(jti: UnsafeRawBufferPointer(rebasing: raw[0..<5]), token: raw))
+        }
+        let byJTI = try DenylistParser.denylist("jti-7")
+        Array("jti-7".utf8).withUnsafeBytes { raw in
+            #expect(byJTI.contains(jti: raw, token: UnsafeRawBufferPointer(start: nil, count: 0)))
+            #expect(!byJTI.contains(jti: nil, token: raw))
+        }
+    }
+
+    @Test func storageStaysUnderTwentyFourBytesAnEntry() {
+        var rng = SystemRandomNumberGenerator()
+        for n in [8, 1000, 100_000, 1_000_000] {
+            let list = Denylist(sorting: (0..<n).map { _ in RevocationFingerprint(high: rng.next(), low: rng.next()) })
+            #expect(list.bytesPerEntry <= 24, "\(n) entries: \(list.bytesPerEntry) B each")
+            #expect(list.bytesPerEntry >= 16)
+        }
+    }
+}
