@@ -4,6 +4,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Revocation
 import Synchronization
 
 /// The policy enforced in front of an upstream: an HTTP/1.1 reverse proxy on SwiftNIO that
@@ -128,6 +129,18 @@ public final class Gateway: Sendable {
         // the longest a request may take, and its keys stay usable until then.
         let grace = configuration.timeouts.upstreamResponse + configuration.timeouts.requestBodyIdle
         group.any().scheduleTask(in: grace.timeAmount) { old.shutdown() }
+    }
+
+    /// Re-reads the current policy's denylist now (SIGHUP), whether or not its file looks
+    /// changed; a bad file is refused and logged, and the list in force stays.
+    public func reloadRevocations() {
+        guard let revocation = policy.revocation else { return }
+        do {
+            let entries = try revocation.reload()
+            logger.info("denylist reloaded from \(revocation.path): \(entries) entries")
+        } catch {
+            logger.error("denylist reload refused, the current list stays: \(error)")
+        }
     }
 
     /// Counts a refused reload (the old policy stays) and logs why.

@@ -2,6 +2,7 @@ import JOSECrypto
 import JWTValidation
 import KeySources
 import Policy
+import Revocation
 
 /// A loaded policy with its key sources running: what the gateway decides requests with. A
 /// reload builds a new one beside the old and swaps it in; requests in flight finish on the
@@ -23,30 +24,45 @@ public final class GatewayPolicy: Sendable {
     let mayBlock: Bool
     /// Claims forwarded as headers, with the header names lower-cased for matching.
     let claimHeaders: [(claim: ClaimHeader, lowercasedHeader: String)]
+    /// The policy's denylist and its file watcher (nil: no `jwtbench.revocation`); polling
+    /// runs until `shutdown()`.
+    public let revocation: RevocationReloader?
 
-    /// Reads the policy at `path`, loads its key sources (each remote set fetched once) and
-    /// starts them.
+    /// Reads the policy at `path` and its denylist, loads its key sources (each remote set
+    /// fetched once) and starts them, and starts watching the denylist file.
+    /// - Parameter revocationEvents: what each later reload of the denylist did (a refused
+    ///   file keeps the list in force).
     /// - Throws: `GatewayError` naming the file and the problem (an `ERR_NGROK_` message for a
-    ///   bad document, the key file or key set for key problems).
+    ///   bad document or denylist, the key file or key set for key problems).
     public static func load(
-        path: String, keyFiles: [String] = [], backend: (any CryptoBackend)? = nil, warn: (String) -> Void = { _ in }
+        path: String, keyFiles: [String] = [], backend: (any CryptoBackend)? = nil, warn: (String) -> Void = { _ in },
+        revocationEvents: @escaping @Sendable (RevocationReloader.Event) -> Void = { _ in }
     ) throws(GatewayError) -> GatewayPolicy {
         let policy: Policy
-        do { policy = try Policy.load(path: path) } catch { throw GatewayError("\(path): \(error)") }
+        let revocation: RevocationReloader?
+        do {
+            policy = try Policy.load(path: path)
+            revocation = try policy.loadRevocation(onEvent: revocationEvents)
+        } catch {
+            throw GatewayError("\(path): \(error)")
+        }
         do {
             let sources = try PolicyKeySources.started(for: policy, extraKeyFiles: keyFiles, backend: backend, warn: warn)
-            return GatewayPolicy(policy: policy, sources: sources, path: path)
+            return GatewayPolicy(policy: policy, sources: sources, path: path, revocation: revocation)
         } catch {
             throw GatewayError("\(path): \(error)")
         }
     }
 
-    /// `policy` deciding with `sources` (already primed and started).
-    public init(policy: Policy, sources: PolicyKeySources, path: String? = nil) {
+    /// `policy` deciding with `sources` (already primed and started) and denying what
+    /// `revocation` lists (its polling is started here and stopped by `shutdown()`).
+    public init(policy: Policy, sources: PolicyKeySources, path: String? = nil, revocation: RevocationReloader? = nil) {
         self.path = path
         self.policy = policy
         self.sources = sources
-        decide = sources.requestDecider(for: Validator(policy: policy, keys: sources.provider))
+        self.revocation = revocation
+        revocation?.start()
+        decide = sources.requestDecider(for: Validator(policy: policy, keys: sources.provider, revocation: revocation?.list))
         readsBody = policy.tokens.contains { $0.method == .body }
         mayBlock = sources.validationMayBlock
         claimHeaders = policy.claimHeaders.map { ($0, $0.header.lowercased()) }
@@ -59,6 +75,9 @@ public final class GatewayPolicy: Sendable {
         return decide(request, now)
     }
 
-    /// Stops the key sources' background work.
-    public func shutdown() { sources.shutdown() }
+    /// Stops the key sources' and the denylist watcher's background work.
+    public func shutdown() {
+        sources.shutdown()
+        revocation?.stop()
+    }
 }

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import JOSECrypto
 import Logging
+import Revocation
 import Synchronization
 
 /// `jwtbench gateway`: loads the policy, serves, and runs until SIGTERM or SIGINT (drain, then
@@ -38,7 +39,8 @@ public enum GatewayRunner {
     /// - Throws: `GatewayError` when the policy cannot be loaded or an address bound.
     public static func run(_ options: Options, say: @escaping @Sendable (String) -> Void) throws {
         let policy = try GatewayPolicy.load(
-            path: options.policyPath, keyFiles: options.keyFiles, backend: options.backend, warn: say)
+            path: options.policyPath, keyFiles: options.keyFiles, backend: options.backend, warn: say,
+            revocationEvents: revocationReporter(say))
         let accessLog = options.accessLog.map { sink in
             Logger(label: "jwtbench.gateway.access") { _ in JSONLineLogHandler(sink: sink) }
         }
@@ -75,16 +77,30 @@ public enum GatewayRunner {
         say("stopped")
     }
 
-    /// Loads the policy file again and swaps it in, or keeps the current one and says why.
-    static func reload(_ gateway: Gateway, options: Options, say: @Sendable (String) -> Void) {
+    /// Loads the policy file (and so its denylist) again and swaps it in, or keeps the current
+    /// one and says why; then the policy in force re-reads its denylist, so a newly revoked
+    /// token is denied after SIGHUP even when the policy document itself was refused.
+    static func reload(_ gateway: Gateway, options: Options, say: @escaping @Sendable (String) -> Void) {
         do {
             let fresh = try GatewayPolicy.load(
-                path: options.policyPath, keyFiles: options.keyFiles, backend: options.backend, warn: say)
+                path: options.policyPath, keyFiles: options.keyFiles, backend: options.backend, warn: say,
+                revocationEvents: revocationReporter(say))
             blocking { await gateway.reload(policy: fresh) }
             say("reloaded \(options.policyPath)")
         } catch {
             gateway.reloadRefused(error)
             say("reload refused, the current policy stays: \(error)")
+            gateway.reloadRevocations()
+        }
+    }
+
+    /// Says what a background reload of the denylist did.
+    static func revocationReporter(_ say: @escaping @Sendable (String) -> Void) -> @Sendable (RevocationReloader.Event) -> Void {
+        { event in
+            switch event {
+            case .reloaded(let entries, let took): say("denylist reloaded: \(entries) entries in \(took)")
+            case .refused(let error): say("denylist reload refused, the current list stays: \(error)")
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import KeySources
 import Measurement
 import Policy
 import Reports
+import Revocation
 import TokenMint
 
 /// The whole of `jwtbench load` from its options' text: check them, build the corpus (or read
@@ -70,7 +71,13 @@ public struct LoadJob: Sendable {
         if let policyPath = o.policy {
             guard let tokensPath = o.tokens else { throw HarnessError.usage("--policy needs --tokens FILE (one token per line)") }
             let loaded: Policy
-            do { loaded = try Policy.load(path: policyPath) } catch { throw HarnessError.usage("\(policyPath): \(error)") }
+            let revocation: RevocationReloader?
+            do {
+                loaded = try Policy.load(path: policyPath)
+                revocation = try loaded.loadRevocation()
+            } catch {
+                throw HarnessError.usage("\(policyPath): \(error)")
+            }
             var expectedPath = o.expected
             if expectedPath == nil {
                 let beside = URL(fileURLWithPath: tokensPath).deletingLastPathComponent()
@@ -83,7 +90,7 @@ public struct LoadJob: Sendable {
             sources = keySources
             external = ExternalWorkload.policy(
                 loaded, sources: keySources, tokens: set, now: o.now, source: tokensPath,
-                policyName: policyPath)
+                policyName: policyPath, revocation: revocation?.list)
         } else if o.tokens != nil || o.expected != nil || !o.keyFiles.isEmpty || o.now != nil {
             throw HarnessError.usage("--tokens, --expected, --keys and --now go with --policy")
         }

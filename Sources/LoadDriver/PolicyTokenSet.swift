@@ -121,11 +121,13 @@ public struct ExternalWorkload: Sendable {
 extension ExternalWorkload {
     /// `policy` with `sources` (already primed) deciding `tokens`: through the verified-token
     /// cache when the policy's strategy has one, and with the strategy's per-request step (a
-    /// no-op except for `none` and `ttl`) before every validation, as a gateway would.
+    /// no-op except for `none` and `ttl`) before every validation, as a gateway would; tokens
+    /// on `revocation` (the policy's loaded denylist) are denied.
     public static func policy(
-        _ policy: Policy, sources: PolicyKeySources, tokens: PolicyTokenSet, now: Int64?, source: String, policyName: String
+        _ policy: Policy, sources: PolicyKeySources, tokens: PolicyTokenSet, now: Int64?, source: String, policyName: String,
+        revocation: (any RevocationCheck)? = nil
     ) -> ExternalWorkload {
-        let decide = sources.tokenDecider(for: Validator(policy: policy, keys: sources.provider))
+        let decide = sources.tokenDecider(for: Validator(policy: policy, keys: sources.provider, revocation: revocation))
         return ExternalWorkload(
             tokens: tokens, now: now ?? tokens.now ?? Int64(Date().timeIntervalSince1970), source: source,
             policyDescription: "\(policyName) (key cache: \(sources.strategy.name))",

@@ -5,6 +5,7 @@ import KeySources
 import Measurement
 import Policy
 import Reports
+import Revocation
 
 /// The whole of `jwtbench verify`: tokens (or one request) decided under an ngrok policy with
 /// its real key sources plus `--keys` files, one `DecisionJSON` line per input.
@@ -50,7 +51,13 @@ public struct VerifyJob: Sendable {
             throw HarnessError.usage("no tokens: pass tokens as arguments, '-' for stdin, or --request FILE")
         }
         let loaded: Policy
-        do { loaded = try Policy.load(path: r.policy) } catch { throw HarnessError.usage("\(r.policy): \(error)") }
+        let revocation: RevocationReloader?
+        do {
+            loaded = try Policy.load(path: r.policy)
+            revocation = try loaded.loadRevocation()
+        } catch {
+            throw HarnessError.usage("\(r.policy): \(error)")
+        }
         var skippedKeys: [String] = []
         let sources = try PolicyKeySources.primed(
             for: loaded, extraKeyFiles: r.keyFiles, backend: r.backend,
@@ -59,7 +66,7 @@ public struct VerifyJob: Sendable {
             })
         if let summary = Self.skippedSummary(skippedKeys) { warn(summary) }
         defer { sources.shutdown() }
-        let validator = Validator(policy: loaded, keys: sources.provider)
+        let validator = Validator(policy: loaded, keys: sources.provider, revocation: revocation?.list)
         let at = r.now ?? Int64(Date().timeIntervalSince1970)
         if let path = r.request {
             let data: Data
