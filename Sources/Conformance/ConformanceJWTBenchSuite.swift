@@ -30,6 +30,18 @@ public enum ConformanceJWTBenchSuite {
                 throw .malformedVectors(path: path, "policy \"\(name)\": \(error)")
             }
         }
+        // A policy's denylist comes with the vectors (`revocations`), not from its file.
+        var denylists: [String: any RevocationCheck] = [:]
+        for (name, policy) in policies where policy.revocation != nil {
+            guard let entries = file.revocations?[name] else {
+                throw .malformedVectors(path: path, "policy \"\(name)\" names a denylist the vectors do not hold (revocations)")
+            }
+            do {
+                denylists[name] = try CatalogRevocation.list(entries: entries, source: "revocations.\(name)")
+            } catch {
+                throw .malformedVectors(path: path, "\(error)")
+            }
+        }
         var cases: [ConformanceCase] = []
         cases.reserveCapacity(file.cases.count)
         for c in file.cases {
@@ -44,7 +56,7 @@ public enum ConformanceJWTBenchSuite {
             }
             let setup = ConformanceSetup(
                 id: "jwtbench/\(c.policy)/\(c.keys)", rules: ValidationRules(policy: policy),
-                locations: policy.tokens, keys: keys)
+                locations: policy.tokens, keys: keys, revocation: denylists[c.policy])
             let input: ConformanceInput
             if let token = c.token {
                 input = .token(token)

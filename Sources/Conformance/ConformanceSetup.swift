@@ -21,13 +21,18 @@ public struct ConformanceSetup: Sendable {
     public let locations: [TokenLocation]
     /// What the key provider holds.
     public let keys: Keys
+    /// The denylist the validator asks after the signature (nil: none).
+    public let revocation: (any RevocationCheck)?
 
     /// A setup; `id` must name exactly this combination (see `id`).
-    public init(id: String, rules: ValidationRules, locations: [TokenLocation] = [], keys: Keys) {
+    public init(
+        id: String, rules: ValidationRules, locations: [TokenLocation] = [], keys: Keys, revocation: (any RevocationCheck)? = nil
+    ) {
         self.id = id
         self.rules = rules
         self.locations = locations
         self.keys = keys
+        self.revocation = revocation
     }
 
     /// A raw-JWS setup: no claims checks (the vectors' payloads are not claims sets), `keys`

@@ -27,7 +27,7 @@ public struct ConformanceTrust: Sendable {
             self.keys = CatalogValidators.DownKeys()
             self.skippedKeys = []
         }
-        self.validator = Validator(rules: setup.rules, keys: keys, locations: setup.locations)
+        self.validator = Validator(rules: setup.rules, keys: keys, locations: setup.locations, revocation: setup.revocation)
     }
 
     /// Why no key was found, for a deny detail: the refused keys' reasons, or that none fits.

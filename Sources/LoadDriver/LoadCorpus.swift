@@ -34,7 +34,17 @@ public struct LoadCorpus: Sendable {
         algorithms: [JWSAlgorithm], mix: WorkloadMix, sizes: [SizeClass], count: Int, seed: UInt64, now: Int64,
         keySet: TestKeySet, backend: any CryptoBackend = OpenSSLBackend(), threads: Int = 2
     ) throws -> LoadCorpus {
-        let catalog = try CatalogValidators(keySet: keySet, backend: backend)
+        let minter = Minter(keySet: keySet)
+        var minted: [MintedCase] = []
+        for (g, group) in mix.groups.enumerated() {
+            let plan = MintPlan(
+                algorithms: algorithms, variants: group.variants, sizes: sizes,
+                count: max(1, Int((Double(count) * group.weight).rounded())), seed: seed &+ UInt64(g), now: now)
+            if plan.combinations.isEmpty { continue }
+            minted += try minter.mint(plan, threads: threads)
+        }
+        // Built after minting: the `revoked` policy's denylist lists minted tokens.
+        let catalog = try CatalogValidators(keySet: keySet, backend: backend, revoking: minted)
         var validators: [Validator] = []
         var validatorIndex: [String: Int] = [:]
         func index(_ p: CatalogPolicy, _ k: KeyAvailability) -> Int {
@@ -44,21 +54,14 @@ public struct LoadCorpus: Sendable {
             validatorIndex[key] = validators.count - 1
             return validators.count - 1
         }
-        let minter = Minter(keySet: keySet)
         var items: [Item] = []
-        for (g, group) in mix.groups.enumerated() {
-            let plan = MintPlan(
-                algorithms: algorithms, variants: group.variants, sizes: sizes,
-                count: max(1, Int((Double(count) * group.weight).rounded())), seed: seed &+ UInt64(g), now: now)
-            if plan.combinations.isEmpty { continue }
-            for c in try minter.mint(plan, threads: threads) {
-                let expected: ReasonCode?
-                switch c.expectation {
-                case .allow, .acceptable: expected = nil
-                case .deny(let r): expected = r
-                }
-                items.append(Item(id: c.id, algorithm: c.algorithm, input: c.input, validator: index(c.policy, c.keys), expected: expected))
+        for c in minted {
+            let expected: ReasonCode?
+            switch c.expectation {
+            case .allow, .acceptable: expected = nil
+            case .deny(let r): expected = r
             }
+            items.append(Item(id: c.id, algorithm: c.algorithm, input: c.input, validator: index(c.policy, c.keys), expected: expected))
         }
         guard !items.isEmpty else { throw HarnessError.usage("the mix selects no variant that applies to \(algorithms.map(\.rawValue))") }
         var rng = MintRandom(seed: seed ^ 0x5EED)

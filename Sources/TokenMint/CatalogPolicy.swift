@@ -13,6 +13,9 @@ public enum CatalogPolicy: String, Sendable, CaseIterable, Codable {
     case accessToken = "at-jwt"
     case eddsaOnly = "eddsa-only"
     case bodyToken = "body-token"
+    /// `standard` with a token denylist (`jwtbench.revocation`, file `revoked.txt` beside the
+    /// policy; its entries are `CatalogRevocation.entries(for:)`).
+    case revoked
 
     /// The ngrok `jwt-validation` config (YAML), without key sources (keys come separately).
     public var yaml: String {
@@ -31,6 +34,7 @@ public enum CatalogPolicy: String, Sendable, CaseIterable, Codable {
         case .leeway60: extensions.append("  leeway: 60")
         case .requireExpiration: extensions.append("  require_expiration: true")
         case .maxLifetime: extensions.append("  max_lifetime: 3600")
+        case .revoked: extensions.append("  revocation:\n    file: \(CatalogRevocation.fileName)")
         default: break
         }
         var text = """

@@ -1,6 +1,7 @@
 import JOSECrypto
 import JWTValidation
 import Policy
+import Revocation
 
 /// One validator per catalogue policy, over the test key set: what the catalogue's
 /// expectations are checked against (by the tests, the vectors and the load driver).
@@ -16,15 +17,19 @@ public struct CatalogValidators: Sendable {
         }
     }
 
-    public init(keySet: TestKeySet, backend: any CryptoBackend = OpenSSLBackend()) throws {
+    /// Validators over `keySet`; the `revoked` policy's denylist is made from `cases`
+    /// (`CatalogRevocation`), so give the cases that will be decided.
+    public init(keySet: TestKeySet, backend: any CryptoBackend = OpenSSLBackend(), revoking cases: [MintedCase] = []) throws {
         var validators: [CatalogPolicy: Validator] = [:]
         var unavailable: [CatalogPolicy: Validator] = [:]
         let trusted = keySet.trustedJWKS.keys
+        let denylist = try CatalogRevocation.list(for: cases)
         for p in CatalogPolicy.allCases {
             let policy = try p.policy()
             let keys = StaticKeyProvider(keys: trusted, algorithms: policy.allowedAlgorithms, backend: backend)
-            validators[p] = Validator(policy: policy, keys: keys)
-            unavailable[p] = Validator(policy: policy, keys: DownKeys())
+            let revocation = policy.revocation == nil ? nil : denylist
+            validators[p] = Validator(policy: policy, keys: keys, revocation: revocation)
+            unavailable[p] = Validator(policy: policy, keys: DownKeys(), revocation: revocation)
         }
         self.validators = validators
         self.unavailable = unavailable

@@ -5,7 +5,8 @@ import JOSECrypto
 /// folder per policy with `policy.yaml`, `tokens.txt` (one token per line) and
 /// `expected.jsonl` (one expectation per line, aligned with `tokens.txt`), and
 /// `requests.jsonl` for request-shaped cases (the policy each names has its folder with
-/// `policy.yaml`, even when no token case uses it). `MintOutputReader` reads the token files back.
+/// `policy.yaml`, even when no token case uses it); the `revoked` policy's folder also holds its
+/// denylist (`revoked.txt`, `CatalogRevocation`). `MintOutputReader` reads the token files back.
 public enum MintOutput {
     public static let jwksFile = "jwks.json"
     public static let policyFile = "policy.yaml"
@@ -52,6 +53,12 @@ public enum MintOutput {
                     of: "jws:\n", with: "jws:\n  keys:\n    sources:\n      additional_jkus: [\"https://127.0.0.1:9/jwks.json\"]\n")
             }
             try Data(yaml.utf8).write(to: URL(fileURLWithPath: path + "/" + policyFile))
+            if policyName == CatalogPolicy.revoked.rawValue {
+                // The denylist the policy names, beside it, so verify/load/conform with this
+                // policy file deny the revoked cases.
+                try Data(CatalogRevocation.fileText(for: cases).utf8).write(
+                    to: URL(fileURLWithPath: path + "/" + CatalogRevocation.fileName))
+            }
             guard let content = byFolder[folder] else { continue }
             try Data((content.tokens.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path + "/" + tokensFile))
             try Data((content.expected.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path + "/" + expectationsFile))

@@ -6,7 +6,8 @@ import Policy
 /// otherwise good token, so its expected reason is the only one that can apply.
 public enum VariantCatalog {
     /// Every variant, good ones first.
-    public static let all: [Variant] = good + claimDefects + signatureDefects + headerDefects + encodingDefects + requestDefects
+    public static let all: [Variant] =
+        good + claimDefects + signatureDefects + headerDefects + encodingDefects + requestDefects + revocationDefects
 
     public static func variant(_ id: String) -> Variant? { all.first { $0.id == id } }
 
@@ -422,6 +423,31 @@ public enum VariantCatalog {
         Variant("body-token-post", "a good body token in a JSON POST", expect: .allow, policy: .bodyToken) { c in
             let body = "{\"access_token\":\"\(try c.token())\",\"query\":\"x\"}"
             return .request(HTTPRequest(method: "POST", headers: [HTTPHeader("Content-Type", "application/json")], body: Array(body.utf8)))
+        },
+    ]
+
+    // MARK: revocation
+
+    /// Good tokens on the `revoked` policy's denylist (`CatalogRevocation`): the signature and
+    /// every claim pass, so `revoked` is the only reason that can apply.
+    static let revocationDefects: [Variant] = [
+        Variant(
+            "revoked-jti", "a good token whose jti is on the policy's denylist", defect: "jti revoked", expect: .deny(.revoked),
+            policy: .revoked
+        ) { c in
+            .token(try c.token { $0.set("jti", string: CatalogRevocation.jti) })
+        },
+        Variant(
+            "revoked-token-hash", "a good token without jti whose SHA-256 is on the policy's denylist", defect: "token revoked by hash",
+            expect: .deny(.revoked), policy: .revoked
+        ) { c in
+            .token(try c.token { $0.remove("jti") })
+        },
+        Variant(
+            "good-jti-not-revoked", "a good token under the denylist policy whose jti is not listed", expect: .allow,
+            policy: .revoked
+        ) { c in
+            .token(try c.token { $0.set("jti", string: "jwtbench-catalogue-live-jti") })
         },
     ]
 }

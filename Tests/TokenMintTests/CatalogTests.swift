@@ -25,7 +25,7 @@ import TokenMint
         let cases = try Minter(keySet: Self.keySet).mint(plan, threads: 2)
         #expect(cases.count == plan.combinations.count)
         #expect(cases.count > 1500)
-        let validators = try CatalogValidators(keySet: Self.keySet)
+        let validators = try CatalogValidators(keySet: Self.keySet, revoking: cases)
         var wrong: [String] = []
         for c in cases {
             let d = validators.decide(c, now: Self.now)

@@ -21,6 +21,7 @@ import TokenMint
         #expect(committed.cases.count == regenerated.cases.count)
         #expect(committed.policies == regenerated.policies)
         #expect(committed.keysets == regenerated.keysets)
+        #expect(committed.revocations == regenerated.revocations)
         // Every case regenerates byte for byte, ES* and PS* signatures included (the mint derives
         // their randomness from the seed), so nothing is masked.
         for (x, y) in zip(committed.cases, regenerated.cases) where x != y {
@@ -44,9 +45,13 @@ import TokenMint
         var validators: [String: Validator] = [:]
         for (name, yaml) in file.policies {
             let policy = try Policy.parse(yaml)
+            // A policy's denylist ships in the vectors (`revocations`), not as a file.
+            let revocation = try file.revocations?[name].map { try CatalogRevocation.list(entries: $0) }
+            #expect((policy.revocation != nil) == (revocation != nil), "\(name): denylist named and shipped together")
             validators[name] = Validator(
-                policy: policy, keys: StaticKeyProvider(keys: file.keysets["catalogue"]!.keys, algorithms: policy.allowedAlgorithms))
-            validators[name + "/unavailable"] = Validator(policy: policy, keys: CatalogValidators.DownKeys())
+                policy: policy, keys: StaticKeyProvider(keys: file.keysets["catalogue"]!.keys, algorithms: policy.allowedAlgorithms),
+                revocation: revocation)
+            validators[name + "/unavailable"] = Validator(policy: policy, keys: CatalogValidators.DownKeys(), revocation: revocation)
         }
         var checked = 0
         for c in file.cases {
