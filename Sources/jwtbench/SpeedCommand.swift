@@ -27,8 +27,11 @@ struct SpeedCommand: ParsableCommand {
     var backend: String = "openssl"
     @Option(help: "Time cells by wall clock, or by each measuring thread's CPU time (steadier on a loaded, shared machine).")
     var clock: SpeedClock = .wall
+    @Option(help: "Instead: the token denylist at this many entries (reload, bytes/entry, lookup ns, validation p99 while reloading).")
+    var revocation: Int?
 
     func run() throws {
+        if let revocation { return try RevocationBenchmark(entries: revocation, rounds: rounds, seconds: seconds).run { print($0) } }
         let configuration = try SpeedConfiguration(
             algorithms: alg, pattern: pattern, backend: backend, seconds: seconds, threads: threads,
             endToEnd: endToEnd, rounds: rounds, clock: clock)
