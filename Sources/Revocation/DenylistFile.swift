@@ -35,9 +35,12 @@ public enum DenylistFile {
         }
     }
 
-    /// The list in the file at `path`, with the identity of the file read.
+    /// The list in the file at `path` (parsed on up to `threads` threads), with the identity
+    /// of the file read.
     /// - Throws: `RevocationError` when the file cannot be read or has a bad line.
-    public static func load(_ path: String) throws(RevocationError) -> (list: Denylist, identity: Identity) {
+    public static func load(
+        _ path: String, threads: Int = DenylistParser.allCores
+    ) throws(RevocationError) -> (list: Denylist, identity: Identity) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw RevocationError(path: path, "cannot read the denylist file (\(String(cString: strerror(errno))))") }
         defer { close(fd) }
@@ -61,7 +64,8 @@ public enum DenylistFile {
             if n == 0 { break }  // shrank since fstat: parse what is there; the watcher sees the change
             done += n
         }
-        let list = try DenylistParser.denylist(UnsafeRawBufferPointer(start: buffer.baseAddress, count: done), path: path)
+        let list = try DenylistParser.denylist(
+            UnsafeRawBufferPointer(start: buffer.baseAddress, count: done), path: path, threads: threads)
         return (list, identity)
     }
 }

@@ -17,10 +17,13 @@ import Darwin
 /// found with `memchr`, hashed in place, and the file is split at line breaks into one chunk
 /// per core, parsed concurrently.
 public enum DenylistParser {
-    /// The fingerprints of every entry in `bytes` (any order, duplicates kept).
+    /// The fingerprints of every entry in `bytes` (any order, duplicates kept), parsed on up
+    /// to `threads` threads (files under 1 MiB on one).
     /// - Throws: `RevocationError` naming `path` and the first bad line.
-    public static func fingerprints(_ bytes: UnsafeRawBufferPointer, path: String) throws(RevocationError) -> [RevocationFingerprint] {
-        let chunks = split(bytes, parts: bytes.count < 1 << 20 ? 1 : ProcessInfoCores.count)
+    public static func fingerprints(
+        _ bytes: UnsafeRawBufferPointer, path: String, threads: Int = allCores
+    ) throws(RevocationError) -> [RevocationFingerprint] {
+        let chunks = split(bytes, parts: bytes.count < 1 << 20 ? 1 : max(1, threads))
         var results = [ChunkResult](repeating: ChunkResult(), count: chunks.count)
         results.withUnsafeMutableBufferPointer { out in
             // Each iteration writes its own slot and reads its own chunk of `bytes`, which the
@@ -46,9 +49,10 @@ public enum DenylistParser {
         return all
     }
 
-    /// A list from a file's bytes: parsed, sorted, indexed.
-    public static func denylist(_ bytes: UnsafeRawBufferPointer, path: String) throws(RevocationError) -> Denylist {
-        let found = try fingerprints(bytes, path: path)
+    /// A list from a file's bytes: parsed (on up to `threads` threads), sorted, indexed.
+    public static func denylist(_ bytes: UnsafeRawBufferPointer, path: String, threads: Int = allCores) throws(RevocationError) -> Denylist
+    {
+        let found = try fingerprints(bytes, path: path, threads: threads)
         guard found.count <= Denylist.maxEntries else {
             throw RevocationError(path: path, "more than \(Denylist.maxEntries) entries")
         }
@@ -170,7 +174,11 @@ public enum DenylistParser {
     }
 }
 
-/// The cores the parser splits a large file over.
-enum ProcessInfoCores {
-    static let count: Int = max(1, min(16, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+extension DenylistParser {
+    /// Every online core (at most 16): what a load at startup parses on.
+    public static let allCores: Int = max(1, min(16, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+
+    /// One core fewer (at least one): what a reload while serving parses on, so that one
+    /// core stays with the requests.
+    public static var reloadThreads: Int { max(1, allCores - 1) }
 }
