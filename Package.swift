@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .library(name: "JOSECrypto", targets: ["JOSECrypto"]),
         .library(name: "JWTValidation", targets: ["JWTValidation"]),
+        .library(name: "Revocation", targets: ["Revocation"]),
         .library(name: "Policy", targets: ["Policy"]),
         // For bench/ (the verified-token cache's hit rate).
         .library(name: "KeySources", targets: ["KeySources"]),

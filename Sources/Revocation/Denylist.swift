@@ -3,10 +3,11 @@
 /// Layout: the fingerprints, sorted and without duplicates, in one buffer of 16 bytes each;
 /// and an index of `2^indexBits + 1` 32-bit offsets, where entry `p` is the first fingerprint
 /// whose top `indexBits` bits are `p` or more. `indexBits` is chosen so that a bucket holds
-/// 4 to 8 fingerprints on average: a lookup reads one index word and scans one bucket of
-/// 64-128 contiguous bytes, about two cache misses, instead of the ~24 dependent probes of a
-/// binary search over ten million entries. The index costs at most 1 byte per entry, so the
-/// whole list stays under 17 bytes per entry (`bytesPerEntry`).
+/// 2 to 4 fingerprints on average: a lookup reads one index word and scans one bucket of
+/// 32-64 contiguous bytes, about two cache misses, instead of the ~24 dependent probes of a
+/// binary search over ten million entries. The index costs at most 2 bytes per entry, so the
+/// whole list stays under 18 bytes per entry (`bytesPerEntry`). Both buffers are backed by
+/// huge pages where the system offers them (`ListStorage`).
 ///
 /// Built once (off the hot path) and never mutated; lookups take no lock and allocate nothing.
 /// Published through `RevocationList`.
@@ -32,50 +33,77 @@ public final class Denylist: @unchecked Sendable {
     /// An empty list.
     public static let empty = Denylist(sorting: [])
 
-    /// A list of `fingerprints` (any order, duplicates allowed): sorted with the standard
-    /// library's sort, duplicates dropped, then indexed.
-    public convenience init(sorting fingerprints: consuming [RevocationFingerprint]) {
-        // Consumed, so that sorting in place does not copy ten million entries first.
-        var sorted = consume fingerprints
-        sorted.sort()
-        self.init(sorted: sorted)
-    }
-
-    /// A list of fingerprints already in ascending order (duplicates allowed).
-    public init(sorted: [RevocationFingerprint]) {
-        precondition(sorted.count <= Self.maxEntries, "a revocation list holds at most \(Self.maxEntries) entries")
-        capacity = max(sorted.count, 1)
-        let buffer = UnsafeMutablePointer<RevocationFingerprint>.allocate(capacity: capacity)
-        var n = 0
+    /// A list of `fingerprints` (any order, duplicates allowed), built in three passes that
+    /// need no copy of the array: count the fingerprints per bucket (the index is the running
+    /// sum of those counts), place each in its bucket, then sort each bucket (a handful of
+    /// entries) with the standard library's sort and drop duplicates. At ten million entries
+    /// this takes a fraction of one `sort()` of the whole array (bench/NOTES.md, Token
+    /// revocation), which mattered because a reload must finish within seconds.
+    public init(sorting fingerprints: [RevocationFingerprint]) {
+        precondition(fingerprints.count <= Self.maxEntries, "a revocation list holds at most \(Self.maxEntries) entries")
+        let total = fingerprints.count
+        let bits = Self.indexBits(for: total)
+        let shift = UInt64(64 - bits)
+        let buckets = 1 << bits
+        capacity = max(total, 1)
+        let buffer = ListStorage.allocate(RevocationFingerprint.self, count: capacity)
+        let starts = ListStorage.allocate(UInt32.self, count: buckets + 1)
+        starts.initialize(repeating: 0, count: buckets + 1)
+        fingerprints.withUnsafeBufferPointer { source in
+            // 1. Counts per bucket, one slot ahead, so that the running sum gives each start.
+            for f in source { starts[Self.bucket(of: f.high, shift: shift) + 1] &+= 1 }
+            for b in 0..<buckets { starts[b + 1] &+= starts[b] }
+            // 2. Each fingerprint to the next free place of its bucket.
+            let cursors = UnsafeMutablePointer<UInt32>.allocate(capacity: buckets)
+            defer { cursors.deallocate() }
+            cursors.initialize(from: starts, count: buckets)
+            for f in source {
+                let b = Self.bucket(of: f.high, shift: shift)
+                (buffer + Int(cursors[b])).initialize(to: f)
+                cursors[b] &+= 1
+            }
+        }
+        // 3. Each bucket sorted; duplicates (always in one bucket) dropped while compacting.
+        var written = 0
         var tokens = 0
-        sorted.withUnsafeBufferPointer { source in
-            for f in source where n == 0 || buffer[n - 1] != f {
-                buffer[n] = f
-                n += 1
+        for b in 0..<buckets {
+            let start = Int(starts[b])
+            let end = Int(starts[b + 1])
+            starts[b] = UInt32(written)
+            guard end > start else { continue }
+            var bucket = UnsafeMutableBufferPointer(start: buffer + start, count: end - start)
+            bucket.sort()
+            var previous: RevocationFingerprint?
+            for i in start..<end {
+                let f = buffer[i]
+                if f == previous { continue }
+                previous = f
+                buffer[written] = f
+                written += 1
                 if f.isToken { tokens += 1 }
             }
         }
+        starts[buckets] = UInt32(written)
         entries = buffer
-        count = n
+        index = starts
+        count = written
         tokenCount = tokens
-        jtiCount = n - tokens
-        // About 4-8 entries per bucket: bits = floor(log2(n)) - 2, within 0...24.
-        let bits = n < 8 ? 0 : min(24, (Int.bitWidth - 1 - n.leadingZeroBitCount) - 2)
+        jtiCount = written - tokens
         indexBits = bits
-        shift = UInt64(64 - bits)
-        let buckets = 1 << bits
-        index = .allocate(capacity: buckets + 1)
-        var position = 0
-        for bucket in 0..<buckets {
-            while position < n && Self.bucket(of: buffer[position].high, shift: UInt64(64 - bits)) < bucket { position += 1 }
-            index[bucket] = UInt32(position)
-        }
-        index[buckets] = UInt32(n)
+        self.shift = shift
+    }
+
+    /// 2 to 4 entries per bucket on average (floor(log2(n)) - 1 bits, within 0...24): a
+    /// bucket is one 64-byte line most of the time, and the index costs at most 2 bytes an
+    /// entry. Measured at ten million entries against 4-8 and 16-32 per bucket (bench/NOTES.md,
+    /// Token revocation): the fewer entries per bucket, the faster, though the index is larger.
+    static func indexBits(for n: Int) -> Int {
+        n < 4 ? 0 : min(24, (Int.bitWidth - 1 - n.leadingZeroBitCount) - 1)
     }
 
     deinit {
-        entries.deallocate()
-        index.deallocate()
+        ListStorage.deallocate(entries, count: capacity)
+        ListStorage.deallocate(index, count: (1 << indexBits) + 1)
     }
 
     @inlinable @inline(__always)

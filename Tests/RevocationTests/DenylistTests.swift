@@ -17,6 +17,19 @@ import Testing
         #expect(list.fingerprints == listed.sorted())
     }
 
+    @Test func duplicatesAreDroppedAndTheRestStaysSorted() {
+        var rng = SystemRandomNumberGenerator()
+        let distinct = (0..<5000).map { _ in RevocationFingerprint(high: rng.next(), low: rng.next()) }
+        // Every fingerprint three times, one of them with a neighbour differing only in `low`.
+        var input = distinct + distinct + distinct.map { RevocationFingerprint(high: $0.high, low: $0.low ^ 0x10) } + distinct
+        input.shuffle()
+        let list = Denylist(sorting: input)
+        let expected = Set(input).sorted()
+        #expect(list.count == expected.count)
+        #expect(list.fingerprints == expected)
+        for f in expected { #expect(list.contains(f)) }
+    }
+
     @Test func smallListsAndEdgeValues() {
         let edges = [
             RevocationFingerprint(high: 0, low: 0), RevocationFingerprint(high: .max, low: .max),
