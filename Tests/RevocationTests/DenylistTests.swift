@@ -6,13 +6,13 @@ import Testing
 @Suite struct DenylistTests {
     @Test func everyListedFingerprintIsFoundAndOthersAreNot() {
         var rng = SystemRandomNumberGenerator()
-        let listed = (0..<50_000).map { _ in RevocationFingerprint(high: rng.next(), low: rng.next()) }
+        let listed = (0..<20_000).map { _ in RevocationFingerprint(high: rng.next(), low: rng.next()) }
         let list = Denylist(sorting: listed)
         #expect(list.count == listed.count)
         #expect(list.indexBits > 0)
         for f in listed { #expect(list.contains(f)) }
         var falsePositives = 0
-        for _ in 0..<50_000 where list.contains(RevocationFingerprint(high: rng.next(), low: rng.next())) { falsePositives += 1 }
+        for _ in 0..<20_000 where list.contains(RevocationFingerprint(high: rng.next(), low: rng.next())) { falsePositives += 1 }
         #expect(falsePositives == 0)
         #expect(list.fingerprints == listed.sorted())
     }
@@ -71,7 +71,7 @@ import Testing
 
     @Test func storageStaysUnderTwentyFourBytesAnEntry() {
         var rng = SystemRandomNumberGenerator()
-        for n in [8, 1000, 100_000, 1_000_000] {
+        for n in [8, 1000, 100_000, 300_000] {
             let list = Denylist(sorting: (0..<n).map { _ in RevocationFingerprint(high: rng.next(), low: rng.next()) })
             #expect(list.bytesPerEntry <= 24, "\(n) entries: \(list.bytesPerEntry) B each")
             #expect(list.bytesPerEntry >= 16)
