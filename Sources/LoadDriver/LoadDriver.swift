@@ -86,11 +86,19 @@ public enum LoadDriver {
             name: name, workers: workers, warmupStart: warmup > 0 ? startAt : nil, measureStart: measureStart,
             measureEnd: options.count == nil ? measureEnd : nil,
             totalOperations: options.count, enabled: options.progress, log: log)
-        while group.wait(timeout: .now() + .milliseconds(250)) == .timedOut {
+        // The machine's CPU accounts at the measurement's start and end: what else ran
+        // meanwhile is part of the result (`MachineNoise`). The first wait ends at the start.
+        var noiseStart: CPUTimeSample?
+        while true {
+            let now = MonotonicClock.now()
+            let untilStart = noiseStart == nil && now < measureStart ? Int(min(250_000_000, measureStart - now)) : 250_000_000
+            if group.wait(timeout: .now() + .nanoseconds(untilStart)) == .success { break }
+            if noiseStart == nil, MonotonicClock.now() >= measureStart { noiseStart = CPUTimeSample.current() }
             reporter.tick()
         }
         reporter.finish()
         let elapsedEnd = MonotonicClock.now()
+        let machineNoise = noiseStart.flatMap { start in CPUTimeSample.current().flatMap { MachineNoise(from: start, to: $0) } }
 
         // Merge: per interval across workers, then totals.
         var merged = LoadWorkerResult(intervals: 0, algorithms: workload.algorithmNames.count)
@@ -135,7 +143,7 @@ public enum LoadDriver {
             allocationsPerOperation: allocations?.allocations,
             bytesPerOperation: AllocationCounter.isAvailable && merged.operations > 0
                 ? Double(merged.allocatedBytes) / Double(merged.operations) : nil,
-            backendByAlgorithm: backendByAlgorithm)
+            backendByAlgorithm: backendByAlgorithm, machineNoise: machineNoise)
         return LoadSeriesResult(
             summary: summary, histograms: SeriesHistograms(corrected: corrected, uncorrected: uncorrected),
             firstMismatches: Array(merged.firstMismatches.prefix(10)))

@@ -118,6 +118,7 @@ public struct LoadRun: Sendable {
                         name, s.operationsPerSecond, Double(s.correctedLatencyNanos.p50) / 1000, Double(s.correctedLatencyNanos.p99) / 1000,
                         Double(s.correctedLatencyNanos.p99_9) / 1000, Double(s.uncorrectedLatencyNanos.p99) / 1000, s.mismatches))
                 for m in result.firstMismatches.prefix(5) { log("  MISMATCH \(m)") }
+                if let noise = s.machineNoise, !noise.quiet { log("  WARNING: \(noise.warning(series: name))") }
             }
         }
         let configuration = LoadRunConfiguration(

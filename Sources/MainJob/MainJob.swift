@@ -140,6 +140,7 @@ public struct MainJob: Sendable {
 
         log("== done in \(String(format: "%.0f", Double(MonotonicClock.now() - started) / 1e9)) s")
         for f in failures { log("FAILED: \(f)") }
+        for warning in report.summary.noiseWarnings { log("WARNING: \(warning)") }
         log("report: \(dir.path)/index.html")
         return failures
     }

@@ -24,6 +24,7 @@ public enum HTMLReport {
             html +=
                 "<p class=\"fail\">FAILED: \(ReportFormat.count(summary.totalMismatches)) decisions differed from the expected ones.</p>\n"
         }
+        for warning in summary.noiseWarnings { html += "<p class=\"warn\">Warning: \(t(warning)).</p>\n" }
         html += runTable(summary)
         html += overviewTable(summary)
         let totals = seriesTotals(report)
@@ -54,6 +55,7 @@ public enum HTMLReport {
         td.num { text-align: right; font-variant-numeric: tabular-nums; }
         th { background: #f3f3f3; text-align: left; }
         .fail { color: #b00020; font-weight: bold; }
+        .warn { color: #8a5a00; font-weight: bold; }
         figure { margin: 0 0 2em 0; }
         figcaption { color: #555555; font-size: 0.9em; }
 

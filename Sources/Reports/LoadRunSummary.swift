@@ -93,6 +93,11 @@ public struct LoadRunSummary: Codable, Sendable, Equatable {
     /// Mismatched decisions over all series: non-zero fails the run.
     public var totalMismatches: UInt64 { series.reduce(0) { $0 + $1.mismatches } }
 
+    /// One warning per series measured while the machine was not quiet (`MachineNoise`).
+    public var noiseWarnings: [String] {
+        series.compactMap { s in s.machineNoise.flatMap { $0.quiet ? nil : $0.warning(series: s.name) } }
+    }
+
     /// `startedAt` as a date, when it parses (with or without fractional seconds).
     public var startDate: Date? { Self.parseTimestamp(startedAt) }
 

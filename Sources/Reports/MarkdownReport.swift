@@ -8,6 +8,7 @@ public enum MarkdownReport {
         if summary.totalMismatches > 0 {
             md += "**FAILED: \(ReportFormat.count(summary.totalMismatches)) decisions differed from the expected ones.**\n\n"
         }
+        for warning in summary.noiseWarnings { md += "**Warning:** \(cell(warning)).\n\n" }
         md += header(summary)
         md += "## Overview\n\n"
         md += "Latencies in µs, corrected for coordinated omission (from the intended start).\n\n"

@@ -144,6 +144,7 @@ public enum ReportMerger {
         }
         merged.allocationsPerOperation = weightedMean(parts, \.allocationsPerOperation)
         merged.bytesPerOperation = weightedMean(parts, \.bytesPerOperation)
+        merged.machineNoise = MachineNoise.worst(parts.compactMap(\.machineNoise))
         merged.setLatencies(corrected: try histograms.correctedTotal(), uncorrected: try histograms.uncorrectedTotal())
         return merged
     }
