@@ -33,7 +33,8 @@ import Testing
         #expect(sample.stealTicks == 7)
         #expect(sample.ownTicks == 35)
         #expect(CPUTimeSample.parse(procStat: "intr 1 2\n", selfStat: Self.selfStat(utime: 1, stime: 1), nanoseconds: 1) == nil)
-        #expect(CPUTimeSample.parse(procStat: Self.procStat(user: 1, system: 1, idle: 1, steal: 0), selfStat: "42 (x", nanoseconds: 1) == nil)
+        #expect(
+            CPUTimeSample.parse(procStat: Self.procStat(user: 1, system: 1, idle: 1, steal: 0), selfStat: "42 (x", nanoseconds: 1) == nil)
     }
 
     @Test func thisMachineHasASample() throws {
