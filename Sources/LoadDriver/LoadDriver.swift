@@ -129,7 +129,10 @@ public enum LoadDriver {
             for i in merged.reasons.indices { merged.reasons[i] += w.result.reasons[i] }
             for i in merged.algorithms.indices { merged.algorithms[i] += w.result.algorithms[i] }
         }
-        let seconds = options.count == nil ? options.durationSeconds : Double(elapsedEnd - measureStart) / 1e9
+        // An open loop never skips an intended start, so a target that cannot keep up takes
+        // longer than the duration to finish them: its throughput is over the time it took.
+        let seconds =
+            options.count == nil && options.rate == nil ? options.durationSeconds : Double(elapsedEnd - measureStart) / 1e9
         var reasons: [String: UInt64] = [:]
         for (i, n) in merged.reasons.enumerated() where n > 0 { reasons[ReasonCode.tallyNames[i]] = n }
         var algorithms: [String: UInt64] = [:]

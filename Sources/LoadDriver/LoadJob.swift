@@ -20,6 +20,10 @@ public struct LoadJob: Sendable {
         public var count: Int?
         public var warmup = "2s"
         public var rate: String?
+        /// `--rate-sweep`: shares of capacity or rates (`RateSweep`); excludes `rate`.
+        public var rateSweep: String?
+        /// `--slo p99=5ms`: checked against the sweep's curves.
+        public var slo: String?
         public var seed: UInt64 = 1
         public var corpus = 2048
         /// One series mixing all algorithms (otherwise one per algorithm).
@@ -63,6 +67,10 @@ public struct LoadJob: Sendable {
             durationSeconds: try DurationParser.seconds(o.duration), count: o.count,
             warmupSeconds: try DurationParser.seconds(o.warmup), rate: try o.rate.map(DurationParser.rate), progress: !o.quiet)
         let mix = try WorkloadMix(parsing: o.mix)
+        guard o.rate == nil || o.rateSweep == nil else { throw HarnessError.usage("--rate and --rate-sweep exclude each other") }
+        guard o.slo == nil || o.rateSweep != nil else { throw HarnessError.usage("--slo goes with --rate-sweep") }
+        let sweep = try o.rateSweep.map { spec throws(HarnessError) in try RateSweep(parsing: spec) }
+        let slo = try o.slo.map { spec throws(HarnessError) in try LatencySLO(parsing: spec) }
         var external: ExternalWorkload?
         var sources: PolicyKeySources?
         var policyBackend: (any CryptoBackend)?
@@ -94,7 +102,7 @@ public struct LoadJob: Sendable {
                 algorithms: runAlgorithms, mix: mix, mixSpec: o.mix, sizes: sizes, threads: threadList,
                 options: options, seed: o.seed, corpusSize: o.corpus, perAlgorithm: !o.mixed,
                 backend: o.backend ?? policyBackend ?? AutoBackend(),
-                runName: folder.name, shard: shard, noopTarget: o.target == "noop", external: external))
+                runName: folder.name, shard: shard, noopTarget: o.target == "noop", external: external, sweep: sweep, slo: slo))
         let outcome = try run.execute(keySet: try TestKeySet.loadDefault(), log: log)
         try LoadRun.write(outcome.report, to: folder.url)
         log("report: \(folder.url.path)/index.html (summary.json, summary.md, latency.hlog, *.hgrm)")

@@ -26,12 +26,17 @@ public struct LoadRun: Sendable {
         public var noopTarget: Bool
         /// Tokens from files under a user's policy instead of a minted corpus.
         public var external: ExternalWorkload?
+        /// Open-loop series at these rates after each closed-loop one (a latency-throughput
+        /// curve per workload and thread count); nil: one series per workload and thread count.
+        public var sweep: RateSweep?
+        /// What the sweep's curves are checked against.
+        public var slo: LatencySLO?
 
         public init(
             algorithms: [JWSAlgorithm], mix: WorkloadMix, mixSpec: String, sizes: [SizeClass], threads: [Int],
             options: LoadOptions, seed: UInt64, corpusSize: Int, perAlgorithm: Bool, backend: any CryptoBackend,
             runName: String, shard: (index: Int, count: Int)? = nil, noopTarget: Bool = false,
-            external: ExternalWorkload? = nil
+            external: ExternalWorkload? = nil, sweep: RateSweep? = nil, slo: LatencySLO? = nil
         ) {
             self.algorithms = algorithms
             self.mix = mix
@@ -47,6 +52,8 @@ public struct LoadRun: Sendable {
             self.shard = shard
             self.noopTarget = noopTarget
             self.external = external
+            self.sweep = sweep
+            self.slo = slo
         }
     }
 
@@ -99,26 +106,27 @@ public struct LoadRun: Sendable {
         var results: [LoadSeriesResult] = []
         for threads in c.threads {
             for (label, workload) in groups {
-                let mode = c.options.rate == nil ? "closed" : "open"
-                let name = "\(label)-\(mode)-\(threads)t"
-                log(
-                    "series \(name): \(threads) thread(s), \(c.options.rate.map { String(format: "%.0f/s", $0) } ?? "closed loop"), "
-                        + (c.options.count.map { "\($0) operations" } ?? String(format: "%.1f s", c.options.durationSeconds))
-                        + String(format: " after %.1f s warm-up", c.options.warmupSeconds))
-                let result = LoadDriver.run(
-                    name: name, workload: "\(label) \(c.sizes.map(\.rawValue).joined(separator: ",")) \(c.mixSpec)",
-                    workload, threads: threads, options: c.options, runStart: runStart,
-                    backendByAlgorithm: backends, log: log)
-                results.append(result)
-                let s = result.summary
-                log(
-                    String(
-                        format:
-                            "  %@: %.0f ops/s, p50 %.1f µs, p99 %.1f µs, p99.9 %.1f µs (corrected); p99 %.1f µs uncorrected; %llu mismatches",
-                        name, s.operationsPerSecond, Double(s.correctedLatencyNanos.p50) / 1000, Double(s.correctedLatencyNanos.p99) / 1000,
-                        Double(s.correctedLatencyNanos.p99_9) / 1000, Double(s.uncorrectedLatencyNanos.p99) / 1000, s.mismatches))
-                for m in result.firstMismatches.prefix(5) { log("  MISMATCH \(m)") }
-                if let noise = s.machineNoise, !noise.quiet { log("  WARNING: \(noise.warning(series: name))") }
+                func series(_ name: String, _ options: LoadOptions) -> LoadSeriesResult {
+                    let result = Self.runSeries(
+                        name: name, workload: "\(label) \(c.sizes.map(\.rawValue).joined(separator: ",")) \(c.mixSpec)", workload,
+                        threads: threads, options: options, runStart: runStart, backends: backends, log: log)
+                    results.append(result)
+                    return result
+                }
+                guard let sweep = c.sweep else {
+                    _ = series("\(label)-\(c.options.rate == nil ? "closed" : "open")-\(threads)t", c.options)
+                    continue
+                }
+                var closed = c.options
+                closed.rate = nil
+                let capacity =
+                    sweep.knownCapacity
+                    ?? (sweep.needsCapacity ? series("\(label)-closed-\(threads)t", closed).summary.operationsPerSecond : 0)
+                for point in sweep.points {
+                    var open = c.options
+                    open.rate = sweep.rate(point, capacity: capacity)
+                    _ = series("\(label)-open-\(threads)t-\(sweep.suffix(point))", open)
+                }
             }
         }
         let configuration = LoadRunConfiguration(
@@ -130,14 +138,40 @@ public struct LoadRun: Sendable {
                 "corpus": String(corpusCount), "policy": c.external?.policyDescription ?? "catalogue",
                 "count": c.options.count.map(String.init) ?? "",
                 "perAlgorithm": String(c.perAlgorithm), "target": c.noopTarget ? "noop" : "validator",
-            ])
+            ], rateSweep: c.sweep?.spec, slo: c.slo)
         let summary = LoadRunSummary(
             runName: c.runName, startedAt: startedAt, shardCount: 1, configuration: configuration,
             machine: MachineInfo.current(swiftVersion: Self.swiftVersion, openSSLVersion: OpenSSLBackend.versionString),
             series: results.map(\.summary), runID: UUID().uuidString)
+        if let slo = c.slo {
+            for curve in LatencyThroughputCurve.curves(in: summary) { log("\(curve.title): \(curve.verdict(slo))") }
+        }
         var histograms: [String: SeriesHistograms] = [:]
         for r in results { histograms[r.summary.name] = r.histograms }
         return Outcome(report: RunReport(summary: summary, histograms: histograms), series: results)
+    }
+
+    /// One series, logged before and after (with its mismatches and a noise warning).
+    static func runSeries(
+        name: String, workload label: String, _ workload: LoadDriver.Workload, threads: Int, options: LoadOptions, runStart: UInt64,
+        backends: [String: String], log: @escaping @Sendable (String) -> Void
+    ) -> LoadSeriesResult {
+        log(
+            "series \(name): \(threads) thread(s), \(options.rate.map { String(format: "%.0f/s", $0) } ?? "closed loop"), "
+                + (options.count.map { "\($0) operations" } ?? String(format: "%.1f s", options.durationSeconds))
+                + String(format: " after %.1f s warm-up", options.warmupSeconds))
+        let result = LoadDriver.run(
+            name: name, workload: label, workload, threads: threads, options: options, runStart: runStart,
+            backendByAlgorithm: backends, log: log)
+        let s = result.summary
+        log(
+            String(
+                format: "  %@: %.0f ops/s, p50 %.1f µs, p99 %.1f µs, p99.9 %.1f µs (corrected); p99 %.1f µs uncorrected; %llu mismatches",
+                name, s.operationsPerSecond, Double(s.correctedLatencyNanos.p50) / 1000, Double(s.correctedLatencyNanos.p99) / 1000,
+                Double(s.correctedLatencyNanos.p99_9) / 1000, Double(s.uncorrectedLatencyNanos.p99) / 1000, s.mismatches))
+        for m in result.firstMismatches.prefix(5) { log("  MISMATCH \(m)") }
+        if let noise = s.machineNoise, !noise.quiet { log("  WARNING: \(noise.warning(series: name))") }
+        return result
     }
 
     /// Per-algorithm (or one mixed) workloads over tokens from files, and the backend that

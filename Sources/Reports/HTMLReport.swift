@@ -38,6 +38,7 @@ public enum HTMLReport {
         html += figure(
             id: "timeline", title: "Latency over time", timelineChart(summary, report.histograms),
             caption: "Corrected p99 (solid) and p50 (dashed) per interval.")
+        html += curvesSection(summary)
         for series in summary.series { html += seriesSection(series) }
         html += "</body>\n</html>\n"
         return html

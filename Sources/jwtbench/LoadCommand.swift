@@ -27,6 +27,13 @@ struct LoadCommand: ParsableCommand {
     var count: Int?
     @Option(help: "Open loop: requests per second across all threads (e.g. 20000/s). Without it: closed loop.")
     var rate: String?
+    @Option(
+        help:
+            "Latency-throughput curve: after each closed-loop series, open loop at these shares of its capacity or rates (10%,30%,50%,70%,85%,95%)."
+    )
+    var rateSweep: String?
+    @Option(help: "With --rate-sweep: report the highest rate whose corrected latency meets this (p99=5ms).")
+    var slo: String?
     @Option(help: "Seed for the corpus.")
     var seed: UInt64 = 1
     @Option(help: "Tokens in the corpus (minted before timing starts).")
@@ -63,6 +70,7 @@ struct LoadCommand: ParsableCommand {
         var job = LoadJob.Request()
         (job.algorithms, job.mix, job.duration, job.warmup) = (shape.algorithms.algs, shape.mix, shape.duration, shape.warmup)
         (job.sizes, job.threads, job.count, job.rate, job.seed, job.corpus) = (sizes, threads, count, rate, seed, corpus)
+        (job.rateSweep, job.slo) = (rateSweep, slo)
         (job.mixed, job.backend, job.shard, job.target) = (mixed, try crypto.chosen(), shard, target)
         (job.policy, job.keyFiles, job.now) = (policy.policy, policy.keys.keyFiles, policy.now)
         (job.tokens, job.expected, job.out, job.quiet) = (tokens, expected, output.out, quiet)
