@@ -110,7 +110,7 @@ public struct MainJob: Sendable {
             var c = base
             c.algorithms = [algorithm]
             c.threads = [cores]
-            c.options.durationSeconds = max(1, options.durationSeconds / 2)
+            c.options.durationSeconds = options.durationSeconds / 2
             c.sweep = try RateSweep(parsing: r.rateSweep, knownCapacity: capacity)
             c.slo = slo
             open.append(try LoadRun(c).execute(keySet: keySet, log: log))
