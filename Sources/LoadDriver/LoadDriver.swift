@@ -57,10 +57,11 @@ public enum LoadDriver {
         let perThreadRate = options.rate.map { $0 / Double(threads) }
         let interval = perThreadRate.map { UInt64(1e9 / max($0, 1e-3)) }
         let intervals = options.count == nil ? Int(options.durationSeconds.rounded(.up)) + 1 : 1
+        let stalling = options.stall.map { StallingTarget(workload.target, stall: $0) }
         let workers = (0..<threads).map { t in
             LoadWorker(
                 plan: .init(
-                    target: workload.target, expected: workload.expected, algorithmIndex: workload.algorithmIndex,
+                    target: stalling ?? workload.target, expected: workload.expected, algorithmIndex: workload.algorithmIndex,
                     ids: workload.ids, algorithmCount: workload.algorithmNames.count,
                     offset: t * workload.expected.count / threads,
                     interval: interval, phase: interval.map { $0 * UInt64(t) / UInt64(threads) } ?? 0,
@@ -69,6 +70,7 @@ public enum LoadDriver {
         let warmup = UInt64(options.warmupSeconds * 1e9)
         let startAt = MonotonicClock.now() + 20_000_000  // let every thread reach the line
         let measureStart = startAt + warmup
+        stalling?.arm(measureStart: measureStart)
         let measureEnd = options.count == nil ? measureStart + UInt64(options.durationSeconds * 1e9) : measureStart + 3_600_000_000_000
         let group = DispatchGroup()
         for worker in workers {

@@ -24,6 +24,8 @@ public struct LoadJob: Sendable {
         public var rateSweep: String?
         /// `--slo p99=5ms`: checked against the sweep's curves.
         public var slo: String?
+        /// `--inject-stall 200ms@3s` (`PlantedStall`).
+        public var injectStall: String?
         public var seed: UInt64 = 1
         public var corpus = 2048
         /// One series mixing all algorithms (otherwise one per algorithm).
@@ -65,7 +67,8 @@ public struct LoadJob: Sendable {
         guard o.corpus >= 1 else { throw HarnessError.usage("--corpus must be at least 1") }
         let options = LoadOptions(
             durationSeconds: try DurationParser.seconds(o.duration), count: o.count,
-            warmupSeconds: try DurationParser.seconds(o.warmup), rate: try o.rate.map(DurationParser.rate), progress: !o.quiet)
+            warmupSeconds: try DurationParser.seconds(o.warmup), rate: try o.rate.map(DurationParser.rate), progress: !o.quiet,
+            stall: try o.injectStall.map { spec throws(HarnessError) in try PlantedStall(parsing: spec) })
         let mix = try WorkloadMix(parsing: o.mix)
         guard o.rate == nil || o.rateSweep == nil else { throw HarnessError.usage("--rate and --rate-sweep exclude each other") }
         guard o.slo == nil || o.rateSweep != nil else { throw HarnessError.usage("--slo goes with --rate-sweep") }

@@ -129,7 +129,7 @@ public struct LoadRun: Sendable {
                 }
             }
         }
-        let configuration = LoadRunConfiguration(
+        var configuration = LoadRunConfiguration(
             algorithms: c.algorithms.map(\.rawValue), mix: c.mixSpec, sizes: c.sizes.map(\.rawValue), threads: c.threads,
             durationSeconds: c.options.durationSeconds, warmupSeconds: c.options.warmupSeconds,
             targetRatePerSecond: c.options.rate, seed: c.seed, backend: c.backend.name,
@@ -139,6 +139,7 @@ public struct LoadRun: Sendable {
                 "count": c.options.count.map(String.init) ?? "",
                 "perAlgorithm": String(c.perAlgorithm), "target": c.noopTarget ? "noop" : "validator",
             ], rateSweep: c.sweep?.spec, slo: c.slo)
+        if let stall = c.options.stall { configuration.extra["plantedStall"] = stall.description }
         let summary = LoadRunSummary(
             runName: c.runName, startedAt: startedAt, shardCount: 1, configuration: configuration,
             machine: MachineInfo.current(swiftVersion: Self.swiftVersion, openSSLVersion: OpenSSLBackend.versionString),

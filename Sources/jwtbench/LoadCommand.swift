@@ -34,6 +34,8 @@ struct LoadCommand: ParsableCommand {
     var rateSweep: String?
     @Option(help: "With --rate-sweep: report the highest rate whose corrected latency meets this (p99=5ms).")
     var slo: String?
+    @Option(help: "Plant one stall in the measurement (200ms@3s: 200 ms, 3 s in) to see coordinated omission corrected.")
+    var injectStall: String?
     @Option(help: "Seed for the corpus.")
     var seed: UInt64 = 1
     @Option(help: "Tokens in the corpus (minted before timing starts).")
@@ -70,7 +72,7 @@ struct LoadCommand: ParsableCommand {
         var job = LoadJob.Request()
         (job.algorithms, job.mix, job.duration, job.warmup) = (shape.algorithms.algs, shape.mix, shape.duration, shape.warmup)
         (job.sizes, job.threads, job.count, job.rate, job.seed, job.corpus) = (sizes, threads, count, rate, seed, corpus)
-        (job.rateSweep, job.slo) = (rateSweep, slo)
+        (job.rateSweep, job.slo, job.injectStall) = (rateSweep, slo, injectStall)
         (job.mixed, job.backend, job.shard, job.target) = (mixed, try crypto.chosen(), shard, target)
         (job.policy, job.keyFiles, job.now) = (policy.policy, policy.keys.keyFiles, policy.now)
         (job.tokens, job.expected, job.out, job.quiet) = (tokens, expected, output.out, quiet)

@@ -99,6 +99,8 @@ let exitCases: [ExitCase] = [
     ExitCase(["load", "--slo", "p99=1ms"], 2, names: "--rate-sweep"),
     ExitCase(["load", "--rate-sweep", "50%", "--slo", "p42=1ms"], 2, names: "p42=1ms"),
     ExitCase(["load", "--rate-sweep", "50%", "--slo", "p99=never"], 2, names: "never"),
+    ExitCase(["load", "--inject-stall", "200ms"], 2, names: "200ms"),
+    ExitCase(["load", "--inject-stall", "200ms@soon"], 2, names: "soon"),
     ExitCase(["load", "--sizes", "huge"], 2, names: "huge"),
     ExitCase(["load", "--per-alg", "--mixed"], 2, names: "--per-alg"),
     ExitCase(["load", "--now", "1"], 2, names: "--policy"),
