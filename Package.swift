@@ -176,7 +176,8 @@ let package = Package(
         ),
         .testTarget(name: "CacheCompareTests", dependencies: ["CacheCompare", "Reports"]),
         // Runs the built `jwtbench` binary: the verify output and every command's exit codes.
-        .testTarget(name: "CLITests", dependencies: ["jwtbench"]),
+        // Yams reads the Kubernetes manifests under deploy/ (DeployManifestTests).
+        .testTarget(name: "CLITests", dependencies: ["jwtbench", .product(name: "Yams", package: "Yams")]),
         .testTarget(
             name: "ReportsTests",
             dependencies: ["Reports", .product(name: "Histogram", package: "hdrhistogram-swift")]

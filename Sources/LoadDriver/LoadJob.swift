@@ -34,6 +34,8 @@ public struct LoadJob: Sendable {
         public var backend: (any CryptoBackend)?
         /// `i/N`.
         public var shard: String?
+        /// `--start-at`: wall-clock UNIX seconds at which the first series starts.
+        public var startAt: Double?
         /// `validator` or `noop`.
         public var target = "validator"
         public var policy: String?
@@ -105,7 +107,8 @@ public struct LoadJob: Sendable {
                 algorithms: runAlgorithms, mix: mix, mixSpec: o.mix, sizes: sizes, threads: threadList,
                 options: options, seed: o.seed, corpusSize: o.corpus, perAlgorithm: !o.mixed,
                 backend: o.backend ?? policyBackend ?? AutoBackend(),
-                runName: folder.name, shard: shard, noopTarget: o.target == "noop", external: external, sweep: sweep, slo: slo))
+                runName: folder.name, shard: shard, noopTarget: o.target == "noop", external: external, sweep: sweep, slo: slo,
+                startAt: o.startAt))
         let outcome = try run.execute(keySet: try TestKeySet.loadDefault(), log: log)
         try LoadRun.write(outcome.report, to: folder.url)
         log("report: \(folder.url.path)/index.html (summary.json, summary.md, latency.hlog, *.hgrm)")

@@ -31,12 +31,16 @@ public struct LoadRun: Sendable {
         public var sweep: RateSweep?
         /// What the sweep's curves are checked against.
         public var slo: LatencySLO?
+        /// Wall-clock UNIX seconds at which the first series starts (after the corpus is
+        /// minted): shards of one run, started apart (the pods of a Kubernetes Job), measure
+        /// the same seconds, so their open-loop rates add up.
+        public var startAt: Double?
 
         public init(
             algorithms: [JWSAlgorithm], mix: WorkloadMix, mixSpec: String, sizes: [SizeClass], threads: [Int],
             options: LoadOptions, seed: UInt64, corpusSize: Int, perAlgorithm: Bool, backend: any CryptoBackend,
             runName: String, shard: (index: Int, count: Int)? = nil, noopTarget: Bool = false,
-            external: ExternalWorkload? = nil, sweep: RateSweep? = nil, slo: LatencySLO? = nil
+            external: ExternalWorkload? = nil, sweep: RateSweep? = nil, slo: LatencySLO? = nil, startAt: Double? = nil
         ) {
             self.algorithms = algorithms
             self.mix = mix
@@ -54,6 +58,7 @@ public struct LoadRun: Sendable {
             self.external = external
             self.sweep = sweep
             self.slo = slo
+            self.startAt = startAt
         }
     }
 
@@ -101,6 +106,7 @@ public struct LoadRun: Sendable {
             corpusCount = corpus.items.count
         }
         if c.noopTarget { log("target: noop (expected decisions returned without validating: the driver's own cost)") }
+        if let startAt = c.startAt { Self.wait(until: startAt, log: log) }
         let runStart = MonotonicClock.now()
         let startedAt = Date()
         var results: [LoadSeriesResult] = []
@@ -150,6 +156,20 @@ public struct LoadRun: Sendable {
         var histograms: [String: SeriesHistograms] = [:]
         for r in results { histograms[r.summary.name] = r.histograms }
         return Outcome(report: RunReport(summary: summary, histograms: histograms), series: results)
+    }
+
+    /// Sleeps until the wall clock reads `startAt` (UNIX seconds); a time already past starts
+    /// at once, with a line saying how late, since the shards' seconds then differ.
+    static func wait(until startAt: Double, log: @Sendable (String) -> Void) {
+        let now = Date().timeIntervalSince1970
+        if now >= startAt {
+            if now - startAt > 0.5 {
+                log(String(format: "start-at: %.1f s late (the shards do not measure the same seconds)", now - startAt))
+            }
+            return
+        }
+        log(String(format: "start-at: waiting %.1f s", startAt - now))
+        Thread.sleep(forTimeInterval: startAt - now)
     }
 
     /// One series, logged before and after (with its mismatches and a noise warning).

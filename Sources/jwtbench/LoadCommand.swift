@@ -50,6 +50,8 @@ struct LoadCommand: ParsableCommand {
             "This run is shard i of N (i/N, 0-based: 0 <= i < N, e.g. 0/2 and 1/2): shards use different corpora; merge with `jwtbench report merge`."
     )
     var shard: String?
+    @Option(help: "Start the first series at this wall-clock time (UNIX seconds), after minting: shards started apart measure together.")
+    var startAt: Double?
     @Option(
         help:
             "What to time: validator (default) or noop (expected decisions returned without validating: the driver's own cost per operation)."
@@ -73,7 +75,7 @@ struct LoadCommand: ParsableCommand {
         (job.algorithms, job.mix, job.duration, job.warmup) = (shape.algorithms.algs, shape.mix, shape.duration, shape.warmup)
         (job.sizes, job.threads, job.count, job.rate, job.seed, job.corpus) = (sizes, threads, count, rate, seed, corpus)
         (job.rateSweep, job.slo, job.injectStall) = (rateSweep, slo, injectStall)
-        (job.mixed, job.backend, job.shard, job.target) = (mixed, try crypto.chosen(), shard, target)
+        (job.mixed, job.backend, job.shard, job.startAt, job.target) = (mixed, try crypto.chosen(), shard, startAt, target)
         (job.policy, job.keyFiles, job.now) = (policy.policy, policy.keys.keyFiles, policy.now)
         (job.tokens, job.expected, job.out, job.quiet) = (tokens, expected, output.out, quiet)
         let outcome = try LoadJob(job).run(log: { print($0) }, warn: printError)
