@@ -38,6 +38,8 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // <sys/epoll.h>, for the HTTP load driver (Linux only, as the whole harness).
+        .systemLibrary(name: "CEpoll"),
         .systemLibrary(name: "CJemalloc", pkgConfig: "jemalloc", providers: [.apt(["libjemalloc-dev"])]),
         // P-256 point arithmetic for ES256 with per-key tables (see p256.c for why it is ours).
         .target(name: "CP256"),
@@ -98,7 +100,7 @@ let package = Package(
         .target(
             name: "LoadDriver",
             dependencies: [
-                "JOSECrypto", "JWTValidation", "Policy", "KeySources", "TokenMint", "Reports", "Measurement",
+                "JOSECrypto", "JWTValidation", "Policy", "KeySources", "TokenMint", "Reports", "Measurement", "CEpoll",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ] + jemalloc
         ),

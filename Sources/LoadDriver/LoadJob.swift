@@ -36,8 +36,10 @@ public struct LoadJob: Sendable {
         public var shard: String?
         /// `--start-at`: wall-clock UNIX seconds at which the first series starts.
         public var startAt: Double?
-        /// `validator` or `noop`.
+        /// `validator`, `noop`, or a gateway's `http://` URL.
         public var target = "validator"
+        /// With an HTTP target: keep-alive connections over all threads.
+        public var connections: Int?
         public var policy: String?
         public var keyFiles: [String] = []
         public var tokens: String?
@@ -63,8 +65,9 @@ public struct LoadJob: Sendable {
         let sizes = try MintPlan.sizes(o.sizes)
         let threadList = try o.threads.map(Self.threadCounts) ?? Array(1...max(1, ProcessInfo.processInfo.activeProcessorCount))
         let shard = try o.shard.map(Self.shard)
-        guard o.target == "validator" || o.target == "noop" else {
-            throw HarnessError.usage("--target must be validator or noop, not \"\(o.target)\"")
+        let http = try Self.httpWorkload(o)
+        guard http != nil || o.target == "validator" || o.target == "noop" else {
+            throw HarnessError.usage("--target must be validator, noop or an http:// URL, not \"\(o.target)\"")
         }
         guard o.corpus >= 1 else { throw HarnessError.usage("--corpus must be at least 1") }
         let options = LoadOptions(
@@ -80,7 +83,11 @@ public struct LoadJob: Sendable {
         var sources: PolicyKeySources?
         var policyBackend: (any CryptoBackend)?
         defer { sources?.shutdown() }
-        if let policyPath = o.policy {
+        if http != nil {
+            guard o.policy == nil, o.keyFiles.isEmpty, o.now == nil else {
+                throw HarnessError.usage("--policy, --keys and --now do not go with an HTTP --target: the gateway holds the policy")
+            }
+        } else if let policyPath = o.policy {
             guard let tokensPath = o.tokens else { throw HarnessError.usage("--policy needs --tokens FILE (one token per line)") }
             let loaded: Policy
             do { loaded = try Policy.load(path: policyPath) } catch { throw HarnessError.usage("\(policyPath): \(error)") }
@@ -108,11 +115,23 @@ public struct LoadJob: Sendable {
                 options: options, seed: o.seed, corpusSize: o.corpus, perAlgorithm: !o.mixed,
                 backend: o.backend ?? policyBackend ?? AutoBackend(),
                 runName: folder.name, shard: shard, noopTarget: o.target == "noop", external: external, sweep: sweep, slo: slo,
-                startAt: o.startAt))
+                startAt: o.startAt, http: http))
         let outcome = try run.execute(keySet: try TestKeySet.loadDefault(), log: log)
         try LoadRun.write(outcome.report, to: folder.url)
         log("report: \(folder.url.path)/index.html (summary.json, summary.md, latency.hlog, *.hgrm)")
         return outcome
+    }
+
+    /// The HTTP workload of `--target http://...` (nil for the in-process targets).
+    static func httpWorkload(_ o: Request) throws -> HTTPWorkload? {
+        guard o.target.lowercased().hasPrefix("http://") || o.target.lowercased().hasPrefix("https://") else {
+            guard o.connections == nil else { throw HarnessError.usage("--connections goes with an http:// --target") }
+            return nil
+        }
+        guard let tokens = o.tokens else {
+            throw HarnessError.usage("an HTTP --target needs --tokens FILE (tokens.txt from `jwtbench mint --out`)")
+        }
+        return try HTTPWorkload(url: o.target, tokensPath: tokens, expectedPath: o.expected, connections: o.connections ?? 16)
     }
 
     /// The key sources `load --policy` validates with, run as the gateway runs them

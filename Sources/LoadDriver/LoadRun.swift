@@ -35,12 +35,15 @@ public struct LoadRun: Sendable {
         /// minted): shards of one run, started apart (the pods of a Kubernetes Job), measure
         /// the same seconds, so their open-loop rates add up.
         public var startAt: Double?
+        /// A gateway over HTTP instead of the in-process core (`load --target URL`).
+        public var http: HTTPWorkload?
 
         public init(
             algorithms: [JWSAlgorithm], mix: WorkloadMix, mixSpec: String, sizes: [SizeClass], threads: [Int],
             options: LoadOptions, seed: UInt64, corpusSize: Int, perAlgorithm: Bool, backend: any CryptoBackend,
             runName: String, shard: (index: Int, count: Int)? = nil, noopTarget: Bool = false,
-            external: ExternalWorkload? = nil, sweep: RateSweep? = nil, slo: LatencySLO? = nil, startAt: Double? = nil
+            external: ExternalWorkload? = nil, sweep: RateSweep? = nil, slo: LatencySLO? = nil, startAt: Double? = nil,
+            http: HTTPWorkload? = nil
         ) {
             self.algorithms = algorithms
             self.mix = mix
@@ -59,6 +62,7 @@ public struct LoadRun: Sendable {
             self.sweep = sweep
             self.slo = slo
             self.startAt = startAt
+            self.http = http
         }
     }
 
@@ -81,7 +85,15 @@ public struct LoadRun: Sendable {
         let groups: [(String, LoadDriver.Workload)]
         let backends: [String: String]
         let corpusCount: Int
-        if let external = c.external {
+        if let http = c.http {
+            groups = try http.groups(perAlgorithm: c.perAlgorithm)
+            backends = [:]
+            corpusCount = http.tokens.items.count
+            log(
+                "target: \(http.url) over \(http.connections) connections; tokens: \(corpusCount) from \(http.source)"
+                    + (http.tokens.fromExpectations
+                        ? ", each answer checked against its expectation" : ", every one expected to be allowed"))
+        } else if let external = c.external {
             (groups, backends) = Self.externalGroups(external, perAlgorithm: c.perAlgorithm, noop: c.noopTarget)
             corpusCount = external.tokens.items.count
             log(
@@ -143,7 +155,7 @@ public struct LoadRun: Sendable {
             extra: [
                 "corpus": String(corpusCount), "policy": c.external?.policyDescription ?? "catalogue",
                 "count": c.options.count.map(String.init) ?? "",
-                "perAlgorithm": String(c.perAlgorithm), "target": c.noopTarget ? "noop" : "validator",
+                "perAlgorithm": String(c.perAlgorithm), "target": c.http?.url ?? (c.noopTarget ? "noop" : "validator"),
             ], rateSweep: c.sweep?.spec, slo: c.slo)
         if let stall = c.options.stall { configuration.extra["plantedStall"] = stall.description }
         let summary = LoadRunSummary(
