@@ -46,6 +46,8 @@ final class HTTPLoadWorker: @unchecked Sendable {
     private var start: UInt64 = 0
     private var interval = 0
     private var operations: UInt64 = 0
+    /// The current run's end (monotonic ns): no new closed-loop request starts after it.
+    private var end: UInt64 = 0
 
     /// Gives up after this many connection failures in one run: the target is down.
     static let maxErrors = 1000
@@ -71,6 +73,7 @@ final class HTTPLoadWorker: @unchecked Sendable {
     /// if `record`. Connections stay open between a warm-up and the measured run.
     func run(start: UInt64, end: UInt64, record: Bool) {
         self.start = start
+        self.end = end
         recording = record
         errors = 0
         interval = 0
@@ -205,9 +208,17 @@ final class HTTPLoadWorker: @unchecked Sendable {
                 case .incomplete:
                     continue  // read on: the rest may be there already
                 case .complete(let status, let length, let close):
-                    completed(j, status: status, at: MonotonicClock.now())
+                    let t1 = MonotonicClock.now()
+                    completed(j, status: status, at: t1)
                     connections[j].consume(length)
-                    if close { connections[j].closeSocket() }
+                    if close {
+                        connections[j].closeSocket()
+                    } else if plan.interval == nil && t1 < end {
+                        // Closed loop: the next request goes out at once, not after a pass
+                        // over every connection.
+                        connections[j].intended = t1
+                        send(j, now: t1)
+                    }
                     return
                 case .invalid(let why):
                     return fail(j, why)
