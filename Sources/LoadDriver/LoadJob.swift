@@ -40,6 +40,8 @@ public struct LoadJob: Sendable {
         public var target = "validator"
         /// With an HTTP target: keep-alive connections over all threads.
         public var connections: Int?
+        /// `--rounds N`: every series N times, interleaved; the spread is reported.
+        public var rounds = 1
         public var policy: String?
         public var keyFiles: [String] = []
         public var tokens: String?
@@ -70,6 +72,7 @@ public struct LoadJob: Sendable {
             throw HarnessError.usage("--target must be validator, noop or an http:// URL, not \"\(o.target)\"")
         }
         guard o.corpus >= 1 else { throw HarnessError.usage("--corpus must be at least 1") }
+        guard (1...100).contains(o.rounds) else { throw HarnessError.usage("--rounds must be 1 to 100") }
         let options = LoadOptions(
             durationSeconds: try DurationParser.seconds(o.duration), count: o.count,
             warmupSeconds: try DurationParser.seconds(o.warmup), rate: try o.rate.map(DurationParser.rate), progress: !o.quiet,
@@ -116,7 +119,9 @@ public struct LoadJob: Sendable {
                 backend: o.backend ?? policyBackend ?? AutoBackend(),
                 runName: folder.name, shard: shard, noopTarget: o.target == "noop", external: external, sweep: sweep, slo: slo,
                 startAt: o.startAt, http: http))
-        let outcome = try run.execute(keySet: try TestKeySet.loadDefault(), log: log)
+        var configuration = run.configuration
+        configuration.rounds = o.rounds
+        let outcome = try LoadRun(configuration).execute(keySet: try TestKeySet.loadDefault(), log: log)
         try LoadRun.write(outcome.report, to: folder.url)
         log("report: \(folder.url.path)/index.html (summary.json, summary.md, latency.hlog, *.hgrm)")
         return outcome

@@ -37,6 +37,8 @@ public struct LoadRun: Sendable {
         public var startAt: Double?
         /// A gateway over HTTP instead of the in-process core (`load --target URL`).
         public var http: HTTPWorkload?
+        /// Every series this many times, interleaved (`SeriesRounds`).
+        public var rounds = 1
 
         public init(
             algorithms: [JWSAlgorithm], mix: WorkloadMix, mixSpec: String, sizes: [SizeClass], threads: [Int],
@@ -122,30 +124,37 @@ public struct LoadRun: Sendable {
         let runStart = MonotonicClock.now()
         let startedAt = Date()
         var results: [LoadSeriesResult] = []
-        for threads in c.threads {
-            for (label, workload) in groups {
-                func series(_ name: String, _ options: LoadOptions) -> LoadSeriesResult {
-                    let result = Self.runSeries(
-                        name: name, workload: "\(label) \(c.sizes.map(\.rawValue).joined(separator: ",")) \(c.mixSpec)", workload,
-                        threads: threads, options: options, runStart: runStart, backends: backends, log: log)
-                    results.append(result)
-                    return result
-                }
-                guard let sweep = c.sweep else {
-                    _ = series("\(label)-\(c.options.rate == nil ? "closed" : "open")-\(threads)t", c.options)
-                    continue
-                }
-                var closed = c.options
-                closed.rate = nil
-                let capacity =
-                    sweep.knownCapacity
-                    ?? (sweep.needsCapacity ? series("\(label)-closed-\(threads)t", closed).summary.operationsPerSecond : 0)
-                for point in sweep.points {
-                    var open = c.options
-                    open.rate = sweep.rate(point, capacity: capacity)
-                    _ = series("\(label)-open-\(threads)t-\(sweep.suffix(point))", open)
+        for round in 1...max(1, c.rounds) {
+            if c.rounds > 1 { log("round \(round) of \(c.rounds)") }
+            for threads in c.threads {
+                for (label, workload) in groups {
+                    func series(_ name: String, _ options: LoadOptions) -> LoadSeriesResult {
+                        let result = Self.runSeries(
+                            name: name, workload: "\(label) \(c.sizes.map(\.rawValue).joined(separator: ",")) \(c.mixSpec)", workload,
+                            threads: threads, options: options, runStart: runStart, backends: backends, log: log)
+                        results.append(result)
+                        return result
+                    }
+                    guard let sweep = c.sweep else {
+                        _ = series("\(label)-\(c.options.rate == nil ? "closed" : "open")-\(threads)t", c.options)
+                        continue
+                    }
+                    var closed = c.options
+                    closed.rate = nil
+                    let capacity =
+                        sweep.knownCapacity
+                        ?? (sweep.needsCapacity ? series("\(label)-closed-\(threads)t", closed).summary.operationsPerSecond : 0)
+                    for point in sweep.points {
+                        var open = c.options
+                        open.rate = sweep.rate(point, capacity: capacity)
+                        _ = series("\(label)-open-\(threads)t-\(sweep.suffix(point))", open)
+                    }
                 }
             }
+        }
+        if c.rounds > 1 {
+            results = Self.mergeRounds(results)
+            for r in results { if let spread = r.summary.roundSpread { log("\(r.summary.name): \(spread)") } }
         }
         var configuration = LoadRunConfiguration(
             algorithms: c.algorithms.map(\.rawValue), mix: c.mixSpec, sizes: c.sizes.map(\.rawValue), threads: c.threads,
@@ -158,6 +167,7 @@ public struct LoadRun: Sendable {
                 "perAlgorithm": String(c.perAlgorithm), "target": c.http?.url ?? (c.noopTarget ? "noop" : "validator"),
             ], rateSweep: c.sweep?.spec, slo: c.slo)
         if let stall = c.options.stall { configuration.extra["plantedStall"] = stall.description }
+        if c.rounds > 1 { configuration.extra["rounds"] = String(c.rounds) }
         let summary = LoadRunSummary(
             runName: c.runName, startedAt: startedAt, shardCount: 1, configuration: configuration,
             machine: MachineInfo.current(swiftVersion: Self.swiftVersion, openSSLVersion: OpenSSLBackend.versionString),
@@ -168,6 +178,17 @@ public struct LoadRun: Sendable {
         var histograms: [String: SeriesHistograms] = [:]
         for r in results { histograms[r.summary.name] = r.histograms }
         return Outcome(report: RunReport(summary: summary, histograms: histograms), series: results)
+    }
+
+    /// The series of every round merged by name, in the order of the first round.
+    static func mergeRounds(_ results: [LoadSeriesResult]) -> [LoadSeriesResult] {
+        var order: [String] = []
+        var byName: [String: [LoadSeriesResult]] = [:]
+        for r in results {
+            if byName[r.summary.name] == nil { order.append(r.summary.name) }
+            byName[r.summary.name, default: []].append(r)
+        }
+        return order.map { SeriesRounds.combine(byName[$0]!) }
     }
 
     /// Sleeps until the wall clock reads `startAt` (UNIX seconds); a time already past starts

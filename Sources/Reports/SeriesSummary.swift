@@ -43,6 +43,8 @@ public struct SeriesSummary: Codable, Sendable, Equatable {
     /// Steal and other processes' CPU time during the measurement (nil where `/proc` has no
     /// figures, and in summaries written before it was recorded).
     public var machineNoise: MachineNoise?
+    /// With `--rounds N`: each round's figures (the series is their merge).
+    public var rounds: [SeriesRound]?
 
     /// A series with percentiles already computed; throughput defaults to operations / duration.
     public init(
@@ -112,6 +114,7 @@ public struct SeriesSummary: Codable, Sendable, Equatable {
         case bytesPerOperation = "bytes_per_operation"
         case backendByAlgorithm = "backend_by_algorithm"
         case machineNoise = "machine_noise"
+        case rounds
     }
 }
 
@@ -127,6 +130,7 @@ extension SeriesSummary {
         text += strong("\(ReportFormat.rate(operationsPerSecond)) ops/s") + ", \(ReportFormat.count(mismatches)) mismatches"
         if let allocations = allocationsPerOperation { text += ", \(ReportFormat.plain(allocations)) allocations/op" }
         if let bytes = bytesPerOperation { text += ", \(ReportFormat.plain(bytes)) bytes/op" }
+        if let spread = roundSpread { text += "; \(spread)" }
         if let noise = machineNoise { text += "; machine \(noise.quiet ? "quiet" : "NOT quiet"): \(noise.description)" }
         return text + "."
     }

@@ -57,6 +57,8 @@ struct LoadCommand: ParsableCommand {
             "What to drive: validator (default), noop (expected decisions returned without validating: the driver's own cost) or a gateway's http:// URL (with --tokens)."
     )
     var target: String = "validator"
+    @Option(help: "Run every series this many times, interleaved, and report the spread between rounds.")
+    var rounds = 1
     @Option(help: "With an http:// --target: keep-alive connections over all threads (default 16).")
     var connections: Int?
     @OptionGroup var policy: PolicyOptions
@@ -78,7 +80,7 @@ struct LoadCommand: ParsableCommand {
         (job.sizes, job.threads, job.count, job.rate, job.seed, job.corpus) = (sizes, threads, count, rate, seed, corpus)
         (job.rateSweep, job.slo, job.injectStall) = (rateSweep, slo, injectStall)
         (job.mixed, job.backend, job.shard, job.startAt, job.target) = (mixed, try crypto.chosen(), shard, startAt, target)
-        job.connections = connections
+        (job.connections, job.rounds) = (connections, rounds)
         (job.policy, job.keyFiles, job.now) = (policy.policy, policy.keys.keyFiles, policy.now)
         (job.tokens, job.expected, job.out, job.quiet) = (tokens, expected, output.out, quiet)
         let outcome = try LoadJob(job).run(log: { print($0) }, warn: printError)

@@ -71,7 +71,7 @@ import Yams
 
     /// scripts/shards-local.sh 2: the Job's shards as local processes, merged, and the merge
     /// checked count for count by an independent reading of the histograms.
-    @Test func theRecipeRunsLocallyAndTheMergeIsExact() throws {
+    @Test func theRecipeRunsLocallyAndTheMergeIsExact() async throws {
         let out = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: out) }
         let process = Process()
@@ -86,8 +86,10 @@ import Yams
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: log)
         process.standardError = try FileHandle(forWritingTo: log)
-        try process.run()
-        process.waitUntilExit()
+        try await onOwnThread {
+            try process.run()
+            process.waitUntilExit()
+        }
         let text = try String(contentsOf: log, encoding: .utf8)
         #expect(process.terminationStatus == 0, "\(text)")
         #expect(text.contains("merged equals the 2 shards"), "\(text)")

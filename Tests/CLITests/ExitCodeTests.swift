@@ -101,6 +101,7 @@ let exitCases: [ExitCase] = [
     ExitCase(["load", "--rate-sweep", "50%", "--slo", "p99=never"], 2, names: "never"),
     ExitCase(["load", "--inject-stall", "200ms"], 2, names: "200ms"),
     ExitCase(["load", "--connections", "4"], 2, names: "--connections"),
+    ExitCase(["load", "--rounds", "0"], 2, names: "--rounds"),
     ExitCase(["load", "--target", "http://127.0.0.1:9/"], 2, names: "--tokens"),
     ExitCase(["load", "--target", "ftp://127.0.0.1/"], 2, names: "ftp://127.0.0.1/"),
     ExitCase(["load", "--target", "https://127.0.0.1/", "--tokens", "{expiredTokens}"], 2, names: "https"),

@@ -28,7 +28,7 @@ import TokenMint
         }
     }
 
-    @Test func aSweepRunsTheClosedLoopThenEachRateAndGivesACurve() throws {
+    @Test func aSweepRunsTheClosedLoopThenEachRateAndGivesACurve() async throws {
         let run = LoadRun(
             .init(
                 algorithms: [.hs256], mix: try WorkloadMix(parsing: "good=1"), mixSpec: "good=1", sizes: [.typical], threads: [1],
@@ -36,7 +36,7 @@ import TokenMint
                 perAlgorithm: true, backend: OpenSSLBackend(), runName: "sweep",
                 sweep: try RateSweep(parsing: "10%,20%"), slo: LatencySLO(level: .p99, nanoseconds: 1_000_000_000)))
         let lines = LogLines()
-        let outcome = try run.execute(keySet: try TestKeySet.loadDefault()) { lines.append($0) }
+        let outcome = try await onOwnThread { try run.execute(keySet: try TestKeySet.loadDefault()) { lines.append($0) } }
         let series = outcome.report.summary.series
         #expect(series.map(\.name) == ["HS256-closed-1t", "HS256-open-1t-10pct", "HS256-open-1t-20pct"])
         let capacity = series[0].operationsPerSecond
@@ -50,7 +50,7 @@ import TokenMint
         // A known capacity (the main job's) skips the closed-loop series.
         var known = run.configuration
         known.sweep = try RateSweep(parsing: "10%,20%", knownCapacity: 5000)
-        let again = try LoadRun(known).execute(keySet: try TestKeySet.loadDefault()) { _ in }
+        let again = try await onOwnThread { [known] in try LoadRun(known).execute(keySet: try TestKeySet.loadDefault()) { _ in } }
         #expect(again.report.summary.series.compactMap(\.targetRatePerSecond) == [500, 1000])
     }
 }
