@@ -130,7 +130,10 @@ public struct LoadRun: Sendable {
                 for (label, workload) in groups {
                     func series(_ name: String, _ options: LoadOptions) -> LoadSeriesResult {
                         let result = Self.runSeries(
-                            name: name, workload: "\(label) \(c.sizes.map(\.rawValue).joined(separator: ",")) \(c.mixSpec)", workload,
+                            name: name,
+                            workload: c.http.map { "\(label) via \($0.url)" }
+                                ?? "\(label) \(c.sizes.map(\.rawValue).joined(separator: ",")) \(c.mixSpec)",
+                            workload,
                             threads: threads, options: options, runStart: runStart, backends: backends, log: log)
                         results.append(result)
                         return result
@@ -224,7 +227,9 @@ public struct LoadRun: Sendable {
                 name, s.operationsPerSecond, Double(s.correctedLatencyNanos.p50) / 1000, Double(s.correctedLatencyNanos.p99) / 1000,
                 Double(s.correctedLatencyNanos.p99_9) / 1000, Double(s.uncorrectedLatencyNanos.p99) / 1000, s.mismatches))
         for m in result.firstMismatches.prefix(5) { log("  MISMATCH \(m)") }
-        if let noise = s.machineNoise, !noise.quiet { log("  WARNING: \(noise.warning(series: name))") }
+        if let noise = s.machineNoise, !noise.quiet {
+            log("  WARNING: \(noise.warning(series: name, serverMayBeHere: workload.target is HTTPLoadTarget))")
+        }
         return result
     }
 

@@ -95,7 +95,8 @@ public struct LoadRunSummary: Codable, Sendable, Equatable {
 
     /// One warning per series measured while the machine was not quiet (`MachineNoise`).
     public var noiseWarnings: [String] {
-        series.compactMap { s in s.machineNoise.flatMap { $0.quiet ? nil : $0.warning(series: s.name) } }
+        let overHTTP = configuration.extra["target"].map { $0.hasPrefix("http://") || $0.hasPrefix("https://") } ?? false
+        return series.compactMap { s in s.machineNoise.flatMap { $0.quiet ? nil : $0.warning(series: s.name, serverMayBeHere: overHTTP) } }
     }
 
     /// `startedAt` as a date, when it parses (with or without fractional seconds).

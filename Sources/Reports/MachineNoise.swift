@@ -60,8 +60,12 @@ public struct MachineNoise: Codable, Sendable, Equatable {
     }
 
     /// The warning every output carries for a series measured on a machine that was not quiet.
-    public func warning(series: String) -> String {
-        "the machine was not quiet during \(series) (\(description)): its figures are less reliable"
+    /// `serverMayBeHere`: the target was a server over HTTP, whose own CPU time counts as other
+    /// processes' when it runs on this machine (a loopback run always warns).
+    public func warning(series: String, serverMayBeHere: Bool = false) -> String {
+        "the machine was not quiet during \(series) (\(description)"
+            + (serverMayBeHere ? "; other processes include the server under test when it runs on this machine" : "")
+            + "): its figures are less reliable"
     }
 
     enum CodingKeys: String, CodingKey {
