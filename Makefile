@@ -38,8 +38,8 @@ test: deps lint
 	$(if $(wildcard $(VECTORS)/.),JWTBENCH_VECTORS=$(VECTORS)) $(SWIFT) test
 	$(SWIFT) run jwtbench conform $(if $(wildcard $(VECTORS)/.),--suites $(VECTORS)) --junit .build/conformance.xml
 
-# The main job on built-in defaults: mint, conformance, thread sweep, open loop at 70% of
-# capacity, quick key-cache comparison; the report lands under reports/<run>/.
+# The main job on built-in defaults: mint, conformance, thread sweep, latency-throughput
+# curve, quick key-cache comparison; the report lands under reports/<run>/.
 run: release
 	$(SWIFT) run -c release jwtbench run $(if $(wildcard $(VECTORS)/.),--suites $(VECTORS))
 

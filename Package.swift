@@ -39,6 +39,8 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // <sys/epoll.h>, for the HTTP load driver (Linux only, as the whole harness).
+        .systemLibrary(name: "CEpoll"),
         .systemLibrary(name: "CJemalloc", pkgConfig: "jemalloc", providers: [.apt(["libjemalloc-dev"])]),
         // P-256 point arithmetic for ES256 with per-key tables (see p256.c for why it is ours).
         .target(name: "CP256"),
@@ -103,6 +105,7 @@ let package = Package(
             name: "LoadDriver",
             dependencies: [
                 "JOSECrypto", "JWTValidation", "Policy", "KeySources", "TokenMint", "Reports", "Measurement", "Revocation",
+                "CEpoll",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ] + jemalloc
         ),
@@ -184,7 +187,8 @@ let package = Package(
         ),
         .testTarget(name: "CacheCompareTests", dependencies: ["CacheCompare", "Reports"]),
         // Runs the built `jwtbench` binary: the verify output and every command's exit codes.
-        .testTarget(name: "CLITests", dependencies: ["jwtbench"]),
+        // Yams reads the Kubernetes manifests under deploy/ (DeployManifestTests).
+        .testTarget(name: "CLITests", dependencies: ["jwtbench", .product(name: "Yams", package: "Yams")]),
         .testTarget(
             name: "ReportsTests",
             dependencies: ["Reports", .product(name: "Histogram", package: "hdrhistogram-swift")]

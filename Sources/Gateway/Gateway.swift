@@ -230,9 +230,10 @@ public final class Gateway: Sendable {
                     let sync = channel.pipeline.syncOperations
                     try sync.addHandler(firstByte)
                     // Errors are answered by the connection handler (400 or 431), not NIO's
-                    // generic handler, which knows only 400.
+                    // generic handler, which knows only 400; pipelined requests are queued by
+                    // the connection handler too (see there why).
                     try sync.configureHTTPServerPipeline(
-                        withPipeliningAssistance: true, withErrorHandling: false, withOutboundHeaderValidation: true,
+                        withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: true,
                         withEncoderConfiguration: .init(), withDecoderLimitConfiguration: decoderLimits)
                     try sync.addHandler(GatewayConnectionHandler(loop: bound.value, firstByte: firstByte))
                 }

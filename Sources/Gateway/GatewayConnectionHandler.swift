@@ -12,6 +12,13 @@ import NIOHTTP1
 /// Backpressure both ways: reads from the client are held while the upstream connection
 /// cannot take more (or while parts queue behind a pending decision), and reads from the
 /// upstream while the client cannot, so a 50 MB body or a slow reader costs a bounded buffer.
+///
+/// Pipelined requests (HTTP/1.1 clients may send the next request before the previous
+/// response) are queued here, not by NIO's `HTTPServerPipelineHandler`: that handler stops
+/// reading after every request and starts again after its response, two `epoll_ctl` calls per
+/// request on every keep-alive connection, pipelined or not. Here reads go on; only parts that
+/// arrive while an ended request is still being answered are queued, and reads are held while
+/// any are.
 final class GatewayConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = HTTPServerResponsePart
@@ -33,6 +40,16 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
     var deadlineKind: DeadlineKind = .idle
     /// The connection is closing (no more requests).
     var closing = false
+    /// Input of later requests that arrived while an ended one was still being answered.
+    var pipelined = CircularBuffer<PipelinedInput>()
+    /// `deliverPipelined` is running (it is re-entered through `finish`).
+    var replaying = false
+
+    /// A part of a pipelined request, or the parse error that ended the input.
+    enum PipelinedInput {
+        case part(HTTPServerRequestPart)
+        case parseError(HTTPParserError)
+    }
 
     /// Parts queued behind a pending decision or connection before reads are held.
     static let queueHighWater = 64 * 1024
@@ -63,6 +80,7 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
             request.upstream = nil
         }
         request = nil
+        pipelined.removeAll()
         loop.closed(self)
         self.context = nil
         context.fireChannelInactive()
@@ -81,7 +99,16 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
     // MARK: client input
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
+        let part = unwrapInboundIn(data)
+        if !pipelined.isEmpty || request?.requestEnded == true {
+            pipelined.append(.part(part))
+            return
+        }
+        handle(part, context: context)
+    }
+
+    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        switch part {
         case .head(let head):
             receivedHead(head, context: context)
         case .body(let buffer):
@@ -162,6 +189,11 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
     }
 
     func read(context: ChannelHandlerContext) {
+        // Pipelined input waits for its turn: reading on would only queue more of it.
+        if !pipelined.isEmpty {
+            readHeld = true
+            return
+        }
         if let request {
             let upstreamFull = request.upstream.map { !$0.channel.isWritable } ?? false
             if upstreamFull || request.queuedBytes >= Self.queueHighWater {
@@ -174,7 +206,7 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
 
     /// Lets a held read through once the reason for holding it is gone.
     func resumeClientReads() {
-        guard readHeld, let context else { return }
+        guard readHeld, pipelined.isEmpty, let context else { return }
         readHeld = false
         context.read()
     }
@@ -186,22 +218,48 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if let parse = error as? HTTPParserError, request?.responseStarted != true {
-            let oversized = parse == .headerOverflow
-            let response = LocalResponse.error(
-                oversized ? .requestHeaderFieldsTooLarge : .badRequest, oversized ? .headersTooLarge : .badRequest)
-            let request =
-                self.request
-                ?? GatewayRequest(
-                    head: HTTPRequestHead(version: .http1_1, method: .GET, uri: "-"), policy: loop.policy,
-                    started: MonotonicClock.now())
-            self.request = request
-            request.closeAfterResponse = true
-            request.requestEnded = true
-            respond(response, to: request, context: context)
+        if let parse = error as? HTTPParserError, !pipelined.isEmpty || request?.requestEnded == true {
+            // Bad bytes after a complete request: answered in turn, after the responses before it.
+            pipelined.append(.parseError(parse))
             return
         }
-        close(context)
+        if let parse = error as? HTTPParserError { parseFailed(parse, context: context) } else { close(context) }
+    }
+
+    /// Malformed input: 400 (431 for oversized headers), then close; a connection whose
+    /// response has started just closes.
+    private func parseFailed(_ parse: HTTPParserError, context: ChannelHandlerContext) {
+        guard request?.responseStarted != true else {
+            close(context)
+            return
+        }
+        let oversized = parse == .headerOverflow
+        let response = LocalResponse.error(
+            oversized ? .requestHeaderFieldsTooLarge : .badRequest, oversized ? .headersTooLarge : .badRequest)
+        let request =
+            self.request
+            ?? GatewayRequest(
+                head: HTTPRequestHead(version: .http1_1, method: .GET, uri: "-"), policy: loop.policy,
+                started: MonotonicClock.now())
+        self.request = request
+        request.closeAfterResponse = true
+        request.requestEnded = true
+        respond(response, to: request, context: context)
+    }
+
+    /// Hands queued pipelined input to the exchange loop, one request at a time: it stops at a
+    /// request that has ended but is not answered yet, whose `finish` calls this again.
+    private func deliverPipelined(context: ChannelHandlerContext) {
+        guard !replaying else { return }
+        replaying = true
+        defer { replaying = false }
+        while !closing, request?.requestEnded != true, let input = pipelined.popFirst() {
+            switch input {
+            case .part(let part): handle(part, context: context)
+            case .parseError(let error): parseFailed(error, context: context)
+            }
+        }
+        resumeClientReads()
     }
 
     // MARK: deciding
@@ -285,10 +343,10 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
     }
 
     /// The exchange is over: its books are closed here, before the response's end is written
-    /// (`end`: the trailers to write, or nil when the end is already out), because writing it
-    /// lets the pipelining handler hand over the next request at once. The upstream connection
-    /// goes back to the pool (or is closed), the request is logged, and the connection waits
-    /// for the next request or closes once the end is out.
+    /// (`end`: the trailers to write, or nil when the end is already out), so that a client
+    /// holding the response has its request counted. The upstream connection goes back to the
+    /// pool (or is closed), the request is logged, and the connection takes the next
+    /// (pipelined) request, waits for one, or closes once the end is out.
     func finish(_ request: GatewayRequest, context: ChannelHandlerContext, end: HTTPHeaders?? = nil) {
         guard self.request === request else { return }
         self.request = nil
@@ -316,7 +374,7 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
             return
         }
         awaitNextRequest()
-        resumeClientReads()
+        deliverPipelined(context: context)
     }
 
     func close(_ context: ChannelHandlerContext) {

@@ -47,6 +47,10 @@ public enum LoadDriver {
         runStart: UInt64, backendByAlgorithm: [String: String] = [:], log: @escaping @Sendable (String) -> Void = { _ in }
     ) -> LoadSeriesResult {
         precondition(threads >= 1 && !workload.expected.isEmpty)
+        if let http = workload.target as? HTTPLoadTarget {
+            return HTTPLoadDriver.run(
+                name: name, workload: label, workload, target: http, threads: threads, options: options, runStart: runStart, log: log)
+        }
         // Allocation count per operation: a short single-threaded pass (jemalloc keeps no
         // per-thread count; see AllocationCounter).
         var calibration = 0
@@ -57,10 +61,11 @@ public enum LoadDriver {
         let perThreadRate = options.rate.map { $0 / Double(threads) }
         let interval = perThreadRate.map { UInt64(1e9 / max($0, 1e-3)) }
         let intervals = options.count == nil ? Int(options.durationSeconds.rounded(.up)) + 1 : 1
+        let stalling = options.stall.map { StallingTarget(workload.target, stall: $0) }
         let workers = (0..<threads).map { t in
             LoadWorker(
                 plan: .init(
-                    target: workload.target, expected: workload.expected, algorithmIndex: workload.algorithmIndex,
+                    target: stalling ?? workload.target, expected: workload.expected, algorithmIndex: workload.algorithmIndex,
                     ids: workload.ids, algorithmCount: workload.algorithmNames.count,
                     offset: t * workload.expected.count / threads,
                     interval: interval, phase: interval.map { $0 * UInt64(t) / UInt64(threads) } ?? 0,
@@ -69,6 +74,7 @@ public enum LoadDriver {
         let warmup = UInt64(options.warmupSeconds * 1e9)
         let startAt = MonotonicClock.now() + 20_000_000  // let every thread reach the line
         let measureStart = startAt + warmup
+        stalling?.arm(measureStart: measureStart)
         let measureEnd = options.count == nil ? measureStart + UInt64(options.durationSeconds * 1e9) : measureStart + 3_600_000_000_000
         let group = DispatchGroup()
         for worker in workers {
@@ -86,24 +92,50 @@ public enum LoadDriver {
             name: name, workers: workers, warmupStart: warmup > 0 ? startAt : nil, measureStart: measureStart,
             measureEnd: options.count == nil ? measureEnd : nil,
             totalOperations: options.count, enabled: options.progress, log: log)
-        while group.wait(timeout: .now() + .milliseconds(250)) == .timedOut {
+        let (elapsedEnd, machineNoise) = awaitWorkers(group, measureStart: measureStart, reporter: reporter)
+
+        return summarize(
+            name: name, workload: label, threads: threads, options: options, results: workers.map(\.result),
+            algorithmNames: workload.algorithmNames, measureStart: measureStart, end: elapsedEnd, runStart: runStart,
+            allocationsPerOperation: allocations?.allocations, backendByAlgorithm: backendByAlgorithm, machineNoise: machineNoise)
+    }
+
+    /// Waits for the workers of `group`, ticking the progress line, and takes the machine's
+    /// CPU accounts at the measurement's start and end: what else ran meanwhile is part of the
+    /// result (`MachineNoise`). Returns when the last worker finished, and the noise.
+    static func awaitWorkers(_ group: DispatchGroup, measureStart: UInt64, reporter: LoadProgress) -> (UInt64, MachineNoise?) {
+        var noiseStart: CPUTimeSample?
+        while true {
+            let now = MonotonicClock.now()
+            // The first wait ends at the measurement's start, so the sample is taken then.
+            let untilStart = noiseStart == nil && now < measureStart ? Int(min(250_000_000, measureStart - now)) : 250_000_000
+            if group.wait(timeout: .now() + .nanoseconds(untilStart)) == .success { break }
+            if noiseStart == nil, MonotonicClock.now() >= measureStart { noiseStart = CPUTimeSample.current() }
             reporter.tick()
         }
         reporter.finish()
-        let elapsedEnd = MonotonicClock.now()
+        let end = MonotonicClock.now()
+        return (end, noiseStart.flatMap { start in CPUTimeSample.current().flatMap { MachineNoise(from: start, to: $0) } })
+    }
 
-        // Merge: per interval across workers, then totals.
-        var merged = LoadWorkerResult(intervals: 0, algorithms: workload.algorithmNames.count)
-        let intervalCount = workers.map { $0.result.corrected.count }.max() ?? 0
+    /// One series from its workers' results: histograms merged per interval (anchored at
+    /// `runStart`) and in total, tallies added, throughput over the measured time.
+    static func summarize(
+        name: String, workload label: String, threads: Int, options: LoadOptions, results: [LoadWorkerResult],
+        algorithmNames: [String], measureStart: UInt64, end: UInt64, runStart: UInt64, allocationsPerOperation: Double? = nil,
+        backendByAlgorithm: [String: String] = [:], machineNoise: MachineNoise? = nil
+    ) -> LoadSeriesResult {
+        var merged = LoadWorkerResult(intervals: 0, algorithms: algorithmNames.count)
+        let intervalCount = results.map(\.corrected.count).max() ?? 0
         var corrected: [IntervalHistogram] = []
         var uncorrected: [IntervalHistogram] = []
         let offset = Double(measureStart &- min(runStart, measureStart)) / 1e9
         for k in 0..<intervalCount {
             var c = LatencyHistogram.make()
             var u = LatencyHistogram.make()
-            for w in workers where k < w.result.corrected.count {
-                c.add(w.result.corrected[k])
-                u.add(w.result.uncorrected[k])
+            for r in results where k < r.corrected.count {
+                c.add(r.corrected[k])
+                u.add(r.uncorrected[k])
             }
             if c.totalCount == 0 { continue }
             corrected.append(IntervalHistogram(startSeconds: offset + Double(k), lengthSeconds: 1, histogram: c))
@@ -113,29 +145,31 @@ public enum LoadDriver {
         var totalU = LatencyHistogram.make()
         for i in corrected { totalC.add(i.histogram) }
         for i in uncorrected { totalU.add(i.histogram) }
-        for w in workers {
-            merged.operations += w.result.operations
-            merged.mismatches += w.result.mismatches
-            merged.firstMismatches += w.result.firstMismatches
-            merged.allocatedBytes += w.result.allocatedBytes
-            for i in merged.reasons.indices { merged.reasons[i] += w.result.reasons[i] }
-            for i in merged.algorithms.indices { merged.algorithms[i] += w.result.algorithms[i] }
+        for r in results {
+            merged.operations += r.operations
+            merged.mismatches += r.mismatches
+            merged.firstMismatches += r.firstMismatches
+            merged.allocatedBytes += r.allocatedBytes
+            for i in merged.reasons.indices { merged.reasons[i] += r.reasons[i] }
+            for i in merged.algorithms.indices { merged.algorithms[i] += r.algorithms[i] }
         }
-        let seconds = options.count == nil ? options.durationSeconds : Double(elapsedEnd - measureStart) / 1e9
+        // An open loop never skips an intended start, so a target that cannot keep up takes
+        // longer than the duration to finish them: its throughput is over the time it took.
+        let seconds = options.count == nil && options.rate == nil ? options.durationSeconds : Double(end - measureStart) / 1e9
         var reasons: [String: UInt64] = [:]
         for (i, n) in merged.reasons.enumerated() where n > 0 { reasons[ReasonCode.tallyNames[i]] = n }
         var algorithms: [String: UInt64] = [:]
-        for (i, n) in merged.algorithms.enumerated() where n > 0 { algorithms[workload.algorithmNames[i]] = n }
+        for (i, n) in merged.algorithms.enumerated() where n > 0 { algorithms[algorithmNames[i]] = n }
         let summary = SeriesSummary(
             name: name, workload: label, threads: threads, mode: options.rate == nil ? .closed : .open,
             targetRatePerSecond: options.rate, durationSeconds: seconds, operations: merged.operations,
             operationsPerSecond: Double(merged.operations) / seconds,
             correctedLatencyNanos: LatencyPercentiles(histogram: totalC), uncorrectedLatencyNanos: LatencyPercentiles(histogram: totalU),
             countsByAlgorithm: algorithms, countsByReason: reasons, mismatches: merged.mismatches,
-            allocationsPerOperation: allocations?.allocations,
-            bytesPerOperation: AllocationCounter.isAvailable && merged.operations > 0
+            allocationsPerOperation: allocationsPerOperation,
+            bytesPerOperation: AllocationCounter.isAvailable && merged.operations > 0 && allocationsPerOperation != nil
                 ? Double(merged.allocatedBytes) / Double(merged.operations) : nil,
-            backendByAlgorithm: backendByAlgorithm)
+            backendByAlgorithm: backendByAlgorithm, machineNoise: machineNoise)
         return LoadSeriesResult(
             summary: summary, histograms: SeriesHistograms(corrected: corrected, uncorrected: uncorrected),
             firstMismatches: Array(merged.firstMismatches.prefix(10)))

@@ -21,6 +21,12 @@ public struct LoadJob: Sendable {
         public var count: Int?
         public var warmup = "2s"
         public var rate: String?
+        /// `--rate-sweep`: shares of capacity or rates (`RateSweep`); excludes `rate`.
+        public var rateSweep: String?
+        /// `--slo p99=5ms`: checked against the sweep's curves.
+        public var slo: String?
+        /// `--inject-stall 200ms@3s` (`PlantedStall`).
+        public var injectStall: String?
         public var seed: UInt64 = 1
         public var corpus = 2048
         /// One series mixing all algorithms (otherwise one per algorithm).
@@ -29,8 +35,14 @@ public struct LoadJob: Sendable {
         public var backend: (any CryptoBackend)?
         /// `i/N`.
         public var shard: String?
-        /// `validator` or `noop`.
+        /// `--start-at`: wall-clock UNIX seconds at which the first series starts.
+        public var startAt: Double?
+        /// `validator`, `noop`, or a gateway's `http://` URL.
         public var target = "validator"
+        /// With an HTTP target: keep-alive connections over all threads.
+        public var connections: Int?
+        /// `--rounds N`: every series N times, interleaved; the spread is reported.
+        public var rounds = 1
         public var policy: String?
         public var keyFiles: [String] = []
         public var tokens: String?
@@ -56,19 +68,30 @@ public struct LoadJob: Sendable {
         let sizes = try MintPlan.sizes(o.sizes)
         let threadList = try o.threads.map(Self.threadCounts) ?? Array(1...max(1, ProcessInfo.processInfo.activeProcessorCount))
         let shard = try o.shard.map(Self.shard)
-        guard o.target == "validator" || o.target == "noop" else {
-            throw HarnessError.usage("--target must be validator or noop, not \"\(o.target)\"")
+        let http = try Self.httpWorkload(o)
+        guard http != nil || o.target == "validator" || o.target == "noop" else {
+            throw HarnessError.usage("--target must be validator, noop or an http:// URL, not \"\(o.target)\"")
         }
         guard o.corpus >= 1 else { throw HarnessError.usage("--corpus must be at least 1") }
+        guard (1...100).contains(o.rounds) else { throw HarnessError.usage("--rounds must be 1 to 100") }
         let options = LoadOptions(
             durationSeconds: try DurationParser.seconds(o.duration), count: o.count,
-            warmupSeconds: try DurationParser.seconds(o.warmup), rate: try o.rate.map(DurationParser.rate), progress: !o.quiet)
+            warmupSeconds: try DurationParser.seconds(o.warmup), rate: try o.rate.map(DurationParser.rate), progress: !o.quiet,
+            stall: try o.injectStall.map { spec throws(HarnessError) in try PlantedStall(parsing: spec) })
         let mix = try WorkloadMix(parsing: o.mix)
+        guard o.rate == nil || o.rateSweep == nil else { throw HarnessError.usage("--rate and --rate-sweep exclude each other") }
+        guard o.slo == nil || o.rateSweep != nil else { throw HarnessError.usage("--slo goes with --rate-sweep") }
+        let sweep = try o.rateSweep.map { spec throws(HarnessError) in try RateSweep(parsing: spec) }
+        let slo = try o.slo.map { spec throws(HarnessError) in try LatencySLO(parsing: spec) }
         var external: ExternalWorkload?
         var sources: PolicyKeySources?
         var policyBackend: (any CryptoBackend)?
         defer { sources?.shutdown() }
-        if let policyPath = o.policy {
+        if http != nil {
+            guard o.policy == nil, o.keyFiles.isEmpty, o.now == nil else {
+                throw HarnessError.usage("--policy, --keys and --now do not go with an HTTP --target: the gateway holds the policy")
+            }
+        } else if let policyPath = o.policy {
             guard let tokensPath = o.tokens else { throw HarnessError.usage("--policy needs --tokens FILE (one token per line)") }
             let loaded: Policy
             let revocation: RevocationReloader?
@@ -101,11 +124,26 @@ public struct LoadJob: Sendable {
                 algorithms: runAlgorithms, mix: mix, mixSpec: o.mix, sizes: sizes, threads: threadList,
                 options: options, seed: o.seed, corpusSize: o.corpus, perAlgorithm: !o.mixed,
                 backend: o.backend ?? policyBackend ?? AutoBackend(),
-                runName: folder.name, shard: shard, noopTarget: o.target == "noop", external: external))
-        let outcome = try run.execute(keySet: try TestKeySet.loadDefault(), log: log)
+                runName: folder.name, shard: shard, noopTarget: o.target == "noop", external: external, sweep: sweep, slo: slo,
+                startAt: o.startAt, http: http))
+        var configuration = run.configuration
+        configuration.rounds = o.rounds
+        let outcome = try LoadRun(configuration).execute(keySet: try TestKeySet.loadDefault(), log: log)
         try LoadRun.write(outcome.report, to: folder.url)
         log("report: \(folder.url.path)/index.html (summary.json, summary.md, latency.hlog, *.hgrm)")
         return outcome
+    }
+
+    /// The HTTP workload of `--target http://...` (nil for the in-process targets).
+    static func httpWorkload(_ o: Request) throws -> HTTPWorkload? {
+        guard o.target.lowercased().hasPrefix("http://") || o.target.lowercased().hasPrefix("https://") else {
+            guard o.connections == nil else { throw HarnessError.usage("--connections goes with an http:// --target") }
+            return nil
+        }
+        guard let tokens = o.tokens else {
+            throw HarnessError.usage("an HTTP --target needs --tokens FILE (tokens.txt from `jwtbench mint --out`)")
+        }
+        return try HTTPWorkload(url: o.target, tokensPath: tokens, expectedPath: o.expected, connections: o.connections ?? 16)
     }
 
     /// The key sources `load --policy` validates with, run as the gateway runs them

@@ -10,12 +10,18 @@ public struct LoadOptions: Sendable {
     public var rate: Double?
     /// Live progress: on a terminal a rewritten line, otherwise plain periodic lines.
     public var progress: Bool
+    /// One operation made slower on purpose, to show coordinated omission in a real run.
+    public var stall: PlantedStall?
 
-    public init(durationSeconds: Double = 10, count: Int? = nil, warmupSeconds: Double = 2, rate: Double? = nil, progress: Bool = false) {
+    public init(
+        durationSeconds: Double = 10, count: Int? = nil, warmupSeconds: Double = 2, rate: Double? = nil, progress: Bool = false,
+        stall: PlantedStall? = nil
+    ) {
         self.durationSeconds = durationSeconds
         self.count = count
         self.warmupSeconds = warmupSeconds
         self.rate = rate
         self.progress = progress
+        self.stall = stall
     }
 }

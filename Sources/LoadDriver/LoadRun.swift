@@ -26,12 +26,26 @@ public struct LoadRun: Sendable {
         public var noopTarget: Bool
         /// Tokens from files under a user's policy instead of a minted corpus.
         public var external: ExternalWorkload?
+        /// Open-loop series at these rates after each closed-loop one (a latency-throughput
+        /// curve per workload and thread count); nil: one series per workload and thread count.
+        public var sweep: RateSweep?
+        /// What the sweep's curves are checked against.
+        public var slo: LatencySLO?
+        /// Wall-clock UNIX seconds at which the first series starts (after the corpus is
+        /// minted): shards of one run, started apart (the pods of a Kubernetes Job), measure
+        /// the same seconds, so their open-loop rates add up.
+        public var startAt: Double?
+        /// A gateway over HTTP instead of the in-process core (`load --target URL`).
+        public var http: HTTPWorkload?
+        /// Every series this many times, interleaved (`SeriesRounds`).
+        public var rounds = 1
 
         public init(
             algorithms: [JWSAlgorithm], mix: WorkloadMix, mixSpec: String, sizes: [SizeClass], threads: [Int],
             options: LoadOptions, seed: UInt64, corpusSize: Int, perAlgorithm: Bool, backend: any CryptoBackend,
             runName: String, shard: (index: Int, count: Int)? = nil, noopTarget: Bool = false,
-            external: ExternalWorkload? = nil
+            external: ExternalWorkload? = nil, sweep: RateSweep? = nil, slo: LatencySLO? = nil, startAt: Double? = nil,
+            http: HTTPWorkload? = nil
         ) {
             self.algorithms = algorithms
             self.mix = mix
@@ -47,6 +61,10 @@ public struct LoadRun: Sendable {
             self.shard = shard
             self.noopTarget = noopTarget
             self.external = external
+            self.sweep = sweep
+            self.slo = slo
+            self.startAt = startAt
+            self.http = http
         }
     }
 
@@ -69,7 +87,15 @@ public struct LoadRun: Sendable {
         let groups: [(String, LoadDriver.Workload)]
         let backends: [String: String]
         let corpusCount: Int
-        if let external = c.external {
+        if let http = c.http {
+            groups = try http.groups(perAlgorithm: c.perAlgorithm)
+            backends = [:]
+            corpusCount = http.tokens.items.count
+            log(
+                "target: \(http.url) over \(http.connections) connections; tokens: \(corpusCount) from \(http.source)"
+                    + (http.tokens.fromExpectations
+                        ? ", each answer checked against its expectation" : ", every one expected to be allowed"))
+        } else if let external = c.external {
             (groups, backends) = Self.externalGroups(external, perAlgorithm: c.perAlgorithm, noop: c.noopTarget)
             corpusCount = external.tokens.items.count
             log(
@@ -94,33 +120,46 @@ public struct LoadRun: Sendable {
             corpusCount = corpus.items.count
         }
         if c.noopTarget { log("target: noop (expected decisions returned without validating: the driver's own cost)") }
+        if let startAt = c.startAt { Self.wait(until: startAt, log: log) }
         let runStart = MonotonicClock.now()
         let startedAt = Date()
         var results: [LoadSeriesResult] = []
-        for threads in c.threads {
-            for (label, workload) in groups {
-                let mode = c.options.rate == nil ? "closed" : "open"
-                let name = "\(label)-\(mode)-\(threads)t"
-                log(
-                    "series \(name): \(threads) thread(s), \(c.options.rate.map { String(format: "%.0f/s", $0) } ?? "closed loop"), "
-                        + (c.options.count.map { "\($0) operations" } ?? String(format: "%.1f s", c.options.durationSeconds))
-                        + String(format: " after %.1f s warm-up", c.options.warmupSeconds))
-                let result = LoadDriver.run(
-                    name: name, workload: "\(label) \(c.sizes.map(\.rawValue).joined(separator: ",")) \(c.mixSpec)",
-                    workload, threads: threads, options: c.options, runStart: runStart,
-                    backendByAlgorithm: backends, log: log)
-                results.append(result)
-                let s = result.summary
-                log(
-                    String(
-                        format:
-                            "  %@: %.0f ops/s, p50 %.1f µs, p99 %.1f µs, p99.9 %.1f µs (corrected); p99 %.1f µs uncorrected; %llu mismatches",
-                        name, s.operationsPerSecond, Double(s.correctedLatencyNanos.p50) / 1000, Double(s.correctedLatencyNanos.p99) / 1000,
-                        Double(s.correctedLatencyNanos.p99_9) / 1000, Double(s.uncorrectedLatencyNanos.p99) / 1000, s.mismatches))
-                for m in result.firstMismatches.prefix(5) { log("  MISMATCH \(m)") }
+        for round in 1...max(1, c.rounds) {
+            if c.rounds > 1 { log("round \(round) of \(c.rounds)") }
+            for threads in c.threads {
+                for (label, workload) in groups {
+                    func series(_ name: String, _ options: LoadOptions) -> LoadSeriesResult {
+                        let result = Self.runSeries(
+                            name: name,
+                            workload: c.http.map { "\(label) via \($0.url)" }
+                                ?? "\(label) \(c.sizes.map(\.rawValue).joined(separator: ",")) \(c.mixSpec)",
+                            workload,
+                            threads: threads, options: options, runStart: runStart, backends: backends, log: log)
+                        results.append(result)
+                        return result
+                    }
+                    guard let sweep = c.sweep else {
+                        _ = series("\(label)-\(c.options.rate == nil ? "closed" : "open")-\(threads)t", c.options)
+                        continue
+                    }
+                    var closed = c.options
+                    closed.rate = nil
+                    let capacity =
+                        sweep.knownCapacity
+                        ?? (sweep.needsCapacity ? series("\(label)-closed-\(threads)t", closed).summary.operationsPerSecond : 0)
+                    for point in sweep.points {
+                        var open = c.options
+                        open.rate = sweep.rate(point, capacity: capacity)
+                        _ = series("\(label)-open-\(threads)t-\(sweep.suffix(point))", open)
+                    }
+                }
             }
         }
-        let configuration = LoadRunConfiguration(
+        if c.rounds > 1 {
+            results = Self.mergeRounds(results)
+            for r in results { if let spread = r.summary.roundSpread { log("\(r.summary.name): \(spread)") } }
+        }
+        var configuration = LoadRunConfiguration(
             algorithms: c.algorithms.map(\.rawValue), mix: c.mixSpec, sizes: c.sizes.map(\.rawValue), threads: c.threads,
             durationSeconds: c.options.durationSeconds, warmupSeconds: c.options.warmupSeconds,
             targetRatePerSecond: c.options.rate, seed: c.seed, backend: c.backend.name,
@@ -128,15 +167,70 @@ public struct LoadRun: Sendable {
             extra: [
                 "corpus": String(corpusCount), "policy": c.external?.policyDescription ?? "catalogue",
                 "count": c.options.count.map(String.init) ?? "",
-                "perAlgorithm": String(c.perAlgorithm), "target": c.noopTarget ? "noop" : "validator",
-            ])
+                "perAlgorithm": String(c.perAlgorithm), "target": c.http?.url ?? (c.noopTarget ? "noop" : "validator"),
+            ], rateSweep: c.sweep?.spec, slo: c.slo)
+        if let stall = c.options.stall { configuration.extra["plantedStall"] = stall.description }
+        if c.rounds > 1 { configuration.extra["rounds"] = String(c.rounds) }
         let summary = LoadRunSummary(
             runName: c.runName, startedAt: startedAt, shardCount: 1, configuration: configuration,
             machine: MachineInfo.current(swiftVersion: Self.swiftVersion, openSSLVersion: OpenSSLBackend.versionString),
             series: results.map(\.summary), runID: UUID().uuidString)
+        if let slo = c.slo {
+            for curve in LatencyThroughputCurve.curves(in: summary) { log("\(curve.title): \(curve.verdict(slo))") }
+        }
         var histograms: [String: SeriesHistograms] = [:]
         for r in results { histograms[r.summary.name] = r.histograms }
         return Outcome(report: RunReport(summary: summary, histograms: histograms), series: results)
+    }
+
+    /// The series of every round merged by name, in the order of the first round.
+    static func mergeRounds(_ results: [LoadSeriesResult]) -> [LoadSeriesResult] {
+        var order: [String] = []
+        var byName: [String: [LoadSeriesResult]] = [:]
+        for r in results {
+            if byName[r.summary.name] == nil { order.append(r.summary.name) }
+            byName[r.summary.name, default: []].append(r)
+        }
+        return order.map { SeriesRounds.combine(byName[$0]!) }
+    }
+
+    /// Sleeps until the wall clock reads `startAt` (UNIX seconds); a time already past starts
+    /// at once, with a line saying how late, since the shards' seconds then differ.
+    static func wait(until startAt: Double, log: @Sendable (String) -> Void) {
+        let now = Date().timeIntervalSince1970
+        if now >= startAt {
+            if now - startAt > 0.5 {
+                log(String(format: "start-at: %.1f s late (the shards do not measure the same seconds)", now - startAt))
+            }
+            return
+        }
+        log(String(format: "start-at: waiting %.1f s", startAt - now))
+        Thread.sleep(forTimeInterval: startAt - now)
+    }
+
+    /// One series, logged before and after (with its mismatches and a noise warning).
+    static func runSeries(
+        name: String, workload label: String, _ workload: LoadDriver.Workload, threads: Int, options: LoadOptions, runStart: UInt64,
+        backends: [String: String], log: @escaping @Sendable (String) -> Void
+    ) -> LoadSeriesResult {
+        log(
+            "series \(name): \(threads) thread(s), \(options.rate.map { String(format: "%.0f/s", $0) } ?? "closed loop"), "
+                + (options.count.map { "\($0) operations" } ?? String(format: "%.1f s", options.durationSeconds))
+                + String(format: " after %.1f s warm-up", options.warmupSeconds))
+        let result = LoadDriver.run(
+            name: name, workload: label, workload, threads: threads, options: options, runStart: runStart,
+            backendByAlgorithm: backends, log: log)
+        let s = result.summary
+        log(
+            String(
+                format: "  %@: %.0f ops/s, p50 %.1f µs, p99 %.1f µs, p99.9 %.1f µs (corrected); p99 %.1f µs uncorrected; %llu mismatches",
+                name, s.operationsPerSecond, Double(s.correctedLatencyNanos.p50) / 1000, Double(s.correctedLatencyNanos.p99) / 1000,
+                Double(s.correctedLatencyNanos.p99_9) / 1000, Double(s.uncorrectedLatencyNanos.p99) / 1000, s.mismatches))
+        for m in result.firstMismatches.prefix(5) { log("  MISMATCH \(m)") }
+        if let noise = s.machineNoise, !noise.quiet {
+            log("  WARNING: \(noise.warning(series: name, serverMayBeHere: workload.target is HTTPLoadTarget))")
+        }
+        return result
     }
 
     /// Per-algorithm (or one mixed) workloads over tokens from files, and the backend that

@@ -24,6 +24,7 @@ public enum HTMLReport {
             html +=
                 "<p class=\"fail\">FAILED: \(ReportFormat.count(summary.totalMismatches)) decisions differed from the expected ones.</p>\n"
         }
+        for warning in summary.noiseWarnings { html += "<p class=\"warn\">Warning: \(t(warning)).</p>\n" }
         html += runTable(summary)
         html += overviewTable(summary)
         let totals = seriesTotals(report)
@@ -37,6 +38,7 @@ public enum HTMLReport {
         html += figure(
             id: "timeline", title: "Latency over time", timelineChart(summary, report.histograms),
             caption: "Corrected p99 (solid) and p50 (dashed) per interval.")
+        html += curvesSection(summary)
         for series in summary.series { html += seriesSection(series) }
         html += "</body>\n</html>\n"
         return html
@@ -54,6 +56,7 @@ public enum HTMLReport {
         td.num { text-align: right; font-variant-numeric: tabular-nums; }
         th { background: #f3f3f3; text-align: left; }
         .fail { color: #b00020; font-weight: bold; }
+        .warn { color: #8a5a00; font-weight: bold; }
         figure { margin: 0 0 2em 0; }
         figcaption { color: #555555; font-size: 0.9em; }
 

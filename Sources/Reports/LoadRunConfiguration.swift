@@ -22,12 +22,16 @@ public struct LoadRunConfiguration: Codable, Sendable, Equatable {
     public var shard: String?
     /// Anything else worth recording (key-cache strategy, policy file, ...).
     public var extra: [String: String]
+    /// The rate sweep as given (`30%,60%,85%,95%` of capacity, or rates), when there was one.
+    public var rateSweep: String?
+    /// The latency objective the sweep's curves are checked against.
+    public var slo: LatencySLO?
 
     /// A configuration from its parts.
     public init(
         algorithms: [String], mix: String, sizes: [String], threads: [Int], durationSeconds: Double,
         warmupSeconds: Double, targetRatePerSecond: Double? = nil, seed: UInt64, backend: String,
-        shard: String? = nil, extra: [String: String] = [:]
+        shard: String? = nil, extra: [String: String] = [:], rateSweep: String? = nil, slo: LatencySLO? = nil
     ) {
         self.algorithms = algorithms
         self.mix = mix
@@ -40,10 +44,13 @@ public struct LoadRunConfiguration: Codable, Sendable, Equatable {
         self.backend = backend
         self.shard = shard
         self.extra = extra
+        self.rateSweep = rateSweep
+        self.slo = slo
     }
 
     enum CodingKeys: String, CodingKey {
-        case algorithms, mix, sizes, threads, seed, backend, shard, extra
+        case algorithms, mix, sizes, threads, seed, backend, shard, extra, slo
+        case rateSweep = "rate_sweep"
         case durationSeconds = "duration_seconds"
         case warmupSeconds = "warmup_seconds"
         case targetRatePerSecond = "target_rate_per_second"

@@ -93,6 +93,12 @@ public struct LoadRunSummary: Codable, Sendable, Equatable {
     /// Mismatched decisions over all series: non-zero fails the run.
     public var totalMismatches: UInt64 { series.reduce(0) { $0 + $1.mismatches } }
 
+    /// One warning per series measured while the machine was not quiet (`MachineNoise`).
+    public var noiseWarnings: [String] {
+        let overHTTP = configuration.extra["target"].map { $0.hasPrefix("http://") || $0.hasPrefix("https://") } ?? false
+        return series.compactMap { s in s.machineNoise.flatMap { $0.quiet ? nil : $0.warning(series: s.name, serverMayBeHere: overHTTP) } }
+    }
+
     /// `startedAt` as a date, when it parses (with or without fractional seconds).
     public var startDate: Date? { Self.parseTimestamp(startedAt) }
 

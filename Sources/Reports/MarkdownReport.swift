@@ -8,6 +8,7 @@ public enum MarkdownReport {
         if summary.totalMismatches > 0 {
             md += "**FAILED: \(ReportFormat.count(summary.totalMismatches)) decisions differed from the expected ones.**\n\n"
         }
+        for warning in summary.noiseWarnings { md += "**Warning:** \(cell(warning)).\n\n" }
         md += header(summary)
         md += "## Overview\n\n"
         md += "Latencies in µs, corrected for coordinated omission (from the intended start).\n\n"
@@ -20,6 +21,7 @@ public enum MarkdownReport {
             md += "| \(ReportFormat.micros(c.p99_9)) | \(ReportFormat.micros(c.max)) | \(ReportFormat.count(s.mismatches)) |\n"
         }
         md += "\n"
+        md += curves(summary)
         for s in summary.series { md += section(s) }
         return md
     }
@@ -37,6 +39,26 @@ public enum MarkdownReport {
         md += "after \(ReportFormat.plain(c.warmupSeconds)) s warm-up"
         if let rate = c.targetRatePerSecond { md += "; open loop at \(ReportFormat.rate(rate)) ops/s" }
         md += "; seed \(c.seed); backend \(cell(c.backend))\n\n"
+        return md
+    }
+
+    /// The rate sweep's curves: per curve a table of offered rate against corrected latency,
+    /// and the highest rate meeting the SLO.
+    static func curves(_ summary: LoadRunSummary) -> String {
+        var md = ""
+        for curve in LatencyThroughputCurve.curves(in: summary) {
+            md += "## Latency against offered load: \(cell(curve.title))\n\n"
+            if let capacity = curve.capacity { md += "Closed-loop capacity: \(ReportFormat.rate(capacity)) ops/s.\n\n" }
+            md += "| offered ops/s | achieved ops/s | p50 µs | p99 µs | p99.9 µs | kept up |\n|--:|--:|--:|--:|--:|---|\n"
+            for p in curve.points {
+                let c = p.correctedLatencyNanos
+                md += "| \(ReportFormat.rate(p.targetRatePerSecond ?? 0)) | \(ReportFormat.rate(p.operationsPerSecond)) "
+                md += "| \(ReportFormat.micros(c.p50)) | \(ReportFormat.micros(c.p99)) | \(ReportFormat.micros(c.p99_9)) "
+                md += "| \(LatencyThroughputCurve.keptUp(p) ? "yes" : "no") |\n"
+            }
+            md += "\n"
+            if let slo = summary.configuration.slo { md += "**\(cell(curve.verdict(slo)))**.\n\n" }
+        }
         return md
     }
 

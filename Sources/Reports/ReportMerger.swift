@@ -144,6 +144,10 @@ public enum ReportMerger {
         }
         merged.allocationsPerOperation = weightedMean(parts, \.allocationsPerOperation)
         merged.bytesPerOperation = weightedMean(parts, \.bytesPerOperation)
+        merged.machineNoise = MachineNoise.worst(parts.compactMap(\.machineNoise))
+        // Shards' rounds ran concurrently with other shards' rounds, and their percentiles
+        // cannot be added: the merged series keeps no per-round figures.
+        merged.rounds = nil
         merged.setLatencies(corrected: try histograms.correctedTotal(), uncorrected: try histograms.uncorrectedTotal())
         return merged
     }

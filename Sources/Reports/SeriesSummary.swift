@@ -40,6 +40,11 @@ public struct SeriesSummary: Codable, Sendable, Equatable {
     public var bytesPerOperation: Double?
     /// The crypto backend that verified each algorithm (e.g. `openssl-3.0.13`).
     public var backendByAlgorithm: [String: String]
+    /// Steal and other processes' CPU time during the measurement (nil where `/proc` has no
+    /// figures, and in summaries written before it was recorded).
+    public var machineNoise: MachineNoise?
+    /// With `--rounds N`: each round's figures (the series is their merge).
+    public var rounds: [SeriesRound]?
 
     /// A series with percentiles already computed; throughput defaults to operations / duration.
     public init(
@@ -48,7 +53,7 @@ public struct SeriesSummary: Codable, Sendable, Equatable {
         correctedLatencyNanos: LatencyPercentiles, uncorrectedLatencyNanos: LatencyPercentiles,
         countsByAlgorithm: [String: UInt64] = [:], countsByReason: [String: UInt64] = [:],
         mismatches: UInt64 = 0, allocationsPerOperation: Double? = nil, bytesPerOperation: Double? = nil,
-        backendByAlgorithm: [String: String] = [:]
+        backendByAlgorithm: [String: String] = [:], machineNoise: MachineNoise? = nil
     ) {
         self.name = name
         self.workload = workload
@@ -68,6 +73,7 @@ public struct SeriesSummary: Codable, Sendable, Equatable {
         self.allocationsPerOperation = allocationsPerOperation
         self.bytesPerOperation = bytesPerOperation
         self.backendByAlgorithm = backendByAlgorithm
+        self.machineNoise = machineNoise
     }
 
     /// A series whose latency percentiles are read from its merged histograms.
@@ -107,6 +113,8 @@ public struct SeriesSummary: Codable, Sendable, Equatable {
         case allocationsPerOperation = "allocations_per_operation"
         case bytesPerOperation = "bytes_per_operation"
         case backendByAlgorithm = "backend_by_algorithm"
+        case machineNoise = "machine_noise"
+        case rounds
     }
 }
 
@@ -122,6 +130,8 @@ extension SeriesSummary {
         text += strong("\(ReportFormat.rate(operationsPerSecond)) ops/s") + ", \(ReportFormat.count(mismatches)) mismatches"
         if let allocations = allocationsPerOperation { text += ", \(ReportFormat.plain(allocations)) allocations/op" }
         if let bytes = bytesPerOperation { text += ", \(ReportFormat.plain(bytes)) bytes/op" }
+        if let spread = roundSpread { text += "; \(spread)" }
+        if let noise = machineNoise { text += "; machine \(noise.quiet ? "quiet" : "NOT quiet"): \(noise.description)" }
         return text + "."
     }
 }

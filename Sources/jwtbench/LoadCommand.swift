@@ -27,6 +27,15 @@ struct LoadCommand: ParsableCommand {
     var count: Int?
     @Option(help: "Open loop: requests per second across all threads (e.g. 20000/s). Without it: closed loop.")
     var rate: String?
+    @Option(
+        help:
+            "Latency-throughput curve: after each closed-loop series, open loop at these shares of its capacity or rates (10%,30%,50%,70%,85%,95%)."
+    )
+    var rateSweep: String?
+    @Option(help: "With --rate-sweep: report the highest rate whose corrected latency meets this (p99=5ms).")
+    var slo: String?
+    @Option(help: "Plant one stall in the measurement (200ms@3s: 200 ms, 3 s in) to see coordinated omission corrected.")
+    var injectStall: String?
     @Option(help: "Seed for the corpus.")
     var seed: UInt64 = 1
     @Option(help: "Tokens in the corpus (minted before timing starts).")
@@ -41,11 +50,17 @@ struct LoadCommand: ParsableCommand {
             "This run is shard i of N (i/N, 0-based: 0 <= i < N, e.g. 0/2 and 1/2): shards use different corpora; merge with `jwtbench report merge`."
     )
     var shard: String?
+    @Option(help: "Start the first series at this wall-clock time (UNIX seconds), after minting: shards started apart measure together.")
+    var startAt: Double?
     @Option(
         help:
-            "What to time: validator (default) or noop (expected decisions returned without validating: the driver's own cost per operation)."
+            "What to drive: validator (default), noop (expected decisions returned without validating: the driver's own cost) or a gateway's http:// URL (with --tokens)."
     )
     var target: String = "validator"
+    @Option(help: "Run every series this many times, interleaved, and report the spread between rounds.")
+    var rounds = 1
+    @Option(help: "With an http:// --target: keep-alive connections over all threads (default 16).")
+    var connections: Int?
     @OptionGroup var policy: PolicyOptions
     @Option(help: "With --policy: a file of tokens, one per line (e.g. tokens.txt from `jwtbench mint --out`).")
     var tokens: String?
@@ -63,7 +78,9 @@ struct LoadCommand: ParsableCommand {
         var job = LoadJob.Request()
         (job.algorithms, job.mix, job.duration, job.warmup) = (shape.algorithms.algs, shape.mix, shape.duration, shape.warmup)
         (job.sizes, job.threads, job.count, job.rate, job.seed, job.corpus) = (sizes, threads, count, rate, seed, corpus)
-        (job.mixed, job.backend, job.shard, job.target) = (mixed, try crypto.chosen(), shard, target)
+        (job.rateSweep, job.slo, job.injectStall) = (rateSweep, slo, injectStall)
+        (job.mixed, job.backend, job.shard, job.startAt, job.target) = (mixed, try crypto.chosen(), shard, startAt, target)
+        (job.connections, job.rounds) = (connections, rounds)
         (job.policy, job.keyFiles, job.now) = (policy.policy, policy.keys.keyFiles, policy.now)
         (job.tokens, job.expected, job.out, job.quiet) = (tokens, expected, output.out, quiet)
         let outcome = try LoadJob(job).run(log: { print($0) }, warn: printError)

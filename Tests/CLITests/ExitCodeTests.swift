@@ -41,6 +41,8 @@ let exitCases: [ExitCase] = [
     ExitCase(["run", "--crypto-backend", "nope"], 2, names: "nope"),
     ExitCase(["run", "--algs", "XX999"], 2, names: "XX999"),
     ExitCase(["run", "--duration", "soon"], 2, names: "soon"),
+    ExitCase(["run", "--rate-sweep", "fast"], 2, names: "fast"),
+    ExitCase(["run", "--slo", "p99"], 2, names: "p99"),
     ExitCase(["run", "--suites", "/nonexistent/vectors"], 2, names: "/nonexistent/vectors"),
 
     // verify
@@ -82,6 +84,8 @@ let exitCases: [ExitCase] = [
     // load (exit 0 also in the fixture)
     ExitCase(["load", "--algs", "HS256", "--corpus", "8", "--out", "{tmp}/load"] + quickLoad, 0),
     ExitCase(
+        ["load", "--algs", "HS256", "--corpus", "8", "--out", "{tmp}/sweep", "--rate-sweep", "20%,40%", "--slo", "p99=10ms"] + quickLoad, 0),
+    ExitCase(
         [
             "load", "--policy", "{policy}", "--keys", "{jwks}", "--tokens", "{expiredTokens}", "--now", "{now}",
             "--out", "{tmp}/load",
@@ -89,6 +93,19 @@ let exitCases: [ExitCase] = [
     ExitCase(["load", "--bogus"], 2, names: "--bogus"),
     ExitCase(["load", "--shard", "3/2"], 2, names: "--shard"),
     ExitCase(["load", "--rate", "fast"], 2, names: "fast"),
+    ExitCase(["load", "--rate", "100/s", "--rate-sweep", "50%"], 2, names: "--rate-sweep"),
+    ExitCase(["load", "--rate-sweep", "50%,lots"], 2, names: "lots"),
+    ExitCase(["load", "--rate-sweep", "0%"], 2, names: "0%"),
+    ExitCase(["load", "--slo", "p99=1ms"], 2, names: "--rate-sweep"),
+    ExitCase(["load", "--rate-sweep", "50%", "--slo", "p42=1ms"], 2, names: "p42=1ms"),
+    ExitCase(["load", "--rate-sweep", "50%", "--slo", "p99=never"], 2, names: "never"),
+    ExitCase(["load", "--inject-stall", "200ms"], 2, names: "200ms"),
+    ExitCase(["load", "--connections", "4"], 2, names: "--connections"),
+    ExitCase(["load", "--rounds", "0"], 2, names: "--rounds"),
+    ExitCase(["load", "--target", "http://127.0.0.1:9/"], 2, names: "--tokens"),
+    ExitCase(["load", "--target", "ftp://127.0.0.1/"], 2, names: "ftp://127.0.0.1/"),
+    ExitCase(["load", "--target", "https://127.0.0.1/", "--tokens", "{expiredTokens}"], 2, names: "https"),
+    ExitCase(["load", "--inject-stall", "200ms@soon"], 2, names: "soon"),
     ExitCase(["load", "--sizes", "huge"], 2, names: "huge"),
     ExitCase(["load", "--per-alg", "--mixed"], 2, names: "--per-alg"),
     ExitCase(["load", "--now", "1"], 2, names: "--policy"),

@@ -18,14 +18,21 @@ import Testing
             ], timeout: 120)
         #expect(r.status == 0, "stdout: \(r.stdout.suffix(2000))\nstderr: \(r.stderr)")
         let headings = r.stdoutLines.filter { $0.hasPrefix("== ") }.map { $0.split(separator: " ").prefix(3).joined(separator: " ") }
-        #expect(headings == ["== mint", "== conformance", "== thread sweep", "== open loop", "== done in"])
+        #expect(headings == ["== mint", "== conformance", "== thread sweep", "== latency against", "== done in"])
         #expect(r.stdoutLines.last == "report: \(out.path)/index.html")
         for file in ["summary.json", "summary.md", "index.html", "latency.hlog", "conformance/junit.xml", "conformance/conformance.json"] {
             #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "\(file) is missing")
         }
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("summary.json"))) as? [String: Any]
         let series = (summary?["series"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
-        #expect(series.contains { $0.hasPrefix("HS256-closed-") } && series.contains { $0.hasPrefix("HS256-open-") }, "\(series)")
+        #expect(series.contains { $0.hasPrefix("HS256-closed-") }, "\(series)")
+        // The latency-throughput curve: open loop at each share of the measured capacity.
+        for share in ["30pct", "60pct", "85pct", "95pct"] {
+            #expect(series.contains { $0.hasPrefix("HS256-open-") && $0.hasSuffix("t-\(share)") }, "\(series)")
+        }
+        let markdown = try String(contentsOf: out.appendingPathComponent("summary.md"), encoding: .utf8)
+        #expect(markdown.contains("## Latency against offered load: HS256"))
+        #expect(markdown.contains("p99 <= 1000 µs"))
         #expect(summary?["run_name"] as? String == "run-test")
     }
 

@@ -38,7 +38,13 @@ import Testing
         let port = gateway.port
         // In flight across the reload: decided by the old policy, so it is allowed and completes.
         async let inFlight = Self.get(port, "/in-flight")
-        try await Task.sleep(for: .milliseconds(150))
+        // The reload comes once the request is at the upstream (decided, its response 400 ms
+        // away), not after a fixed pause: on a loaded machine the request may not even have
+        // been sent 150 ms later, and would then meet the new policy.
+        for _ in 0..<1000 where !upstream.requests.contains(where: { $0.uri == "/in-flight" }) {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(upstream.requests.map(\.uri) == ["/in-flight"])
         let stricter = try GatewayPolicy.load(path: try Self.writePolicy(Self.policyText(audience: "https://other.jwtbench.test")))
         await gateway.reload(policy: stricter)
         #expect(try await inFlight?.status == 200)

@@ -147,6 +147,28 @@ import Testing
         await gateway.stop()
     }
 
+    @Test func malformedInputAfterPipelinedRequestsIsAnsweredInTurn() async throws {
+        let upstream = try RecordingUpstream()
+        defer { upstream.stop() }
+        let gateway = try await GatewayFixture.start(upstream: upstream.url)
+        let port = gateway.port
+        let statuses = try await WireClient.onThread { () -> [Int] in
+            let client = try WireClient(port: port)
+            var bytes: [UInt8] = []
+            bytes += GatewayFixture.wire(method: "GET", uri: "/one", headers: [Self.bearer], body: [])
+            bytes += GatewayFixture.wire(method: "POST", uri: "/two", headers: [], body: Array("denied body".utf8))
+            bytes += Array("NOT HTTP AT ALL\r\n\r\n".utf8)
+            try client.send(bytes)
+            return (0..<4).map { _ in client.response().map { $0.status } ?? 0 }
+        }
+        // The responses before the bad bytes are whole and in order; the 400 comes last, then
+        // the connection closes (0: nothing more to read).
+        #expect(statuses == [200, 401, 400, 0])
+        #expect(upstream.requests.map(\.uri) == ["/one"])
+        try await Self.stillServes(gateway)
+        await gateway.stop()
+    }
+
     @Test func upstreamDownIs502() async throws {
         let upstream = try RecordingUpstream()
         let url = upstream.url

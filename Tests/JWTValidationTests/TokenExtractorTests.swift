@@ -117,6 +117,16 @@ struct TokenExtractorTests {
         #expect(tokens(request("GET", [("Authorization", "Basic Zm9vOmJhcg==, Bearer \(token)")]), [bearer]) == [token])
     }
 
+    @Test("empty list members (leading, trailing, doubled commas) are skipped, not tokens")
+    func emptyListMembers() {
+        for value in [",Bearer \(token)", "Bearer \(token),", ", ,Bearer \(token),,", ",,, Bearer \(token)"] {
+            #expect(tokens(request("GET", [("Authorization", value)]), [bearer]) == [token], "\(value)")
+        }
+        denial(.tokenMissing, request("GET", [("Authorization", ",")]), [bearer])
+        denial(.tokenMissing, request("GET", [("Authorization", " , ,, ")]), [bearer])
+        denial(.tokenAmbiguous, request("GET", [("Authorization", ",Bearer a.b.c,,Bearer d.e.f,")]), [bearer])
+    }
+
     @Test("an empty prefix takes the whole value")
     func emptyPrefix() {
         let location = TokenLocation(type: .jwt, method: .header, name: "X-JWT-Assertion", prefix: "")

@@ -66,10 +66,15 @@ public enum TokenExtractor {
         var token: Substring = ""
         var prefixWithoutToken = false
         for value in values {
-            // Split bytes, not Characters: walking a 1 KiB token by grapheme clusters cost more
-            // than the whole rest of a validation (35 µs in `jwtbench profile`).
-            for rawBytes in value.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: true) {
-                let part = trimOWS(Substring(rawBytes), leading: true, trailing: true)
+            // Walk bytes, not Characters: walking a 1 KiB token by grapheme clusters cost more
+            // than the whole rest of a validation (35 µs in `jwtbench profile`). And walk by
+            // index rather than `split`, whose array of pieces was 5% of a gateway request.
+            let bytes = value.utf8
+            var next = bytes.startIndex
+            while next < bytes.endIndex {
+                let end = bytes[next...].firstIndex(of: UInt8(ascii: ",")) ?? bytes.endIndex
+                let part = trimOWS(Substring(bytes[next..<end]), leading: true, trailing: true)
+                next = end == bytes.endIndex ? end : bytes.index(after: end)
                 if part.isEmpty { continue }
                 if prefix.isEmpty {
                     candidates += 1
