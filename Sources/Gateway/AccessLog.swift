@@ -20,6 +20,15 @@ public struct JSONLineLogHandler: LogHandler {
             self.owned = owned
         }
 
+        /// What `--access-log` names: `off` (none), `-` (standard output) or a file.
+        public static func named(_ option: String) throws(GatewayError) -> Sink? {
+            switch option {
+            case "off": nil
+            case "-": .standardOutput
+            default: try Sink(path: option)
+            }
+        }
+
         /// The file at `path`, created or appended to.
         public convenience init(path: String) throws(GatewayError) {
             let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)

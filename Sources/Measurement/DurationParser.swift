@@ -28,6 +28,15 @@ public enum DurationParser {
         return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
+    /// A command option's duration (`--header-timeout 10s`); a usage error naming `option`
+    /// when `text` is not one, or is zero and `positive` says it must not be.
+    public static func option(_ text: String, _ option: String, positive: Bool = true) throws(HarnessError) -> Duration {
+        guard let d = duration(text), !positive || d > .zero else {
+            throw HarnessError.usage("\(option) \"\(text)\" is not a duration\(positive ? " above zero" : "") (e.g. 500ms, 10s, 2m)")
+        }
+        return d
+    }
+
     /// Operations per second: `5000/s` or `5000`, above zero.
     public static func rate(_ text: String) throws(HarnessError) -> Double {
         var t = text.trimmingCharacters(in: .whitespaces).lowercased()

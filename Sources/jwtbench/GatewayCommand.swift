@@ -67,20 +67,15 @@ struct GatewayCommand: ParsableCommand {
         configuration.limits.maxBodyBytes = maxBody
         configuration.limits.maxHeaderBytes = maxHeaderBytes
         configuration.limits.maxHeaderCount = maxHeaders
-        configuration.timeouts.requestHeader = try Self.duration(headerTimeout, "--header-timeout")
-        configuration.timeouts.requestBodyIdle = try Self.duration(bodyTimeout, "--body-timeout")
-        configuration.timeouts.keepAliveIdle = try Self.duration(idleTimeout, "--idle-timeout")
-        configuration.timeouts.upstreamConnect = try Self.duration(connectTimeout, "--connect-timeout")
-        configuration.timeouts.upstreamResponse = try Self.duration(upstreamTimeout, "--upstream-timeout")
-        configuration.timeouts.drain = try Self.duration(drainTimeout, "--drain-timeout")
-        let sink: JSONLineLogHandler.Sink? =
-            switch accessLog {
-            case "off": nil
-            case "-": .standardOutput
-            default: try JSONLineLogHandler.Sink(path: accessLog)
-            }
+        configuration.timeouts.requestHeader = try DurationParser.option(headerTimeout, "--header-timeout")
+        configuration.timeouts.requestBodyIdle = try DurationParser.option(bodyTimeout, "--body-timeout")
+        configuration.timeouts.keepAliveIdle = try DurationParser.option(idleTimeout, "--idle-timeout")
+        configuration.timeouts.upstreamConnect = try DurationParser.option(connectTimeout, "--connect-timeout")
+        configuration.timeouts.upstreamResponse = try DurationParser.option(upstreamTimeout, "--upstream-timeout")
+        configuration.timeouts.drain = try DurationParser.option(drainTimeout, "--drain-timeout")
         let options = GatewayRunner.Options(
-            configuration: configuration, policyPath: policy, keyFiles: keys.keyFiles, backend: try crypto.chosen(), accessLog: sink)
+            configuration: configuration, policyPath: policy, keyFiles: keys.keyFiles, backend: try crypto.chosen(),
+            accessLog: try JSONLineLogHandler.Sink.named(accessLog))
         try GatewayRunner.run(options) { line in printError(line) }
     }
 
@@ -88,12 +83,5 @@ struct GatewayCommand: ParsableCommand {
         guard let threads else { return ProcessInfo.processInfo.activeProcessorCount }
         guard (1...256).contains(threads) else { throw HarnessError.usage("--threads must be 1 to 256") }
         return threads
-    }
-
-    static func duration(_ text: String, _ option: String) throws -> Duration {
-        guard let duration = DurationParser.duration(text), duration > .zero else {
-            throw HarnessError.usage("\(option) \"\(text)\" is not a duration above zero (e.g. 500ms, 10s, 2m)")
-        }
-        return duration
     }
 }

@@ -38,10 +38,10 @@ struct IssuerCommand: ParsableCommand {
         let algorithm = try JWSAlgorithm.named(alg)
         guard (0...65535).contains(port) else { throw HarnessError.usage("--port \(port) is not a TCP port") }
         var configuration = IssuerConfiguration(
-            host: host, port: port, algorithm: algorithm, overlap: try Self.duration(overlap, "--overlap"),
-            cacheMaxAge: maxAge < 0 ? nil : maxAge, latency: try Self.duration(latency, "--latency"))
+            host: host, port: port, algorithm: algorithm, overlap: try DurationParser.option(overlap, "--overlap", positive: false),
+            cacheMaxAge: maxAge < 0 ? nil : maxAge, latency: try DurationParser.option(latency, "--latency", positive: false))
         if let rotateEvery {
-            let interval = try Self.duration(rotateEvery, "--rotate-every")
+            let interval = try DurationParser.option(rotateEvery, "--rotate-every", positive: false)
             guard interval > .zero else { throw HarnessError.usage("--rotate-every must be above zero") }
             configuration.rotationInterval = interval
         }
@@ -66,13 +66,6 @@ struct IssuerCommand: ParsableCommand {
         Self.waitForInterrupt()
         issuer.stop()
         print("stopped after \(issuer.jwksRequestCount) JWKS and \(issuer.discoveryRequestCount) discovery requests")
-    }
-
-    private static func duration(_ text: String, _ option: String) throws -> Duration {
-        guard let d = KeyCacheStrategy.parseDuration(text) else {
-            throw HarnessError.usage("\(option) \"\(text)\" is not a duration (e.g. 500ms, 60s, 15m)")
-        }
-        return d
     }
 
     /// Blocks until SIGINT or SIGTERM. The signals are ignored for the process and delivered
