@@ -126,6 +126,18 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // The echo upstream: records every request it receives and answers 200 (conform
+        // --target's upstream, an origin that costs nothing for load runs).
+        .target(
+            name: "Echo",
+            dependencies: [
+                "JWTValidation", "Measurement",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         // The jobs behind the commands: `run`'s main job and the steps it shares with
         // conform and cache-compare, and verify's and mint's.
         .target(
@@ -139,7 +151,7 @@ let package = Package(
             name: "jwtbench",
             dependencies: [
                 "JOSECrypto", "KeySources", "TokenMint", "Issuer", "Reports", "Measurement", "Conformance",
-                "LoadDriver", "CacheCompare", "MainJob", "Gateway",
+                "LoadDriver", "CacheCompare", "MainJob", "Gateway", "Echo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -174,6 +186,7 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
+        .testTarget(name: "EchoTests", dependencies: ["Echo"]),
         .testTarget(name: "CacheCompareTests", dependencies: ["CacheCompare", "Reports"]),
         // Runs the built `jwtbench` binary: the verify output and every command's exit codes.
         .testTarget(name: "CLITests", dependencies: ["jwtbench"]),

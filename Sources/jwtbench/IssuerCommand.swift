@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import Issuer
 import JOSECrypto
@@ -63,7 +62,7 @@ struct IssuerCommand: ParsableCommand {
         print("Ctrl-C to stop.")
         // Flush now: stdout is a pipe when a script starts the issuer and waits for its URL.
         fflush(nil)
-        Self.waitForInterrupt()
+        waitForInterrupt()
         issuer.stop()
         print("stopped after \(issuer.jwksRequestCount) JWKS and \(issuer.discoveryRequestCount) discovery requests")
     }
@@ -73,20 +72,5 @@ struct IssuerCommand: ParsableCommand {
             throw HarnessError.usage("\(option) \"\(text)\" is not a duration (e.g. 500ms, 60s, 15m)")
         }
         return d
-    }
-
-    /// Blocks until SIGINT or SIGTERM. The signals are ignored for the process and delivered
-    /// to a dispatch source instead, so the issuer can be stopped cleanly.
-    private static func waitForInterrupt() {
-        let stop = DispatchSemaphore(value: 0)
-        let sources = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { stop.signal() }
-            source.resume()
-            return source
-        }
-        stop.wait()
-        for source in sources { source.cancel() }
     }
 }

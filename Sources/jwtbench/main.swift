@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import Foundation
 import Measurement
 
@@ -36,4 +37,19 @@ func commandPath(_ command: any ParsableCommand.Type, from root: any ParsableCom
         if !below.isEmpty { return sub._commandName + " " + below }
     }
     return ""
+}
+
+/// Blocks until SIGINT or SIGTERM. The signals are ignored for the process and delivered
+/// to a dispatch source instead, so a server (issuer, echo) can be stopped cleanly.
+func waitForInterrupt() {
+    let stop = DispatchSemaphore(value: 0)
+    let sources = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in
+        signal(number, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+        source.setEventHandler { stop.signal() }
+        source.resume()
+        return source
+    }
+    stop.wait()
+    for source in sources { source.cancel() }
 }

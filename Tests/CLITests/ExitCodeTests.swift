@@ -127,6 +127,12 @@ let exitCases: [ExitCase] = [
     ExitCase(["cache-compare", "--scenarios", "nope"], 2, names: "nope"),
     ExitCase(["cache-compare", "--threads", "0"], 2, names: "--threads"),
 
+    // echo (exit 0 on SIGINT: EchoCommandTests)
+    ExitCase(["echo", "--bogus"], 2, names: "--bogus"),
+    ExitCase(["echo", "--listen", "localhost"], 2, names: "localhost"),
+    ExitCase(["echo", "--listen", "127.0.0.1:0", "--stall", "soon"], 2, names: "soon"),
+    ExitCase(["echo", "--listen", "127.0.0.1:0", "--record", "/nonexistent/dir/r.jsonl"], 2, names: "/nonexistent/dir/r.jsonl"),
+
     // issuer (exit 0 on SIGINT: IssuerTests)
     ExitCase(["issuer", "--bogus"], 2, names: "--bogus"),
     ExitCase(["issuer", "--port", "99999"], 2, names: "99999"),
