@@ -138,13 +138,19 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // The request-shaped conformance cases against any gateway over HTTP, judged by what
+        // the client got and what reached the echo upstream.
+        .target(
+            name: "GatewayConformance",
+            dependencies: ["JOSECrypto", "JWTValidation", "Policy", "TokenMint", "Reports", "Conformance", "Echo"]
+        ),
         // The jobs behind the commands: `run`'s main job and the steps it shares with
         // conform and cache-compare, and verify's and mint's.
         .target(
             name: "MainJob",
             dependencies: [
                 "JOSECrypto", "JWTValidation", "Policy", "KeySources", "TokenMint", "Reports", "Measurement",
-                "Conformance", "LoadDriver", "CacheCompare",
+                "Conformance", "LoadDriver", "CacheCompare", "Echo", "GatewayConformance",
             ]
         ),
         .executableTarget(
@@ -187,6 +193,13 @@ let package = Package(
             ]
         ),
         .testTarget(name: "EchoTests", dependencies: ["Echo"]),
+        .testTarget(
+            name: "GatewayConformanceTests",
+            dependencies: [
+                "GatewayConformance", "Echo", "Gateway", "Conformance", "Reports", "TokenMint", "Policy", "JWTValidation",
+                "JOSECrypto",
+            ]
+        ),
         .testTarget(name: "CacheCompareTests", dependencies: ["CacheCompare", "Reports"]),
         // Runs the built `jwtbench` binary: the verify output and every command's exit codes.
         .testTarget(name: "CLITests", dependencies: ["jwtbench"]),
