@@ -133,20 +133,38 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // The echo upstream: records every request it receives and answers 200 (conform
+        // --target's upstream, an origin that costs nothing for load runs).
+        .target(
+            name: "Echo",
+            dependencies: [
+                "JWTValidation", "Measurement",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        // The request-shaped conformance cases against any gateway over HTTP, judged by what
+        // the client got and what reached the echo upstream.
+        .target(
+            name: "GatewayConformance",
+            dependencies: ["JOSECrypto", "JWTValidation", "Policy", "TokenMint", "Reports", "Conformance", "Echo"]
+        ),
         // The jobs behind the commands: `run`'s main job and the steps it shares with
         // conform and cache-compare, and verify's and mint's.
         .target(
             name: "MainJob",
             dependencies: [
                 "JOSECrypto", "JWTValidation", "Policy", "KeySources", "TokenMint", "Reports", "Measurement",
-                "Conformance", "LoadDriver", "CacheCompare", "Revocation",
+                "Conformance", "LoadDriver", "CacheCompare", "Revocation", "Echo", "GatewayConformance",
             ]
         ),
         .executableTarget(
             name: "jwtbench",
             dependencies: [
                 "JOSECrypto", "KeySources", "TokenMint", "Issuer", "Reports", "Measurement", "Conformance",
-                "LoadDriver", "CacheCompare", "MainJob", "Gateway", "Revocation",
+                "LoadDriver", "CacheCompare", "MainJob", "Gateway", "Revocation", "Echo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -183,6 +201,14 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "EchoTests", dependencies: ["Echo"]),
+        .testTarget(
+            name: "GatewayConformanceTests",
+            dependencies: [
+                "GatewayConformance", "Echo", "Gateway", "Conformance", "Reports", "TokenMint", "Policy", "JWTValidation",
+                "JOSECrypto",
             ]
         ),
         .testTarget(name: "CacheCompareTests", dependencies: ["CacheCompare", "Reports"]),

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds jwtbench with ThreadSanitizer and runs, on 2 threads with every decision checked:
 # the load driver over the core in closed and open loop (RS256, ES256, HS256, good and bad
-# tokens), and the key-cache comparison (remote JWKS on the embedded issuer: refresher
-# threads swapping key snapshots under the validating workers, rotation, kid floods).
+# tokens), the key-cache comparison (remote JWKS on the embedded issuer: refresher threads
+# swapping key snapshots under the validating workers, rotation, kid floods), and the gateway
+# on two event loops in front of a Python upstream, driven over HTTP by `load --target`.
 # Fails on any TSan report. Not part of `make test` (a full TSan build takes ~8 minutes here).
 #
 # jemalloc is left out of this build: with it linked, TSan's allocator aborts ("CHECK failed:
@@ -27,6 +28,28 @@ run "$bin" load --algs ES256 --threads 2 --duration 2s --warmup 0 --rate 400/s -
   --out "$scratch/tsan-report-open"
 run "$bin" cache-compare --strategies default,ttl,token-cache --scenarios steady,rotation,kid-flood --threads 2 \
   --duration 2s --quiet --out "$scratch/tsan-cache-compare"
+# The gateway on two event loops in front of a small upstream, driven over HTTP by the load
+# driver's two epoll workers with minted tokens whose answers are all checked: both the proxy
+# and the HTTP driver under TSan at once.
+work=$(mktemp -d)
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null || true; rm -f "$log"; rm -rf "$work"' EXIT
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+up=$(free_port)
+gw=$(free_port)
+mkdir -p "$work/www" && echo ok >"$work/www/index.html"
+python3 -m http.server --bind 127.0.0.1 --directory "$work/www" "$up" >/dev/null 2>&1 &
+pids+=($!)
+run "$bin" mint --algs ES256 --count 64 --out "$work/mint"
+now=$(python3 -c 'import json, sys; print(json.loads(open(sys.argv[1]).readline())["now"])' "$work/mint/standard/expected.jsonl")
+"$bin" gateway --policy "$work/mint/standard/policy.yaml" --keys "$work/mint/jwks.json" --upstream "http://127.0.0.1:$up" \
+  --listen "127.0.0.1:$gw" --threads 2 --access-log off --now "$now" --drain-timeout 1s 2>>"$log" &
+gateway=$!
+pids+=($gateway)
+for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$gw/" && break; sleep 0.1; done
+run "$bin" load --target "http://127.0.0.1:$gw/" --tokens "$work/mint/standard/tokens.txt" --threads 2 --connections 8 \
+  --duration 2s --warmup 0.2s --quiet --out "$scratch/tsan-report-http"
+kill -TERM "$gateway" && { wait "$gateway" || failed=1; }
 if grep -q "WARNING: ThreadSanitizer" "$log"; then
   grep -A30 "WARNING: ThreadSanitizer" "$log" | head -120
   echo "tsan: data races reported (see above)"; exit 1
@@ -35,4 +58,4 @@ if [ "$failed" != 0 ]; then
   tail -40 "$log"
   echo "tsan: a run failed (see above)"; exit 1
 fi
-echo "tsan: clean (load driver over the core, closed and open loop, and key-cache comparison, 2 threads)"
+echo "tsan: clean (load driver over the core, closed and open loop, key-cache comparison, the gateway on 2 event loops driven over HTTP by 2 workers)"

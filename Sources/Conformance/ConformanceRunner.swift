@@ -57,28 +57,39 @@ public struct ConformanceRunner: Sendable {
     /// unexpected pass when the case is listed.
     func judge(_ c: ConformanceCase, _ decision: ConformanceDecision) -> ConformanceCaseResult {
         let met = c.expectation.isMet(by: decision)
+        var detail = decision.detail
+        if met, c.expectation == .acceptable {
+            // Either answer passes; say which one this run gave (the actual column has it too).
+            detail = "acceptable: either decision passes; this run: \(decision)" + (decision.detail.map { " (\($0))" } ?? "")
+        }
+        return judge(c, met: met, actual: decision.description, detail: detail)
+    }
+
+    /// The result of a case judged elsewhere (`met`: whether what happened meets the case's
+    /// expectation, `actual` in the outputs' notation): passed or failed, turned into an
+    /// expected failure or an unexpected pass when the case is listed. Engines that observe
+    /// more than a decision (a gateway over HTTP: status, what reached the upstream) judge
+    /// with their own rules and share the list's.
+    public func judge(_ c: ConformanceCase, met: Bool, actual: String, detail: String?) -> ConformanceCaseResult {
         let listed = expectedFailures.entry(for: c.id)
         let status: ConformanceStatus
-        var detail: String?
+        var shown: String?
         switch (met, listed) {
         case (true, nil):
             status = .passed
-            if c.expectation == .acceptable {
-                // Either answer passes; say which one this run gave (the actual column has it too).
-                detail = "acceptable: either decision passes; this run: \(decision)" + (decision.detail.map { " (\($0))" } ?? "")
-            }
+            shown = c.expectation == .acceptable ? detail : nil
         case (true, let entry?):
             status = .unexpectedPass
-            detail = "listed as an expected failure (\(entry.reason)) but passed: remove it from the list"
+            shown = "listed as an expected failure (\(entry.reason)) but passed: remove it from the list"
         case (false, nil):
             status = .failed
-            detail = decision.detail
+            shown = detail
         case (false, let entry?):
             status = .expectedFailure
-            detail = entry.reason + (decision.detail.map { " [decision: \($0)]" } ?? "")
+            shown = entry.reason + (detail.map { " [decision: \($0)]" } ?? "")
         }
         return ConformanceCaseResult(
             suite: c.suite.rawValue, id: c.id, description: c.description, expected: c.expectation.description,
-            actual: decision.description, status: status, detail: detail)
+            actual: actual, status: status, detail: shown)
     }
 }

@@ -1,4 +1,5 @@
 import Conformance
+import Echo
 import Foundation
 import JOSECrypto
 import Measurement
@@ -28,6 +29,15 @@ public struct ConformanceJob: Sendable {
         public var backend: any CryptoBackend = AutoBackend()
         /// A test double that breaks the validator on purpose (`allow-all`, `ignore-exp`).
         public var validatorDouble: String?
+        /// `--target [POLICY=]URL` values: run the request-shaped cases against these gateways
+        /// over HTTP instead of in process (`ConformanceJob+Target.swift`).
+        public var targets: [String] = []
+        /// `--echo-listen HOST:PORT`: where the echo upstream the gateways forward to listens.
+        public var echoListen = "127.0.0.1:8081"
+        /// `--gateway-profile`: how strictly denials are judged (`jwtbench`, `generic`).
+        public var gatewayProfile = "jwtbench"
+        /// An echo upstream already serving (tests); nil: one is started on `echoListen`.
+        public var echo: EchoServer?
 
         public init() {}
     }
@@ -43,6 +53,7 @@ public struct ConformanceJob: Sendable {
     /// - Throws: `HarnessError.usage` for bad usage or configuration (an unknown suite, missing
     ///   vectors, a file that cannot be written).
     public func run(out: (String) -> Void, err: (String) -> Void) throws -> ConformanceRun? {
+        if !request.targets.isEmpty { return try runAgainstTargets(out: out, err: err) }
         let r = request
         let selectedSuites: [ConformanceSuite]
         switch ConformanceSuite.parseList(r.suites) {
@@ -88,7 +99,16 @@ public struct ConformanceJob: Sendable {
         }
         let run = ConformanceRunner(engine: engine, backend: r.backend, expectedFailures: expected)
             .run(selected, loaded: catalog.cases)
-        var summary = catalog.notes.map { $0 + "\n" }.joined()
+        try report(run, notes: catalog.notes, expected: expected, out: out, err: err)
+        return run
+    }
+
+    /// Prints the summary (or TAP) and writes the JUnit and JSON files asked for.
+    func report(
+        _ run: ConformanceRun, notes: [String], expected: ConformanceExpectedFailures, out: (String) -> Void, err: (String) -> Void
+    ) throws {
+        let r = request
+        var summary = notes.map { $0 + "\n" }.joined()
         if let path = expected.path { summary += "expected failures: \(path) (\(expected.entries.count) entries)\n" }
         summary += ConformanceConsoleReport.render(run)
         if r.tap {
@@ -105,7 +125,6 @@ public struct ConformanceJob: Sendable {
             }
             try Self.write(data, to: path)
         }
-        return run
     }
 
     /// `text` without its last line break.

@@ -44,6 +44,12 @@ struct ConformCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The expected-failure list (default: vectors/\(ConformanceExpectedFailures.fileName)).", valueName: "file"))
     var expectedFailures: String?
     @OptionGroup var crypto: CryptoBackendOptions<AutoBackendDefault>
+    @Option(name: .customLong("target"), help: ArgumentHelp("Gateway under test: [POLICY=]http://HOST:PORT; repeatable.", valueName: "url"))
+    var targets: [String] = []
+    @Option(help: ArgumentHelp("With --target: where the echo upstream listens (each gateway's upstream).", valueName: "host:port"))
+    var echoListen = "127.0.0.1:8081"
+    @Option(help: ArgumentHelp("With --target: jwtbench (exact status and reason) or generic (401 or 403).", valueName: "name"))
+    var gatewayProfile = "jwtbench"
     /// Test doubles that break the validator on purpose, to show that the run then fails (and
     /// names the cases); hidden because they are for proving the harness, not for users.
     @Option(help: .hidden)
@@ -54,6 +60,7 @@ struct ConformCommand: ParsableCommand {
         (job.externalVectors, job.suites, job.caseIDs, job.tags, job.list) = (suites, suiteNames, caseIDs, tags, list)
         (job.junitPath, job.jsonPath, job.tap, job.expectedFailuresPath) = (junit, json, tap, expectedFailures)
         (job.backend, job.validatorDouble) = (try crypto.backend(), validatorDouble)
+        (job.targets, job.echoListen, job.gatewayProfile) = (targets, echoListen, gatewayProfile)
         if let run = try ConformanceJob(job).run(out: { print($0) }, err: printError), !run.succeeded {
             throw HarnessError.failed("\(run.failures.count) unexpected results, \(run.staleEntries.count) stale expected failures")
         }

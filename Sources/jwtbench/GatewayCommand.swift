@@ -60,28 +60,14 @@ struct GatewayCommand: ParsableCommand {
     func run() throws {
         var configuration = GatewayConfiguration(
             listen: try SocketEndpoint(parsing: listen), upstream: try UpstreamTarget(url: upstream),
-            admin: try admin.map { try SocketEndpoint(parsing: $0) }, threads: try Self.threadCount(threads), now: now)
-        guard maxBody >= 0, maxHeaderBytes >= 1024, maxHeaders >= 1 else {
-            throw HarnessError.usage("--max-body must be at least 0, --max-header-bytes at least 1024, --max-headers at least 1")
-        }
-        configuration.limits.maxBodyBytes = maxBody
-        configuration.limits.maxHeaderBytes = maxHeaderBytes
-        configuration.limits.maxHeaderCount = maxHeaders
-        configuration.timeouts.requestHeader = try DurationParser.option(headerTimeout, "--header-timeout")
-        configuration.timeouts.requestBodyIdle = try DurationParser.option(bodyTimeout, "--body-timeout")
-        configuration.timeouts.keepAliveIdle = try DurationParser.option(idleTimeout, "--idle-timeout")
-        configuration.timeouts.upstreamConnect = try DurationParser.option(connectTimeout, "--connect-timeout")
-        configuration.timeouts.upstreamResponse = try DurationParser.option(upstreamTimeout, "--upstream-timeout")
-        configuration.timeouts.drain = try DurationParser.option(drainTimeout, "--drain-timeout")
+            admin: try admin.map { try SocketEndpoint(parsing: $0) }, threads: try GatewayConfiguration.threads(option: threads), now: now)
+        configuration.limits = try .init(maxBodyBytes: maxBody, maxHeaderBytes: maxHeaderBytes, maxHeaderCount: maxHeaders)
+        configuration.timeouts = try .init(
+            header: headerTimeout, body: bodyTimeout, idle: idleTimeout, connect: connectTimeout, upstream: upstreamTimeout,
+            drain: drainTimeout)
         let options = GatewayRunner.Options(
             configuration: configuration, policyPath: policy, keyFiles: keys.keyFiles, backend: try crypto.chosen(),
             accessLog: try JSONLineLogHandler.Sink.named(accessLog))
         try GatewayRunner.run(options) { line in printError(line) }
-    }
-
-    static func threadCount(_ threads: Int?) throws -> Int {
-        guard let threads else { return ProcessInfo.processInfo.activeProcessorCount }
-        guard (1...256).contains(threads) else { throw HarnessError.usage("--threads must be 1 to 256") }
-        return threads
     }
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import Issuer
 import JOSECrypto
@@ -40,10 +39,8 @@ struct IssuerCommand: ParsableCommand {
         var configuration = IssuerConfiguration(
             host: host, port: port, algorithm: algorithm, overlap: try DurationParser.option(overlap, "--overlap", positive: false),
             cacheMaxAge: maxAge < 0 ? nil : maxAge, latency: try DurationParser.option(latency, "--latency", positive: false))
-        if let rotateEvery {
-            let interval = try DurationParser.option(rotateEvery, "--rotate-every", positive: false)
-            guard interval > .zero else { throw HarnessError.usage("--rotate-every must be above zero") }
-            configuration.rotationInterval = interval
+        configuration.rotationInterval = try rotateEvery.map { text throws(HarnessError) in
+            try DurationParser.option(text, "--rotate-every")
         }
         let issuer: EmbeddedIssuer
         do {
@@ -52,34 +49,13 @@ struct IssuerCommand: ParsableCommand {
         } catch {
             throw HarnessError.usage("\(error)")
         }
-        let now = Int64(Date().timeIntervalSince1970)
-        print("issuer:    \(issuer.issuer)")
-        print("jwks:      \(issuer.jwksURL)")
-        print("discovery: \(issuer.discoveryURL)")
-        print(
-            "signing:   \(issuer.signingKid) (\(algorithm.rawValue))\(configuration.rotationInterval.map { ", rotating every \($0.secondsText)" } ?? "")"
-        )
-        print("token:     \((try? issuer.token(now: now)) ?? "(could not sign)")")
+        for line in issuer.banner(now: Int64(Date().timeIntervalSince1970)) { print(line) }
         print("Ctrl-C to stop.")
         // Flush now: stdout is a pipe when a script starts the issuer and waits for its URL.
         fflush(nil)
-        Self.waitForInterrupt()
+        Interrupt.wait()
         issuer.stop()
         print("stopped after \(issuer.jwksRequestCount) JWKS and \(issuer.discoveryRequestCount) discovery requests")
     }
 
-    /// Blocks until SIGINT or SIGTERM. The signals are ignored for the process and delivered
-    /// to a dispatch source instead, so the issuer can be stopped cleanly.
-    private static func waitForInterrupt() {
-        let stop = DispatchSemaphore(value: 0)
-        let sources = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { stop.signal() }
-            source.resume()
-            return source
-        }
-        stop.wait()
-        for source in sources { source.cancel() }
-    }
 }

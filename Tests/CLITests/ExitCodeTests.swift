@@ -81,6 +81,18 @@ let exitCases: [ExitCase] = [
     ExitCase(["conform", "--suites", "/nonexistent/vectors"], 2, names: "/nonexistent/vectors"),
     ExitCase(["conform", "--suite", "jwtbench", "--expected-failures", "/nonexistent/ef.json"], 2, names: "/nonexistent/ef.json"),
 
+    // conform --target (a target that forwards everything, exit 1: EchoCommandTests)
+    ExitCase(["conform", "--target", "ftp://gw:21"], 2, names: "ftp://gw:21"),
+    ExitCase(["conform", "--target", "nosuch=http://127.0.0.1:1"], 2, names: "nosuch"),
+    ExitCase(["conform", "--target", "http://127.0.0.1:1", "--target", "http://127.0.0.1:2"], 2, names: "standard"),
+    ExitCase(["conform", "--target", "http://127.0.0.1:1", "--gateway-profile", "nope"], 2, names: "nope"),
+    ExitCase(["conform", "--target", "http://127.0.0.1:1", "--suite", "rfc7520"], 2, names: "rfc7520"),
+    ExitCase(["conform", "--target", "http://127.0.0.1:1", "--validator-double", "allow-all"], 2, names: "--target"),
+    ExitCase(["conform", "--target", "http://127.0.0.1:1", "--echo-listen", "nowhere"], 2, names: "nowhere"),
+    ExitCase(["conform", "--target", "http://127.0.0.1:1", "--case", "jwtbench/nope"], 2, names: "jwtbench/nope"),
+    ExitCase(["conform", "--target", "http://127.0.0.1:9", "--echo-listen", "127.0.0.1:0"], 2, names: "127.0.0.1:9"),
+    ExitCase(["conform", "--target", "http://127.0.0.1:9", "--list"], 0),
+
     // load (exit 0 also in the fixture)
     ExitCase(["load", "--algs", "HS256", "--corpus", "8", "--out", "{tmp}/load"] + quickLoad, 0),
     ExitCase(
@@ -143,6 +155,12 @@ let exitCases: [ExitCase] = [
     ExitCase(["cache-compare", "--strategies", "bogus"], 2, names: "bogus"),
     ExitCase(["cache-compare", "--scenarios", "nope"], 2, names: "nope"),
     ExitCase(["cache-compare", "--threads", "0"], 2, names: "--threads"),
+
+    // echo (exit 0 on SIGINT: EchoCommandTests)
+    ExitCase(["echo", "--bogus"], 2, names: "--bogus"),
+    ExitCase(["echo", "--listen", "localhost"], 2, names: "localhost"),
+    ExitCase(["echo", "--listen", "127.0.0.1:0", "--stall", "soon"], 2, names: "soon"),
+    ExitCase(["echo", "--listen", "127.0.0.1:0", "--record", "/nonexistent/dir/r.jsonl"], 2, names: "/nonexistent/dir/r.jsonl"),
 
     // issuer (exit 0 on SIGINT: IssuerTests)
     ExitCase(["issuer", "--bogus"], 2, names: "--bogus"),
