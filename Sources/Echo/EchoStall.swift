@@ -18,10 +18,7 @@ public struct EchoStall: Sendable, Hashable, CustomStringConvertible {
     /// `HOLD@AFTER`, e.g. `200ms@3s`.
     /// - Throws: `EchoError` when either part is not a duration (HOLD must be above zero).
     public init(parsing text: String) throws(EchoError) {
-        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, let hold = DurationParser.duration(String(parts[0])), hold > .zero,
-            let after = DurationParser.duration(String(parts[1])), after >= .zero
-        else {
+        guard let (hold, after) = DurationParser.holdAfter(text) else {
             throw EchoError("--stall \"\(text)\" is not HOLD@AFTER (e.g. 200ms@3s)")
         }
         self.init(hold: hold, after: after)

@@ -76,17 +76,8 @@ public enum LoadDriver {
         let measureStart = startAt + warmup
         stalling?.arm(measureStart: measureStart)
         let measureEnd = options.count == nil ? measureStart + UInt64(options.durationSeconds * 1e9) : measureStart + 3_600_000_000_000
-        let group = DispatchGroup()
-        for worker in workers {
-            group.enter()
-            let thread = Thread {
-                while MonotonicClock.now() < startAt {}
-                if warmup > 0 { worker.run(start: startAt, end: measureStart, record: false) }
-                worker.run(start: measureStart, end: measureEnd, record: true)
-                group.leave()
-            }
-            thread.stackSize = 1 << 20
-            thread.start()
+        let group = launch(workers.count, startAt: startAt, measureStart: measureStart, measureEnd: measureEnd, spin: true) {
+            workers[$0].run(start: $1, end: $2, record: $3)
         }
         let reporter = LoadProgress(
             name: name, workers: workers, warmupStart: warmup > 0 ? startAt : nil, measureStart: measureStart,
@@ -98,6 +89,29 @@ public enum LoadDriver {
             name: name, workload: label, threads: threads, options: options, results: workers.map(\.result),
             algorithmNames: workload.algorithmNames, measureStart: measureStart, end: elapsedEnd, runStart: runStart,
             allocationsPerOperation: allocations?.allocations, backendByAlgorithm: backendByAlgorithm, machineNoise: machineNoise)
+    }
+
+    /// One OS thread per worker: each waits for `startAt`, runs the warm-up unrecorded (when
+    /// `measureStart` is later) and the measurement recorded, then leaves the returned group.
+    /// `spin`: busy-wait for the start, so that in-process workers start on the same
+    /// nanosecond; otherwise sleep-wait (the HTTP workers, whose server needs the cores).
+    static func launch(
+        _ count: Int, startAt: UInt64, measureStart: UInt64, measureEnd: UInt64, spin: Bool,
+        _ run: @escaping @Sendable (_ worker: Int, _ start: UInt64, _ end: UInt64, _ record: Bool) -> Void
+    ) -> DispatchGroup {
+        let group = DispatchGroup()
+        for index in 0..<count {
+            group.enter()
+            let thread = Thread {
+                while MonotonicClock.now() < startAt { if !spin { usleep(100) } }
+                if measureStart > startAt { run(index, startAt, measureStart, false) }
+                run(index, measureStart, measureEnd, true)
+                group.leave()
+            }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+        return group
     }
 
     /// Waits for the workers of `group`, ticking the progress line, and takes the machine's

@@ -18,14 +18,15 @@ public struct PlantedStall: Sendable, Equatable {
     }
 
     /// `DURATION@AFTER`, e.g. `200ms@3s`.
-    /// - Throws: `HarnessError.usage` naming the part that is not a duration.
+    /// - Throws: `HarnessError.usage` naming the text when it is not one.
     public init(parsing spec: String) throws(HarnessError) {
-        let parts = spec.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2 else { throw HarnessError.usage("--inject-stall: \"\(spec)\" is not DURATION@AFTER (e.g. 200ms@3s)") }
-        let seconds = try DurationParser.seconds(String(parts[0]))
-        guard seconds > 0 else { throw HarnessError.usage("--inject-stall: the stall \"\(parts[0])\" must be above zero") }
-        self.init(seconds: seconds, afterSeconds: try DurationParser.seconds(String(parts[1])))
+        guard let (hold, after) = DurationParser.holdAfter(spec) else {
+            throw HarnessError.usage("--inject-stall: \"\(spec)\" is not DURATION@AFTER with a DURATION above zero (e.g. 200ms@3s)")
+        }
+        self.init(seconds: Self.seconds(hold), afterSeconds: Self.seconds(after))
     }
+
+    static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
 
     /// "200ms@3s", for the report.
     public var description: String {

@@ -37,6 +37,16 @@ public enum DurationParser {
         return d
     }
 
+    /// A planted stall's `HOLD@AFTER` (`200ms@3s`): how long, and when; nil unless HOLD is a
+    /// duration above zero and AFTER a duration (`load --inject-stall`, `echo --stall`).
+    public static func holdAfter(_ text: String) -> (hold: Duration, after: Duration)? {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, let hold = duration(String(parts[0])), hold > .zero, let after = duration(String(parts[1])) else {
+            return nil
+        }
+        return (hold, after)
+    }
+
     /// Operations per second: `5000/s` or `5000`, above zero.
     public static func rate(_ text: String) throws(HarnessError) -> Double {
         var t = text.trimmingCharacters(in: .whitespaces).lowercased()

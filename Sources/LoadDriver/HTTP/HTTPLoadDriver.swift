@@ -33,17 +33,8 @@ enum HTTPLoadDriver {
         let startAt = MonotonicClock.now() + 20_000_000
         let measureStart = startAt + warmup
         let measureEnd = measureStart + UInt64(options.durationSeconds * 1e9)
-        let group = DispatchGroup()
-        for worker in workers {
-            group.enter()
-            let thread = Thread {
-                while MonotonicClock.now() < startAt { usleep(100) }
-                if warmup > 0 { worker.run(start: startAt, end: measureStart, record: false) }
-                worker.run(start: measureStart, end: measureEnd, record: true)
-                group.leave()
-            }
-            thread.stackSize = 1 << 20
-            thread.start()
+        let group = LoadDriver.launch(workers.count, startAt: startAt, measureStart: measureStart, measureEnd: measureEnd, spin: false) {
+            workers[$0].run(start: $1, end: $2, record: $3)
         }
         let reporter = LoadProgress(
             name: name, warmupStart: warmup > 0 ? startAt : nil, measureStart: measureStart, measureEnd: measureEnd,
