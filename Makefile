@@ -32,18 +32,20 @@ release: deps
 
 # The whole test suite; the vector suites read $(VECTORS) (JWTBENCH_VECTORS) and say when they skip.
 # Then the conformance run (docs/conformance.md): any unexpected decision fails `make test`.
-# Without the vectors folder it runs the project's vectors only, and says so.
+# Without the vectors folder it runs the project's vectors only, and says so. Last, the
+# ThreadSanitizer runs (scripts/tsan.sh: its own build, about 10 minutes on two cores).
 test: deps lint
 	$(if $(wildcard $(VECTORS)/.),bash scripts/vectors-test.sh $(VECTORS))
 	$(if $(wildcard $(VECTORS)/.),JWTBENCH_VECTORS=$(VECTORS)) $(SWIFT) test
 	$(SWIFT) run jwtbench conform $(if $(wildcard $(VECTORS)/.),--suites $(VECTORS)) --junit .build/conformance.xml
+	bash scripts/tsan.sh
 
 # The main job on built-in defaults: mint, conformance, thread sweep, latency-throughput
 # curve, quick key-cache comparison; the report lands under reports/<run>/.
 run: release
 	$(SWIFT) run -c release jwtbench run $(if $(wildcard $(VECTORS)/.),--suites $(VECTORS))
 
-# ThreadSanitizer build and short multi-threaded runs (not part of `make test`).
+# ThreadSanitizer build and short multi-threaded runs (also the last step of `make test`).
 tsan: deps
 	bash scripts/tsan.sh
 

@@ -4,7 +4,7 @@
 # tokens), the key-cache comparison (remote JWKS on the embedded issuer: refresher threads
 # swapping key snapshots under the validating workers, rotation, kid floods), and the gateway
 # on two event loops in front of a Python upstream, driven over HTTP by `load --target`.
-# Fails on any TSan report. Not part of `make test` (a full TSan build takes ~8 minutes here).
+# Fails on any TSan report. The last step of `make test` (a fresh TSan build takes ~10 minutes here).
 #
 # jemalloc is left out of this build: with it linked, TSan's allocator aborts ("CHECK failed:
 # sanitizer_allocator_secondary.h") when the Swift runtime frees, through TSan's `free`, memory
