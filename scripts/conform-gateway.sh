@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `jwtbench conform --target` against `jwtbench gateway`, on this machine, from nothing running:
 # mints the catalogue (policy files and keys), starts one gateway per catalogue policy the
-# request cases name (standard, body-token) on free loopback ports, each forwarding to the echo
+# cases name (every policy: the token cases go in each policy's header) on free loopback ports, each forwarding to the echo
 # upstream that conform starts on --echo-listen, runs conform against them, and stops the
 # gateways. It exits with conform's status (0 all as expected, 1 unexpected results, 2 usage).
 #
@@ -27,12 +27,15 @@ trap cleanup EXIT
 # The echo upstream's port must be known before the gateways start (it is their --upstream);
 # the gateways' own ports are chosen by the kernel (--listen :0) and read from their output.
 echo_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$bin" mint --out "$work/catalogue" --variants all --algs RS256,ES256 >&2
+# One instant for the catalogue, the gateways' clocks and the cases conform sends: the revoked
+# policy's denylist holds hashes of tokens minted for it, and every expectation is exact.
+now=$(date +%s)
+"$bin" mint --out "$work/catalogue" --variants all --algs RS256,ES256 --now "$now" >&2
 
 targets=()
-for policy in standard body-token; do
+for policy in standard leeway-60 require-exp max-lifetime-3600 at-jwt eddsa-only body-token revoked; do
     "$bin" gateway --policy "$work/catalogue/$policy/policy.yaml" --keys "$work/catalogue/jwks.json" \
-        --upstream "http://127.0.0.1:$echo_port" --listen 127.0.0.1:0 --access-log off 2>"$work/$policy.log" &
+        --upstream "http://127.0.0.1:$echo_port" --listen 127.0.0.1:0 --access-log off --now "$now" 2>"$work/$policy.log" &
     pids+=($!)
     url=""
     for _ in $(seq 1 300); do
@@ -53,5 +56,5 @@ for policy in standard body-token; do
 done
 
 status=0
-"$bin" conform "${targets[@]}" --echo-listen "127.0.0.1:$echo_port" --gateway-profile jwtbench "$@" || status=$?
+"$bin" conform "${targets[@]}" --echo-listen "127.0.0.1:$echo_port" --gateway-profile jwtbench --now "$now" "$@" || status=$?
 exit "$status"

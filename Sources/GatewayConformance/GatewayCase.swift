@@ -5,9 +5,9 @@ import JWTValidation
 import Policy
 import TokenMint
 
-/// One request-shaped catalogue case as it is sent to a gateway: the conformance case (id,
-/// expectation, tags; suite `jwtbench`), the catalogue policy it is stated under, and the
-/// request.
+/// One catalogue case as it is sent to a gateway (a request-shaped case, or a token case in
+/// its policy's header): the conformance case (id, expectation, tags; suite `jwtbench`), the
+/// catalogue policy it is stated under, and the request.
 public struct GatewayCase: Sendable {
     /// The case as the conformance outputs and the expected-failure list know it; its body runs
     /// the same request through the in-process validator, so both paths share one definition.
@@ -24,21 +24,38 @@ public struct GatewayCase: Sendable {
     /// default `mint --out` writes holds the same cases.
     public static let algorithms: [JWSAlgorithm] = [.rs256, .es256]
 
-    /// The request-shaped cases of the catalogue, minted at `now` with the test key set the
-    /// same way `mint` mints them (typical size, `seed`), in catalogue order. The tokens are
+    /// The catalogue's cases as requests, minted at `now` with the test key set the same way
+    /// `mint` mints them (typical size, `seed`), in catalogue order: every request-shaped case,
+    /// and every token case whose policy reads one header token, sent in that header after its
+    /// prefix (`Authorization: Bearer <token>`), so a gateway is judged on the token checks too.
+    /// Left out: token cases under an unavailable key source (a gateway's key source is its
+    /// own), and tokens that a header value cannot carry as they are (bytes outside visible
+    /// ASCII and space, or leading or trailing spaces, which HTTP parsers trim). The tokens are
     /// valid around `now`, so a gateway validating with its own clock must run soon after.
-    /// - Throws: `MintError` when the test key set cannot be found or a token not signed.
+    /// - Throws: `MintError` when the test key set cannot be found or a token not signed
+    ///   (`RevocationError` should the catalogue's denylist not build).
     public static func mint(now: Int64, seed: UInt64 = 1) throws -> [GatewayCase] {
         let keySet = try TestKeySet.loadDefault()
         let plan = MintPlan(algorithms: algorithms, variants: VariantCatalog.all, sizes: [.typical], seed: seed, now: now)
         let keys = keySet.trustedJWKS.keys
         var cases: [GatewayCase] = []
-        for minted in try Minter(keySet: keySet).mint(plan) {
-            guard case .request(let request) = minted.input else { continue }
+        let all = try Minter(keySet: keySet).mint(plan)
+        // The revoked policy's denylist, as `mint --out` writes it beside that policy, so the
+        // in-process run of a case decides as a gateway with that file does.
+        let denylist = try CatalogRevocation.list(for: all)
+        for minted in all {
             let policy = try minted.policy.policy()
+            let request: HTTPRequest
+            switch minted.input {
+            case .request(let r): request = r
+            case .token(let token):
+                guard minted.keys == .available, let r = headerRequest(token, policy.tokens) else { continue }
+                request = r
+            }
             let setup = ConformanceSetup(
                 id: "gateway/\(minted.policy.rawValue)", rules: ValidationRules(policy: policy), locations: policy.tokens,
-                keys: minted.keys == .unavailable ? .unavailable : .set(keys))
+                keys: minted.keys == .unavailable ? .unavailable : .set(keys),
+                revocation: policy.revocation == nil ? nil : denylist)
             let expectation: ConformanceExpectation
             switch minted.expectation {
             case .allow: expectation = .allow
@@ -50,12 +67,21 @@ public struct GatewayCase: Sendable {
                 description: minted.variant.summary,
                 tags: [
                     minted.variant.isGood ? "good" : "bad", minted.algorithm.rawValue, minted.size.rawValue, minted.policy.rawValue,
-                    "request",
+                    minted.input.token == nil ? "request" : "token",
                 ],
                 expectation: expectation, body: .run(.request(request), setup, now: now))
             cases.append(GatewayCase(conformance: conformance, policy: minted.policy, request: request))
         }
         return cases
+    }
+
+    /// A GET carrying `token` in the policy's one header location, or nil when the policy
+    /// reads anything else or the header cannot carry the token unchanged.
+    static func headerRequest(_ token: String, _ locations: [TokenLocation]) -> HTTPRequest? {
+        guard locations.count == 1, let location = locations.first, location.method == .header else { return nil }
+        let bytes = Array(token.utf8)
+        guard bytes.allSatisfy({ (0x20...0x7E).contains($0) }), bytes.first != 0x20, bytes.last != 0x20 else { return nil }
+        return HTTPRequest(method: "GET", headers: [HTTPHeader(location.name, location.prefix + token)])
     }
 
     /// The request in wire form for `target`: `<prefix>/jwtbench-conform/<index>`, `Host`, the

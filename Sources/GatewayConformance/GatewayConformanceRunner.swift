@@ -2,7 +2,7 @@ import Conformance
 import Echo
 import Reports
 
-/// Runs the request-shaped cases against gateways over HTTP/1.1 and judges each by what the
+/// Runs the catalogue's cases as requests (`GatewayCase.mint`) against gateways over HTTP/1.1 and judges each by what the
 /// client got and what reached the echo upstream behind the gateway:
 /// - allowed: a 2xx, and the request reached the upstream once with its headers and body as
 ///   sent;

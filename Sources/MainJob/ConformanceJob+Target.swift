@@ -5,7 +5,7 @@ import GatewayConformance
 import Measurement
 
 extension ConformanceJob {
-    /// `conform --target`: the request-shaped cases, minted now, sent to the gateways under test
+    /// `conform --target`: the catalogue's cases as requests (`GatewayCase.mint`), minted now, sent to the gateways under test
     /// over HTTP and judged by what they answered and what reached the echo upstream
     /// (`GatewayConformanceRunner`), with the same summary, outputs and exit codes as the
     /// in-process run.
@@ -38,7 +38,7 @@ extension ConformanceJob {
             throw HarnessError.usage(
                 "unknown --gateway-profile \"\(r.gatewayProfile)\"; use \(GatewayProfile.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let now = Int64(Date().timeIntervalSince1970)
+        let now = r.now ?? Int64(Date().timeIntervalSince1970)
         let cases: [GatewayCase]
         do { cases = try GatewayCase.mint(now: now) } catch { throw HarnessError.usage("cannot mint the request cases: \(error)") }
         let expected: ConformanceExpectedFailures
@@ -67,7 +67,7 @@ extension ConformanceJob {
             throw HarnessError.usage("--echo-listen: \(error)")
         }
         defer { if r.echo == nil { echo.stop() } }
-        notes.append("echo upstream: \(echo.url) (each gateway's upstream); \(selected.count) request cases minted at \(now)")
+        notes.append("echo upstream: \(echo.url) (each gateway's upstream); \(selected.count) cases minted at \(now)")
         let run: ConformanceRun
         do {
             run = try GatewayConformanceRunner(targets: targets, profile: profile, expectedFailures: expected)

@@ -36,6 +36,9 @@ public struct ConformanceJob: Sendable {
         public var echoListen = "127.0.0.1:8081"
         /// `--gateway-profile`: how strictly denials are judged (`jwtbench`, `generic`).
         public var gatewayProfile = "jwtbench"
+        /// With targets: the time the cases are minted for (nil: now). A script that starts the
+        /// gateways with files minted at one instant (a denylist of token hashes) passes it.
+        public var now: Int64?
         /// An echo upstream already serving (tests); nil: one is started on `echoListen`.
         public var echo: EchoServer?
 

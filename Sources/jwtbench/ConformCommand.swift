@@ -50,6 +50,8 @@ struct ConformCommand: ParsableCommand {
     var echoListen = "127.0.0.1:8081"
     @Option(help: ArgumentHelp("With --target: jwtbench (exact status and reason) or generic (401 or 403).", valueName: "name"))
     var gatewayProfile = "jwtbench"
+    @Option(help: ArgumentHelp("With --target: the time the cases are minted for (default now).", valueName: "unix-seconds"))
+    var now: Int64?
     /// Test doubles that break the validator on purpose, to show that the run then fails (and
     /// names the cases); hidden because they are for proving the harness, not for users.
     @Option(help: .hidden)
@@ -60,7 +62,7 @@ struct ConformCommand: ParsableCommand {
         (job.externalVectors, job.suites, job.caseIDs, job.tags, job.list) = (suites, suiteNames, caseIDs, tags, list)
         (job.junitPath, job.jsonPath, job.tap, job.expectedFailuresPath) = (junit, json, tap, expectedFailures)
         (job.backend, job.validatorDouble) = (try crypto.backend(), validatorDouble)
-        (job.targets, job.echoListen, job.gatewayProfile) = (targets, echoListen, gatewayProfile)
+        (job.targets, job.echoListen, job.gatewayProfile, job.now) = (targets, echoListen, gatewayProfile, now)
         if let run = try ConformanceJob(job).run(out: { print($0) }, err: printError), !run.succeeded {
             throw HarnessError.failed("\(run.failures.count) unexpected results, \(run.staleEntries.count) stale expected failures")
         }

@@ -14,27 +14,36 @@ import TokenMint
 @Suite(.serialized) struct GatewayConformanceRunnerTests {
     typealias F = GatewayConformanceFixture
 
-    @Test func theCasesAreTheCataloguesRequestsAndHoldInProcess() {
+    @Test func theCasesAreTheCataloguesRequestsAndHoldInProcess() throws {
         let cases = F.cases
-        #expect(cases.count == 10)
-        #expect(Set(cases.map(\.policy)) == [.standard, .bodyToken])
+        // The ten request-shaped cases, and the token cases of every header-token policy in
+        // its header: every catalogue policy has cases.
+        #expect(cases.filter { $0.conformance.tags.contains("request") }.count == 10)
+        #expect(cases.filter { $0.conformance.tags.contains("token") }.count > 100)
+        #expect(Set(cases.map(\.policy)) == Set(CatalogPolicy.allCases))
         #expect(cases.contains { $0.conformance.id == "jwtbench/token-twice/RS256/typical" })
+        let expired = try #require(cases.first { $0.conformance.id == "jwtbench/expired/ES256/typical" })
+        #expect(expired.request.headers.count == 1 && expired.request.headers[0].name == "Authorization")
+        #expect(expired.request.headers[0].value.hasPrefix("Bearer ey"))
         // The same cases through the in-process validator: the expectations hold there.
         let run = ConformanceRunner(backend: OpenSSLBackend()).run(cases.map(\.conformance))
         #expect(run.succeeded, "\(run.failures.map { "\($0.id): \($0.actual) \($0.detail ?? "")" })")
     }
 
-    @Test func theJWTBenchGatewayPassesEveryRequestCase() async throws {
+    @Test func theJWTBenchGatewayPassesEveryCase() async throws {
         let echo = try await F.echo()
         defer { echo.stop() }
-        let standard = try await F.gateway(.standard, upstream: echo.url)
-        let body = try await F.gateway(.bodyToken, upstream: echo.url)
-        let runner = GatewayConformanceRunner(
-            targets: [try F.target(.standard, port: standard.port), try F.target(.bodyToken, port: body.port)], profile: .jwtbench)
+        var gateways: [Gateway] = []
+        var targets: [GatewayTarget] = []
+        for policy in CatalogPolicy.allCases {
+            let gateway = try await F.gateway(policy, upstream: echo.url)
+            gateways.append(gateway)
+            targets.append(try F.target(policy, port: gateway.port))
+        }
+        let runner = GatewayConformanceRunner(targets: targets, profile: .jwtbench)
         let cases = F.cases
         let run = try await F.onThread { try runner.run(cases, echo: echo) }
-        await standard.stop()
-        await body.stop()
+        for gateway in gateways { await gateway.stop() }
         #expect(run.succeeded, "\(run.failures.map { "\($0.id): \($0.actual) \($0.detail ?? "")" })")
         #expect(run.counts.passed == cases.count)
         #expect(run.results.allSatisfy { $0.status == .passed })
@@ -54,7 +63,8 @@ import TokenMint
             let runner = GatewayConformanceRunner(targets: targets, profile: profile)
             let run = try await F.onThread { try runner.run(cases, echo: echo) }
             #expect(!run.succeeded)
-            let denyIDs = Set(cases.filter { $0.conformance.expectation != .allow }.map(\.conformance.id))
+            let sent = cases.filter { [.standard, .bodyToken].contains($0.policy) }
+            let denyIDs = Set(sent.filter { $0.conformance.expectation != .allow }.map(\.conformance.id))
             #expect(Set(run.failures.map(\.id)) == denyIDs, "\(profile)")
             #expect(
                 run.failures.allSatisfy { $0.actual == "200, forwarded altered" || $0.detail?.contains("reached the upstream") == true })
@@ -104,7 +114,7 @@ import TokenMint
         let run = try await F.onThread { try runner.run(cases, echo: echo) }
         await standard.stop()
         #expect(run.succeeded)
-        #expect(run.counts.skipped == cases.filter { $0.policy == .bodyToken }.count)
+        #expect(run.counts.skipped == cases.filter { $0.policy != .standard }.count)
         // Port 9 (discard) has no listener on a test machine: connection refused.
         let unreachable = GatewayConformanceRunner(targets: [try F.target(.standard, port: 9)], profile: .jwtbench)
         await #expect(throws: GatewayConformanceError.self) { try await F.onThread { try unreachable.run(cases, echo: echo) } }
