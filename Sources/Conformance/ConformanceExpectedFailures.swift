@@ -11,7 +11,9 @@ import Foundation
 /// { "schema": "jwtbench-expected-failures/1",
 ///   "description": "...",
 ///   "expected_failures": [
-///     { "suite": "wycheproof-jws", "case": "wycheproof-jws/tc347", "reason": "..." } ] }
+///     { "suite": "wycheproof-jws", "case": "wycheproof-jws/tc347", "reason": "..." },
+///     { "suite": "jwtbench", "case": "jwtbench/expired-at-now/RS256/typical", "reason": "...",
+///       "timing_dependent": true } ] }
 /// ```
 public struct ConformanceExpectedFailures: Sendable, Equatable {
     /// One listed case.
@@ -22,17 +24,24 @@ public struct ConformanceExpectedFailures: Sendable, Equatable {
         public var caseID: String
         /// Why the case fails; never empty.
         public var reason: String
+        /// `"timing_dependent": true`: the outcome depends on the second a gateway that reads
+        /// its own clock gets the request in (a token whose `exp` is the minting second, against
+        /// a gateway that checks `now > exp`), so a pass is not an unexpected pass. Only for
+        /// such boundary cases; the reason must say which boundary.
+        public var timingDependent: Bool?
 
         /// An entry; the list's initialiser checks it.
-        public init(suite: String, caseID: String, reason: String) {
+        public init(suite: String, caseID: String, reason: String, timingDependent: Bool? = nil) {
             self.suite = suite
             self.caseID = caseID
             self.reason = reason
+            self.timingDependent = timingDependent
         }
 
         enum CodingKeys: String, CodingKey {
             case suite, reason
             case caseID = "case"
+            case timingDependent = "timing_dependent"
         }
     }
 

@@ -78,6 +78,30 @@ struct ConformanceRunnerTests {
         #expect(junit.failedNames == ["jwtbench/allowed"])
     }
 
+    @Test("a timing-dependent entry (read from the file) accepts a pass and a failure, and nothing else changes")
+    func timingDependent() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("xf-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try """
+        {"schema": "jwtbench-expected-failures/1", "expected_failures": [
+          {"suite": "jwtbench", "case": "jwtbench/allowed", "reason": "exp boundary", "timing_dependent": true},
+          {"suite": "jwtbench", "case": "jwtbench/denied-exact", "reason": "plain"}]}
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let list = try ConformanceExpectedFailures.load(path: path)
+        #expect(list.entries.map(\.timingDependent) == [true, nil])
+        let passing = ConformanceRunner(engine: Self.correct, expectedFailures: list).run(Self.cases)
+        #expect(passing.results.first { $0.id == "jwtbench/allowed" }?.status == .passed)
+        #expect(passing.results.first { $0.id == "jwtbench/allowed" }?.detail?.contains("timing-dependent (exp boundary)") == true)
+        // The plain entry is still judged as before: it passed, so the run fails on it alone.
+        #expect(passing.failures.map(\.id) == ["jwtbench/denied-exact"])
+        let engine = ScriptedEngine(answers: [
+            "allowed": .deny(.expired, "x"), "denied-any": .deny(.signatureInvalid, "x"), "denied-exact": .allow(), "either": .allow(),
+        ])
+        let failing = ConformanceRunner(engine: engine, expectedFailures: list).run(Self.cases)
+        #expect(failing.succeeded)
+        #expect(failing.results.first { $0.id == "jwtbench/allowed" }?.status == .expectedFailure)
+    }
+
     @Test("an entry naming no case of a loaded suite is stale and fails the run; other suites' entries are not judged")
     func staleEntries() throws {
         let list = try ConformanceExpectedFailures(entries: [
