@@ -32,12 +32,17 @@ release: deps
 
 # The whole test suite; the vector suites read $(VECTORS) (JWTBENCH_VECTORS) and say when they skip.
 # Then the conformance run (docs/conformance.md): any unexpected decision fails `make test`.
-# Without the vectors folder it runs the project's vectors only, and says so. Last, the
+# Without the vectors folder it runs the project's vectors only, and says so. Then the
+# catalogue over HTTP against real gateways on loopback (docs/conformance.md): jwtbench gateway
+# (exact reasons) and Apache httpd with mod_auth_openidc (installed when missing; its
+# differences are on vectors/expected-failures-apache-openidc.json). Last, the
 # ThreadSanitizer runs (scripts/tsan.sh: its own build, about 10 minutes on two cores).
 test: deps lint
 	$(if $(wildcard $(VECTORS)/.),bash scripts/vectors-test.sh $(VECTORS))
 	$(if $(wildcard $(VECTORS)/.),JWTBENCH_VECTORS=$(VECTORS)) $(SWIFT) test
 	$(SWIFT) run jwtbench conform $(if $(wildcard $(VECTORS)/.),--suites $(VECTORS)) --junit .build/conformance.xml
+	bash scripts/conform-gateway.sh --junit .build/conformance-gateway.xml
+	bash scripts/conform-apache.sh .build/conform-apache
 	bash scripts/tsan.sh
 
 # The main job on built-in defaults: mint, conformance, thread sweep, latency-throughput

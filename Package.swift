@@ -78,7 +78,7 @@ let package = Package(
         .target(
             name: "Issuer",
             dependencies: [
-                "JOSECrypto", "TokenMint",
+                "JOSECrypto", "TokenMint", "Measurement",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -151,6 +151,9 @@ let package = Package(
             name: "GatewayConformance",
             dependencies: ["JOSECrypto", "JWTValidation", "Policy", "TokenMint", "Reports", "Conformance", "Echo"]
         ),
+        // The configuration that makes a gateway (jwtbench, ngrok, Envoy, NGINX Plus, Apache
+        // mod_auth_openidc) enforce a jwtbench policy with keys from a key server.
+        .target(name: "TargetConfig", dependencies: ["JOSECrypto", "JWTValidation", "Policy", "TokenMint"]),
         // The jobs behind the commands: `run`'s main job and the steps it shares with
         // conform and cache-compare, and verify's and mint's.
         .target(
@@ -164,7 +167,7 @@ let package = Package(
             name: "jwtbench",
             dependencies: [
                 "JOSECrypto", "KeySources", "TokenMint", "Issuer", "Reports", "Measurement", "Conformance",
-                "LoadDriver", "CacheCompare", "MainJob", "Gateway", "Revocation", "Echo",
+                "LoadDriver", "CacheCompare", "MainJob", "Gateway", "Revocation", "Echo", "TargetConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -204,6 +207,9 @@ let package = Package(
             ]
         ),
         .testTarget(name: "EchoTests", dependencies: ["Echo"]),
+        .testTarget(
+            name: "TargetConfigTests",
+            dependencies: ["TargetConfig", "Policy", "TokenMint", "JWTValidation", .product(name: "Yams", package: "Yams")]),
         .testTarget(
             name: "GatewayConformanceTests",
             dependencies: [

@@ -24,6 +24,10 @@ public struct IssuerConfiguration: Sendable {
     public var audience: String
     /// Prefix of generated key ids (`<prefix>-<serial>-<random>`).
     public var kidPrefix: String
+    /// Public keys published beside the issuer's own (`jwtbench issuer --publish`): another
+    /// signer's keys, e.g. the minted catalogue's, so gateways fetch them as from an identity
+    /// provider. Never signed with; public members only (`publishing(_:)` strips the rest).
+    public var extraKeys: [JWK] = []
 
     /// An ES256 issuer on an ephemeral loopback port, rotating only on demand, keeping a
     /// retired key published for 60 s, granting `max-age=300`.
@@ -106,4 +110,13 @@ public struct IssuerRotation: Sendable, Hashable {
     public let at: UInt64
     /// When the previous key leaves the JWKS (CLOCK_MONOTONIC nanoseconds).
     public let previousRetiresAt: UInt64
+}
+
+extension IssuerConfiguration {
+    /// The public keys of `set` that may be published: `oct` secrets are left out and private
+    /// members stripped. Returns them and how many keys were left out, so the caller can say so.
+    public static func publishing(_ set: JWKSet) -> (keys: [JWK], skippedSecrets: Int) {
+        let asymmetric = set.keys.filter { $0.kty != "oct" }
+        return (asymmetric.map(\.publicKey), set.keys.count - asymmetric.count)
+    }
 }

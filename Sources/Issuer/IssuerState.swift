@@ -144,7 +144,7 @@ final class IssuerState: Sendable {
             let published = ring.keys.filter { $0.retireAt.map { now < $0 } ?? true }.reversed()
             let kids = published.map(\.kid)
             if kids != ring.cachedKids || ring.cachedJWKS.isEmpty {
-                ring.cachedJWKS = JWKSet(keys: published.map(\.publicKey)).jsonString()
+                ring.cachedJWKS = JWKSet(keys: published.map(\.publicKey) + configuration.extraKeys).jsonString()
                 ring.cachedKids = kids
             }
             return ring.cachedJWKS

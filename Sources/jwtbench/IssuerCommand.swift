@@ -1,9 +1,5 @@
 import ArgumentParser
-import Foundation
 import Issuer
-import JOSECrypto
-import KeySources
-import Measurement
 
 /// `jwtbench issuer`: the embedded identity provider, serving until interrupted.
 struct IssuerCommand: ParsableCommand {
@@ -33,29 +29,13 @@ struct IssuerCommand: ParsableCommand {
     @Option(help: "Delay every response by this long (e.g. 200ms).")
     var latency: String = "0s"
 
-    func run() throws {
-        let algorithm = try JWSAlgorithm.named(alg)
-        guard (0...65535).contains(port) else { throw HarnessError.usage("--port \(port) is not a TCP port") }
-        var configuration = IssuerConfiguration(
-            host: host, port: port, algorithm: algorithm, overlap: try DurationParser.option(overlap, "--overlap", positive: false),
-            cacheMaxAge: maxAge < 0 ? nil : maxAge, latency: try DurationParser.option(latency, "--latency", positive: false))
-        configuration.rotationInterval = try rotateEvery.map { text throws(HarnessError) in
-            try DurationParser.option(text, "--rotate-every")
-        }
-        let issuer: EmbeddedIssuer
-        do {
-            issuer = try EmbeddedIssuer(configuration: configuration)
-            try issuer.start()
-        } catch {
-            throw HarnessError.usage("\(error)")
-        }
-        for line in issuer.banner(now: Int64(Date().timeIntervalSince1970)) { print(line) }
-        print("Ctrl-C to stop.")
-        // Flush now: stdout is a pipe when a script starts the issuer and waits for its URL.
-        fflush(nil)
-        Interrupt.wait()
-        issuer.stop()
-        print("stopped after \(issuer.jwksRequestCount) JWKS and \(issuer.discoveryRequestCount) discovery requests")
-    }
+    @Option(help: "Also publish the public keys of this JWK Set file (e.g. mint --out's jwks.json), never signing with them.")
+    var publish: String?
 
+    func run() throws {
+        var options = EmbeddedIssuer.ServeOptions()
+        (options.host, options.port, options.algorithm, options.rotateEvery) = (host, port, alg, rotateEvery)
+        (options.overlap, options.maxAge, options.latency, options.publish) = (overlap, maxAge, latency, publish)
+        try EmbeddedIssuer.serve(options) { print($0) }
+    }
 }

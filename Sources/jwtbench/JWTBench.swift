@@ -8,7 +8,7 @@ struct JWTBench: ParsableCommand {
         subcommands: [
             RunCommand.self, KeysCommand.self, MintCommand.self, VerifyCommand.self, SpeedCommand.self, LoadCommand.self,
             ReportCommand.self, ConformCommand.self, ProfileCommand.self, IssuerCommand.self, CacheCompareCommand.self,
-            GatewayCommand.self, RevokeCommand.self, EchoCommand.self,
+            GatewayCommand.self, RevokeCommand.self, EchoCommand.self, TargetConfigCommand.self,
         ]
     )
 }

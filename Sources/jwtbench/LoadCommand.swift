@@ -27,10 +27,7 @@ struct LoadCommand: ParsableCommand {
     var count: Int?
     @Option(help: "Open loop: requests per second across all threads (e.g. 20000/s). Without it: closed loop.")
     var rate: String?
-    @Option(
-        help:
-            "Latency-throughput curve: after each closed-loop series, open loop at these shares of its capacity or rates (10%,30%,50%,70%,85%,95%)."
-    )
+    @Option(help: "Latency-throughput curve: open loop at these shares of each series' capacity, or rates (30%,60%,85%).")
     var rateSweep: String?
     @Option(help: "With --rate-sweep: report the highest rate whose corrected latency meets this (p99=5ms).")
     var slo: String?
@@ -45,17 +42,11 @@ struct LoadCommand: ParsableCommand {
     @Flag(help: "One series mixing all algorithms.")
     var mixed = false
     @OptionGroup var crypto: CryptoBackendOptions<PolicyBackendDefault>
-    @Option(
-        help:
-            "This run is shard i of N (i/N, 0-based: 0 <= i < N, e.g. 0/2 and 1/2): shards use different corpora; merge with `jwtbench report merge`."
-    )
+    @Option(help: "This run is shard i/N (0-based, e.g. 0/2 and 1/2), with its own corpus; merge with `report merge`.")
     var shard: String?
     @Option(help: "Start the first series at this wall-clock time (UNIX seconds), after minting: shards started apart measure together.")
     var startAt: Double?
-    @Option(
-        help:
-            "What to drive: validator (default), noop (expected decisions returned without validating: the driver's own cost) or a gateway's http:// URL (with --tokens)."
-    )
+    @Option(help: "validator (default), noop (the driver's own cost) or a gateway's http:// URL (with --tokens).")
     var target: String = "validator"
     @Option(help: "Run every series this many times, interleaved, and report the spread between rounds.")
     var rounds = 1
@@ -64,10 +55,7 @@ struct LoadCommand: ParsableCommand {
     @OptionGroup var policy: PolicyOptions
     @Option(help: "With --policy: a file of tokens, one per line (e.g. tokens.txt from `jwtbench mint --out`).")
     var tokens: String?
-    @Option(
-        help:
-            "With --policy: expectations, one JSON line per token as `mint --out` writes (default: expected.jsonl beside --tokens if present, else every token must be allowed)."
-    )
+    @Option(help: "With --policy: one expectation per token, JSON lines (default: expected.jsonl beside --tokens, else allow).")
     var expected: String?
     @OptionGroup var output: ReportOutputOptions
     @Flag(help: "No live progress.")

@@ -154,6 +154,20 @@ import Testing
         }
     }
 
+    @Test func anotherSignersPublicKeysArePublishedBesideItsOwnWithoutSecrets() async throws {
+        let rsa = try KeyGenerator.generate(for: .rs256, kid: "catalogue-rs")
+        let secret = JWK(kty: "oct", kid: "catalogue-hs", alg: "HS256", k: "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3I")
+        let (keys, skipped) = IssuerConfiguration.publishing(JWKSet(keys: [rsa, secret]))
+        #expect(keys.map(\.kid) == ["catalogue-rs"] && skipped == 1)
+        var configuration = IssuerConfiguration()
+        configuration.extraKeys = keys
+        let issuer = try await Self.started(configuration)
+        let set = try Self.jwks(issuer)
+        #expect(set.keys.map(\.kid) == [issuer.signingKid, "catalogue-rs"])
+        #expect(set.keys.allSatisfy { !$0.isPrivate } && rsa.isPrivate)
+        await issuer.stop()
+    }
+
     @Test func symmetricKeysCannotBePublished() {
         #expect(throws: IssuerError.self) { try EmbeddedIssuer(configuration: IssuerConfiguration(algorithm: .hs256)) }
     }
