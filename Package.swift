@@ -181,7 +181,10 @@ let package = Package(
         .testTarget(name: "TokenMintTests", dependencies: ["TokenMint", "Policy", "JWTValidation", "JOSECrypto"]),
         .testTarget(
             name: "KeySourcesTests",
-            dependencies: ["KeySources", "Policy", "Issuer", "JWTValidation", "JOSECrypto", "TokenMint"]
+            dependencies: [
+                "KeySources", "Policy", "Issuer", "JWTValidation", "JOSECrypto", "TokenMint",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(name: "IssuerTests", dependencies: ["Issuer", "JOSECrypto", "TokenMint"]),
         .testTarget(name: "MeasurementTests", dependencies: ["Measurement"]),

@@ -226,6 +226,8 @@ public final class EmbeddedIssuer: Sendable {
     public var fetchCount: Int { jwksRequestCount + discoveryRequestCount }
     /// Requests answered with a fault.
     public var faultedResponseCount: Int { state.faultedResponses.load(ordering: .relaxed) }
+    /// Body bytes of `oversized` answers that left the issuer (see `IssuerFault.oversized`).
+    public var streamedBytes: Int { state.streamedBytes.load(ordering: .relaxed) }
 
     // MARK: tokens
 

@@ -58,12 +58,18 @@ public enum IssuerFault: Sendable, Hashable, CustomStringConvertible {
     case hang
     /// 200 `application/json` with bytes that are not JSON.
     case garbage
-    /// 200 `application/json` with a well-formed JSON document of this many bytes.
+    /// 200 `application/json` with a well-formed JSON document of this many bytes, streamed
+    /// in 64 KiB writes as the client reads (`EmbeddedIssuer.streamedBytes` counts what got out).
     case oversized(bytes: Int)
     /// Close the connection with a TCP reset instead of answering.
     case reset
     /// Serve exactly this body on the JWKS endpoint (a malformed or malicious key set).
     case body(String, contentType: String)
+    /// 200 with the real key set's length announced, then its bytes one at a time, one per
+    /// `every`: a server that never quite stops answering (only a total deadline ends it).
+    case drip(every: Duration)
+    /// 302 back to the same URL, for ever: the client must stop following.
+    case redirectLoop
 
     /// The outage everyone has seen: 503 Service Unavailable.
     public static let unavailable = IssuerFault.status(503)
@@ -77,6 +83,8 @@ public enum IssuerFault: Sendable, Hashable, CustomStringConvertible {
         case .oversized(let n): return "oversized (\(n) bytes)"
         case .reset: return "reset"
         case .body(_, let type): return "custom body (\(type))"
+        case .drip(let every): return "drip (1 byte per \(every))"
+        case .redirectLoop: return "redirect loop"
         }
     }
 }

@@ -71,9 +71,24 @@ final class IssuerHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 status: 200, contentType: "application/json", body: Self.garbage(context.channel.allocator),
                 cacheControl: nil, head: head, context: context)
         case .oversized(let bytes):
-            send(
-                status: 200, contentType: "application/json", body: Self.oversized(bytes, context.channel.allocator),
-                cacheControl: nil, head: head, context: context)
+            // Streamed, so that a 50 MB answer costs the issuer 64 KiB and the client's memory
+            // is what a test measures.
+            let prefix = "{\"keys\":[],\"padding\":\""
+            let suffix = "\"}"
+            let padding = max(0, bytes - prefix.utf8.count - suffix.utf8.count)
+            writeHead(status: 200, contentType: "application/json", length: prefix.utf8.count + padding + suffix.utf8.count, context)
+            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: prefix)))), promise: nil)
+            stream(padding: padding, suffix: suffix, context: context)
+        case .drip(let body, let every):
+            writeHead(status: 200, contentType: "application/json", length: body.utf8.count, context)
+            context.flush()
+            drip(Array(body.utf8), from: 0, every: every, context: context)
+        case .redirect(let location):
+            var headers = HTTPHeaders()
+            headers.add(name: "Location", value: location)
+            headers.add(name: "Content-Length", value: "0")
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .found, headers: headers))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         case .respond(let status, let contentType, let body, let cacheControl):
             send(
                 status: status, contentType: contentType, body: context.channel.allocator.buffer(string: body),
@@ -102,24 +117,54 @@ final class IssuerHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
+    private func writeHead(status: Int, contentType: String, length: Int, _ context: ChannelHandlerContext) {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: contentType)
+        headers.add(name: "Content-Length", value: String(length))
+        headers.add(name: "Connection", value: "close")
+        context.write(
+            wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: headers))),
+            promise: nil)
+    }
+
+    /// Writes `padding` bytes of `x` in 64 KiB pieces, each after the previous one left, then
+    /// `suffix`; stops when a write fails (the client hung up).
+    private func stream(padding: Int, suffix: String, context: ChannelHandlerContext) {
+        guard padding > 0 else {
+            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: suffix)))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+            return
+        }
+        let piece = min(padding, 64 * 1024)
+        var buffer = context.channel.allocator.buffer(capacity: piece)
+        buffer.writeRepeatingByte(UInt8(ascii: "x"), count: piece)
+        context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer)))).assumeIsolated().whenComplete { result in
+            guard case .success = result else { return context.close(promise: nil) }
+            self.state.streamedBytes.add(piece, ordering: .relaxed)
+            self.stream(padding: padding - piece, suffix: suffix, context: context)
+        }
+    }
+
+    /// Sends `bytes[index...]` one byte per `every`, then ends the response.
+    private func drip(_ bytes: [UInt8], from index: Int, every: Duration, context: ChannelHandlerContext) {
+        guard context.channel.isActive else { return }
+        guard index < bytes.count else {
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+            return
+        }
+        var buffer = context.channel.allocator.buffer(capacity: 1)
+        buffer.writeInteger(bytes[index])
+        context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        _ = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(every.nanosecondsClamped)) {
+            self.drip(bytes, from: index + 1, every: every, context: context)
+        }
+    }
+
     /// Bytes no JSON parser accepts.
     private static func garbage(_ allocator: ByteBufferAllocator) -> ByteBuffer {
         var buffer = allocator.buffer(capacity: 64)
         buffer.writeBytes([0x1F, 0x8B, 0x08, 0x00])
         buffer.writeString("<html>this is not a key set{{{")
-        return buffer
-    }
-
-    /// A valid JSON document of exactly `bytes` bytes (at least its 27-byte skeleton): the
-    /// size alone must be what a client refuses.
-    private static func oversized(_ bytes: Int, _ allocator: ByteBufferAllocator) -> ByteBuffer {
-        let prefix = "{\"keys\":[],\"padding\":\""
-        let suffix = "\"}"
-        let padding = max(0, bytes - prefix.utf8.count - suffix.utf8.count)
-        var buffer = allocator.buffer(capacity: prefix.utf8.count + padding + suffix.utf8.count)
-        buffer.writeString(prefix)
-        buffer.writeRepeatingByte(UInt8(ascii: "x"), count: padding)
-        buffer.writeString(suffix)
         return buffer
     }
 }

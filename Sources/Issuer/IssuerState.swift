@@ -59,6 +59,9 @@ final class IssuerState: Sendable {
     let jwksRequests = Atomic<Int>(0)
     let discoveryRequests = Atomic<Int>(0)
     let faultedResponses = Atomic<Int>(0)
+    /// Body bytes of `oversized` responses the socket accepted (the client read them or the
+    /// kernel buffered them): a client that stops at its cap leaves most of the body unsent.
+    let streamedBytes = Atomic<Int>(0)
     let channels = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
 
     init(configuration: IssuerConfiguration) throws {
@@ -165,6 +168,8 @@ final class IssuerState: Sendable {
     enum Plan {
         case respond(status: Int, contentType: String, body: String, cacheControl: String?)
         case oversized(bytes: Int)
+        case drip(body: String, every: Duration)
+        case redirect(location: String)
         case garbage
         case hang
         case reset
@@ -202,6 +207,8 @@ final class IssuerState: Sendable {
             case .garbage: return (.garbage, latency)
             case .oversized(let bytes): return (.oversized(bytes: bytes), latency)
             case .reset: return (.reset, latency)
+            case .drip(let every): return (.drip(body: jwksBody(at: now), every: every), latency)
+            case .redirectLoop: return (.redirect(location: issuer + path), latency)
             case .body(let body, let type):
                 if isJWKS {
                     return (

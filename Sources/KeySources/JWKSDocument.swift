@@ -34,7 +34,10 @@ public enum JWKSDocument {
     /// Parses `data`. With `remote`, keys carrying private material (`d`, RSA primes) and
     /// `oct` keys are skipped: a JWKS served over HTTP is public, so a secret in it is known
     /// to anyone who fetched it and must never be trusted to verify anything.
-    public static func parse(_ data: Data, remote: Bool) throws(KeySourceError) -> Parsed {
+    ///
+    /// - Parameter maxKeys: a `keys` array longer than this is refused whole, before any key
+    ///   is read.
+    public static func parse(_ data: Data, remote: Bool, maxKeys: Int = .max) throws(KeySourceError) -> Parsed {
         let root: Any
         do {
             root = try JSONSerialization.jsonObject(with: data, options: [])
@@ -51,6 +54,10 @@ public enum JWKSDocument {
             throw KeySourceError(source: "", kind: .notAKeySet, message: "\"keys\" is \(kind(members)), not an array")
         }
         guard !list.isEmpty else { throw KeySourceError(source: "", kind: .notAKeySet, message: "\"keys\" is empty") }
+        guard list.count <= maxKeys else {
+            throw KeySourceError(
+                source: "", kind: .tooManyKeys, message: "\(list.count) keys, more than the \(maxKeys) allowed (key_cache max_jwks_keys)")
+        }
         var parsed = Parsed(keys: [], skipped: [])
         for (index, item) in list.enumerated() {
             guard let member = item as? [String: Any] else {

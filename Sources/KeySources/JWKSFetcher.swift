@@ -96,7 +96,7 @@ public final class HTTPJWKSFetcher: JWKSFetching {
         let (body, maxAge) = try get(url, accept: "application/jwk-set+json, application/json")
         let parsed: JWKSDocument.Parsed
         do {
-            parsed = try JWKSDocument.parse(body, remote: true)
+            parsed = try JWKSDocument.parse(body, remote: true, maxKeys: limits.maxKeys)
         } catch {
             throw error.at(url)
         }

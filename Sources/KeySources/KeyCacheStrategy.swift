@@ -123,8 +123,8 @@ public struct KeyCacheStrategy: Sendable, Hashable, CustomStringConvertible {
     /// `cooldown` (30), `negative_cache_size` (1024), `max_stale` (3600), `retry_interval`
     /// (0 for plain `ttl`, else 5), `lookup` (`snapshot`, `mutex`, `per-thread`),
     /// `token_cache_size` (100), `token_cache_max_bytes` (4096), `connect_timeout` (2),
-    /// `read_timeout` (5), `fetch_timeout` (10), `max_jwks_bytes` (262144), `oidc_discovery`
-    /// (false). An unknown option is an error: a misspelt knob must not silently do nothing.
+    /// `read_timeout` (5), `fetch_timeout` (10), `max_jwks_bytes` (262144), `max_jwks_keys`
+    /// (256), `oidc_discovery` (false). An unknown option is an error: a misspelt knob must not silently do nothing.
     public init(settings: KeyCacheSettings?) throws(KeyCacheConfigurationError) {
         let settings = settings ?? KeyCacheSettings(strategy: "default")
         var features = Set<String>()
@@ -228,10 +228,11 @@ public struct KeyCacheStrategy: Sendable, Hashable, CustomStringConvertible {
             case "read_timeout": fetch.readTimeout = try Self.positiveDuration(value, key)
             case "fetch_timeout": fetch.totalTimeout = try Self.positiveDuration(value, key)
             case "max_jwks_bytes": fetch.maxBytes = try Self.count(value, key, 64...(64 * 1024 * 1024))
+            case "max_jwks_keys": fetch.maxKeys = try Self.count(value, key, 1...10_000)
             case "oidc_discovery": oidcDiscovery = try Self.boolean(value, key)
             default:
                 throw KeyCacheConfigurationError(
-                    "unknown key_cache option \"\(key)\"; known: refresh_interval, min_ttl, max_ttl, honour_cache_control, refresh_ahead, cooldown, negative_cache_size, max_stale, retry_interval, lookup, token_cache_size, token_cache_max_bytes, connect_timeout, read_timeout, fetch_timeout, max_jwks_bytes, oidc_discovery"
+                    "unknown key_cache option \"\(key)\"; known: refresh_interval, min_ttl, max_ttl, honour_cache_control, refresh_ahead, cooldown, negative_cache_size, max_stale, retry_interval, lookup, token_cache_size, token_cache_max_bytes, connect_timeout, read_timeout, fetch_timeout, max_jwks_bytes, max_jwks_keys, oidc_discovery"
                 )
             }
         }
@@ -329,15 +330,20 @@ public struct JWKSFetchLimits: Sendable, Hashable {
     public var totalTimeout: Duration
     /// Larger responses are refused (a JWKS is a few KiB; 100 RSA-4096 keys are about 80 KiB).
     public var maxBytes: Int
+    /// A set with more keys is refused whole (identity providers publish a handful): every
+    /// key costs an import, and an ES256 key in use a 150 KB table, so a hostile or broken
+    /// server must not be able to make the gateway hold 100,000 of them.
+    public var maxKeys: Int
 
-    /// 2 s to connect, 5 s of silence, 10 s in all, 256 KiB.
+    /// 2 s to connect, 5 s of silence, 10 s in all, 256 KiB, 256 keys.
     public init(
         connectTimeout: Duration = .seconds(2), readTimeout: Duration = .seconds(5),
-        totalTimeout: Duration = .seconds(10), maxBytes: Int = 256 * 1024
+        totalTimeout: Duration = .seconds(10), maxBytes: Int = 256 * 1024, maxKeys: Int = 256
     ) {
         self.connectTimeout = connectTimeout
         self.readTimeout = readTimeout
         self.totalTimeout = totalTimeout
         self.maxBytes = maxBytes
+        self.maxKeys = maxKeys
     }
 }

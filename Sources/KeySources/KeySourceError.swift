@@ -13,6 +13,8 @@ public struct KeySourceError: Error, Sendable, CustomStringConvertible {
         case contentType = "content-type"
         /// Larger than the configured cap.
         case tooLarge = "too-large"
+        /// A key set with more keys than the configured cap (`max_jwks_keys`).
+        case tooManyKeys = "too-many-keys"
         /// The body is not JSON.
         case notJSON = "not-json"
         /// JSON, but not a JWK Set (no `keys` array, or it is empty).

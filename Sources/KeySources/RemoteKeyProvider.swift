@@ -465,6 +465,10 @@ public final class RemoteKeyProvider: KeyProvider, Sendable {
     /// What this provider did so far.
     public var counters: KeyCacheCounters { counterSet.snapshot }
 
+    /// How many kids the negative cache remembers as absent (at most `negative_cache_size`,
+    /// however many distinct unknown kids arrive).
+    public var knownAbsentKidCount: Int { state.withLockedValue { $0.machine.gate?.knownAbsent.count ?? 0 } }
+
     /// Bumped on every publication; a verified-token cache entry is valid only for the
     /// generation it was verified under.
     public var generation: UInt64 { generationMirror.load(ordering: .acquiring) }
