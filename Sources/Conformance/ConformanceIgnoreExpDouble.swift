@@ -38,7 +38,7 @@ public struct ConformanceIgnoreExpDouble: ConformanceEngine {
                 var algorithms: [String] = []
                 for extracted in tokens {
                     switch decide(token: extracted.token, location: extracted.location, validator: validator, now: now) {
-                    case .allow(let verified): algorithms.append(verified.algorithm.rawValue)
+                    case .allow(let verified): algorithms.append(verified.algorithmName)
                     case .deny(let denial): return .deny(denial.reason, "\(extracted.locationDescription): \(denial.detail)")
                     }
                 }

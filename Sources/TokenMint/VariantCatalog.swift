@@ -390,7 +390,7 @@ public enum VariantCatalog {
             let p = parts(try c.token())
             return .token(p[0] + ". " + p[1] + "." + p[2])
         },
-        Variant("jwe-shape", "a five-segment JWE", defect: "encrypted token", expect: .deny(.tokenMalformed)) { c in
+        Variant("jwe-shape", "a five-segment JWE", defect: "encrypted token", expect: .deny(.encryptionNotAllowed)) { c in
             var rng = c.rng
             let protected = Base64URL.encode(string: "{\"alg\":\"RSA-OAEP\",\"enc\":\"A256GCM\"}")
             return .token([protected, rng.hex(40), rng.hex(16), rng.hex(60), rng.hex(22)].joined(separator: "."))
