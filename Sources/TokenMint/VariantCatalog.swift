@@ -8,6 +8,7 @@ public enum VariantCatalog {
     /// Every variant, good ones first.
     public static let all: [Variant] =
         good + claimDefects + signatureDefects + headerDefects + encodingDefects + requestDefects + revocationDefects
+        + encryptionVariants
 
     public static func variant(_ id: String) -> Variant? { all.first { $0.id == id } }
 

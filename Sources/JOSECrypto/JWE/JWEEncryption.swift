@@ -12,11 +12,16 @@ public enum JWEEncryption {
         public var epkOverride: (x: [UInt8], y: [UInt8])?
         public var apu: [UInt8]
         public var apv: [UInt8]
+        /// Reproducible randomness (the minter's): the CEK, the IVs, the OAEP seed and the
+        /// ephemeral key follow from these bytes, drawn through OpenSSL's seeded library
+        /// context (`OpenSSLSeededJWE`); nil draws from OpenSSL's DRBG.
+        public var seed: [UInt8]?
 
         public init(
             kid: String? = nil, contentType: String? = nil, extraHeader: [(String, String)] = [],
-            epkOverride: (x: [UInt8], y: [UInt8])? = nil, apu: [UInt8] = [], apv: [UInt8] = []
+            epkOverride: (x: [UInt8], y: [UInt8])? = nil, apu: [UInt8] = [], apv: [UInt8] = [], seed: [UInt8]? = nil
         ) {
+            self.seed = seed
             self.kid = kid
             self.contentType = contentType
             self.extraHeader = extraHeader
@@ -38,7 +43,13 @@ public enum JWEEncryption {
         var header: [(String, String)] = [("alg", quote(alg.rawValue)), ("enc", quote(enc.rawValue))]
         if let kid = options.kid { header.append(("kid", quote(kid))) }
         if let cty = options.contentType { header.append(("cty", quote(cty))) }
-        var cek = try KeyGenerator.randomBytes(enc.keyBytes)
+        var draws = 0
+        func random(_ count: Int) throws -> [UInt8] {
+            guard let seed = options.seed else { return try KeyGenerator.randomBytes(count) }
+            draws += 1
+            return OpenSSLSeededJWE.expand(seed, label: draws, count: count)
+        }
+        var cek = try random(enc.keyBytes)
         var encryptedKey: [UInt8] = []
         switch alg.family {
         case .direct:
@@ -48,20 +59,33 @@ public enum JWEEncryption {
             guard let wrapped = cipher.keyWrap(kek: try recipient.decoded("k", recipient.k), key: cek) else { throw failed("key wrap") }
             encryptedKey = wrapped
         case .gcmKeyWrap:
-            let iv = try KeyGenerator.randomBytes(12)
+            let iv = try random(12)
             guard let sealed = cipher.gcmEncrypt(key: try recipient.decoded("k", recipient.k), iv: iv, aad: [], plaintext: cek) else {
                 throw failed("AES-GCM key wrap")
             }
             encryptedKey = sealed.ciphertext
             header += [("iv", quote(Base64URL.encode(iv))), ("tag", quote(Base64URL.encode(sealed.tag)))]
         case .rsaOAEP:
-            guard let sealed = try cipher.publicKey(recipient).oaepEncrypt(cek, sha256: alg == .rsaOAEP256) else {
-                throw failed("RSA-OAEP")
+            if options.seed != nil {
+                encryptedKey = try OpenSSLSeededJWE.oaepEncrypt(
+                    recipient, cek, sha256: alg == .rsaOAEP256, bytes: try random(OpenSSLSeededJWE.privateByteCount))
+            } else {
+                guard let sealed = try cipher.publicKey(recipient).oaepEncrypt(cek, sha256: alg == .rsaOAEP256) else {
+                    throw failed("RSA-OAEP")
+                }
+                encryptedKey = sealed
             }
-            encryptedKey = sealed
         case .ecdhES, .ecdhESKeyWrap:
             let publicKey = try cipher.publicKey(recipient)
-            guard let curve = publicKey.curve, let agreement = publicKey.ephemeralAgreement() else { throw failed("ECDH") }
+            guard let curve = publicKey.curve else { throw failed("ECDH") }
+            let agreement: (x: [UInt8], y: [UInt8], z: [UInt8])
+            if options.seed != nil {
+                agreement = try OpenSSLSeededJWE.ephemeral(
+                    curve, recipient: recipient, bytes: try random(OpenSSLSeededJWE.privateByteCount))
+            } else {
+                guard let fresh = publicKey.ephemeralAgreement() else { throw failed("ECDH") }
+                agreement = fresh
+            }
             let x = options.epkOverride?.x ?? agreement.x
             let y = options.epkOverride?.y ?? agreement.y
             header.append(
@@ -86,7 +110,7 @@ public enum JWEEncryption {
         let headerJSON = "{" + header.map { "\(quote($0.0)):\($0.1)" }.joined(separator: ",") + "}"
         let protected = Base64URL.encode(Array(headerJSON.utf8))
         let aad = Array(protected.utf8)
-        let iv = try KeyGenerator.randomBytes(enc.ivBytes)
+        let iv = try random(enc.ivBytes)
         let ciphertext: [UInt8]
         let tag: [UInt8]
         if enc.isGCM {
