@@ -54,6 +54,14 @@ public struct ValidationRules: Sendable {
         self.algorithmMask = allowedAlgorithms.reduce(0) { $0 | (1 << UInt32($1.ordinal)) }
     }
 
+    /// These rules with `encryption` instead (conformance setups that decrypt).
+    public func with(encryption: EncryptionRules) -> ValidationRules {
+        ValidationRules(
+            issuers: issuers, audiences: audiences, allowedAlgorithms: allowedAlgorithms, leeway: leeway,
+            requireExpiration: requireExpiration, maxLifetime: maxLifetime, maxTokenBytes: maxTokenBytes, tokenType: tokenType,
+            checksClaims: checksClaims, encryption: encryption)
+    }
+
     /// Rules for checking only a JWS signature under `algorithms` (conformance vectors).
     public static func signatureOnly(_ algorithms: [JWSAlgorithm]) -> ValidationRules {
         ValidationRules(issuers: [], allowedAlgorithms: algorithms, checksClaims: false)

@@ -16,105 +16,143 @@ extension Validator {
     /// any key work, so a token cannot make the private-key operation take longer.
     static let maximumEncryptedKeyBytes = 1024
 
-    func checkEncrypted(_ token: UnsafeRawBufferPointer, now: Int64, tokenType: TokenType) -> Outcome {
-        let encryption = rules.encryption
-        guard encryption.requirement != .signed else {
-            return .deny(Denial(.encryptionNotAllowed, "an encrypted token (JWE, 5 segments) where this policy accepts only signed tokens"))
-        }
-        let parts = token.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-        guard parts.count == 5, !parts[0].isEmpty, !parts[2].isEmpty, !parts[4].isEmpty else {
-            return .deny(Denial(.tokenMalformed, "a JWE needs a protected header, an IV and a tag"))
-        }
-        var decoded: [[UInt8]] = []
-        for (index, part) in parts.enumerated() {
-            guard let bytes = Base64URL.decode(bytes: UnsafeRawBufferPointer(rebasing: part)) else {
-                return .deny(Denial(.tokenMalformed, "JWE segment \(index + 1) is not strict base64url"))
-            }
-            decoded.append(bytes)
-        }
-        let aad = Array(parts[0])
-        return decoded[0].withUnsafeBytes { header in
-            decide(
-                encryptedHeader: header, aad: aad, encryptedKey: decoded[1], iv: decoded[2], ciphertext: decoded[3], tag: decoded[4],
-                token: token, now: now, tokenType: tokenType)
-        }
+    /// What decryption found: the plaintext and the header members the later checks read.
+    struct Decrypted {
+        var plaintext: [UInt8]
+        var alg: JWEKeyManagement
+        var enc: JWEContentEncryption
+        var backend: String
+        var nested: Bool
+        var typ: String?
+        var replicatedClaims: Bool
+        var header: [UInt8]
     }
 
-    private func decide(
-        encryptedHeader header: UnsafeRawBufferPointer, aad: [UInt8], encryptedKey: [UInt8], iv: [UInt8], ciphertext: [UInt8],
-        tag: [UInt8], token: UnsafeRawBufferPointer, now: Int64, tokenType: TokenType
-    ) -> Outcome {
-        let fields: JWEHeaderFields
-        do {
-            fields = try JWEHeaderFields.parse(header)
-        } catch {
-            return .deny(Denial(.tokenMalformed, "JWE header: \(error.message) at byte \(error.offset)"))
+    func checkEncrypted(_ token: UnsafeRawBufferPointer, now: Int64, tokenType: TokenType) -> Outcome {
+        guard rules.encryption.requirement != .signed else {
+            return .deny(Denial(.encryptionNotAllowed, "an encrypted token (JWE, 5 segments) where this policy accepts only signed tokens"))
         }
-        let alg: JWEKeyManagement
-        let enc: JWEContentEncryption
-        switch algorithms(fields, header: header) {
-        case .success(let pair): (alg, enc) = pair
+        let decrypted: Decrypted
+        switch decryptJWE(token) {
+        case .success(let d): decrypted = d
         case .failure(let denial): return .deny(denial)
         }
-        if fields.critCount != nil {
-            return .deny(Denial(.critUnsupported, "the JWE header lists critical extensions, which this validator does not implement"))
-        }
-        guard encryptedKey.count <= Self.maximumEncryptedKeyBytes else {
-            return .deny(
-                Denial(.tokenMalformed, "the encrypted key is \(encryptedKey.count) bytes; at most \(Self.maximumEncryptedKeyBytes)"))
-        }
-        let kid = fields.kid.map { JSONText.string($0, in: header) }
-        let candidates = rules.encryption.keys.filter { (kid == nil || $0.kid == kid) && $0.fits(alg, enc) }
-        guard !candidates.isEmpty else {
-            let which = kid.map { "with kid \"\($0)\" " } ?? ""
-            return .deny(Denial(.keyNotFound, "no decryption key \(which)fits \(alg.rawValue) with \(enc.rawValue)"))
-        }
-        guard let parameters = keyParameters(fields, header: header) else {
-            return .deny(Denial(.decryptionFailed, "the token could not be decrypted with the configured keys"))
-        }
-        var plaintext: [UInt8]?
-        var backend = ""
-        for key in candidates {
-            plaintext = JWEDecryption.decrypt(
-                alg: alg, enc: enc, key: key, parameters: parameters, encryptedKey: encryptedKey, iv: iv, aad: aad,
-                ciphertext: ciphertext, tag: tag)
-            backend = key.cipher.name
-            if plaintext != nil { break }
-        }
-        guard let plaintext else {
-            return .deny(Denial(.decryptionFailed, "the token could not be decrypted with the configured keys"))
-        }
-        let nested = fields.cty.map { Self.isJWTContentType(JSONText.string($0, in: header)) } ?? false
-        let text = String(decoding: plaintext, as: UTF8.self)
-        let details = EncryptionDetails(keyManagement: alg, contentEncryption: enc, nested: nested, plaintext: text)
-        if nested {
-            return checkNested(
-                plaintext, details: details, header: header, replicated: fields.hasReplicatedClaims, now: now, tokenType: tokenType)
+        let details = EncryptionDetails(
+            keyManagement: decrypted.alg, contentEncryption: decrypted.enc, nested: decrypted.nested,
+            plaintext: String(decoding: decrypted.plaintext, as: UTF8.self))
+        if decrypted.nested {
+            return decrypted.header.withUnsafeBytes { header in
+                checkNested(
+                    decrypted.plaintext, details: details, header: header, replicated: decrypted.replicatedClaims, now: now,
+                    tokenType: tokenType)
+            }
         }
         guard rules.encryption.requirement != .nested else {
             return .deny(Denial(.encryptionRequired, "this policy requires a nested JWT (a signed token inside, cty \"JWT\")"))
         }
         // Defence in depth for the configuration rule: with public-key key management anyone
         // can make a token that decrypts, so only a signature inside could authenticate it.
-        guard alg.isSymmetric else {
+        guard decrypted.alg.isSymmetric else {
             return .deny(
-                Denial(.encryptionRequired, "\(alg.rawValue) does not authenticate the sender; a nested (signed) token is required"))
+                Denial(
+                    .encryptionRequired, "\(decrypted.alg.rawValue) does not authenticate the sender; a nested (signed) token is required"))
         }
-        return plaintext.withUnsafeBytes { payload -> Outcome in
+        return decrypted.plaintext.withUnsafeBytes { payload -> Outcome in
             let claims: ClaimFields
             switch parseClaims(payload) {
             case .success(let c): claims = c
             case .failure(let denial): return .deny(denial)
             }
-            if let required = tokenType.requiredTyp, !tokenType.accepts(typ: fields.typ.map { JSONText.string($0, in: header) }) {
+            if let required = tokenType.requiredTyp, !tokenType.accepts(typ: decrypted.typ) {
                 return .deny(Denial(.typeMismatch, "header typ does not match; a \(tokenType.rawValue) token requires \"\(required)\""))
             }
             if rules.checksClaims, let denial = checkClaims(claims, payload: payload, now: now) { return .deny(denial) }
             if let revocation, Self.isRevoked(revocation, jti: claims.jti, payload: payload, token: token) {
                 return .deny(Denial(.revoked, "the token is on the revocation list"))
             }
-            return .allowEncrypted(nil, backend, claims.exp, details)
+            return .allowEncrypted(nil, decrypted.backend, claims.exp, details)
         }
+    }
+
+    /// Decrypts a compact JWE with the policy's keys and nothing else: no requirement, no
+    /// claims, no inner token. For the conformance suites' decryption vectors, whose plaintexts
+    /// are no claims sets; a validation is `validate(token:now:)`.
+    public func decrypt(token: String) -> Result<[UInt8], Denial> {
+        var copy = token
+        copy.makeContiguousUTF8()
+        let result = copy.utf8.withContiguousStorageIfAvailable { bytes -> Result<[UInt8], Denial> in
+            let raw = UnsafeRawBufferPointer(bytes)
+            guard raw.count <= rules.maxTokenBytes else {
+                return .failure(Denial(.tokenTooLarge, "token is \(raw.count) bytes; the limit is \(rules.maxTokenBytes)"))
+            }
+            return decryptJWE(raw).map(\.plaintext)
+        }
+        return result ?? .failure(Denial(.tokenMalformed, "token text is not contiguous UTF-8"))
+    }
+
+    /// Segments, base64url, header, algorithms, key and decryption: the steps every JWE takes.
+    func decryptJWE(_ token: UnsafeRawBufferPointer) -> Result<Decrypted, Denial> {
+        let parts = token.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        guard parts.count == 5, !parts[0].isEmpty, !parts[2].isEmpty, !parts[4].isEmpty else {
+            return .failure(Denial(.tokenMalformed, "a JWE in compact form has 5 segments with a protected header, an IV and a tag"))
+        }
+        var decoded: [[UInt8]] = []
+        for (index, part) in parts.enumerated() {
+            guard let bytes = Base64URL.decode(bytes: UnsafeRawBufferPointer(rebasing: part)) else {
+                return .failure(Denial(.tokenMalformed, "JWE segment \(index + 1) is not strict base64url"))
+            }
+            decoded.append(bytes)
+        }
+        let aad = Array(parts[0])
+        return decoded[0].withUnsafeBytes { header in
+            decrypt(header: header, aad: aad, encryptedKey: decoded[1], iv: decoded[2], ciphertext: decoded[3], tag: decoded[4])
+        }
+    }
+
+    private func decrypt(
+        header: UnsafeRawBufferPointer, aad: [UInt8], encryptedKey: [UInt8], iv: [UInt8], ciphertext: [UInt8], tag: [UInt8]
+    ) -> Result<Decrypted, Denial> {
+        let fields: JWEHeaderFields
+        do {
+            fields = try JWEHeaderFields.parse(header)
+        } catch {
+            return .failure(Denial(.tokenMalformed, "JWE header: \(error.message) at byte \(error.offset)"))
+        }
+        let alg: JWEKeyManagement
+        let enc: JWEContentEncryption
+        switch algorithms(fields, header: header) {
+        case .success(let pair): (alg, enc) = pair
+        case .failure(let denial): return .failure(denial)
+        }
+        if fields.critCount != nil {
+            return .failure(Denial(.critUnsupported, "the JWE header lists critical extensions, which this validator does not implement"))
+        }
+        guard encryptedKey.count <= Self.maximumEncryptedKeyBytes else {
+            return .failure(
+                Denial(.tokenMalformed, "the encrypted key is \(encryptedKey.count) bytes; at most \(Self.maximumEncryptedKeyBytes)"))
+        }
+        let kid = fields.kid.map { JSONText.string($0, in: header) }
+        let candidates = rules.encryption.keys.filter { (kid == nil || $0.kid == kid) && $0.fits(alg, enc) }
+        guard !candidates.isEmpty else {
+            let which = kid.map { "with kid \"\($0)\" " } ?? ""
+            return .failure(Denial(.keyNotFound, "no decryption key \(which)fits \(alg.rawValue) with \(enc.rawValue)"))
+        }
+        let failed = Denial(.decryptionFailed, "the token could not be decrypted with the configured keys")
+        guard let parameters = keyParameters(fields, header: header) else { return .failure(failed) }
+        for key in candidates {
+            let plaintext = JWEDecryption.decrypt(
+                alg: alg, enc: enc, key: key, parameters: parameters, encryptedKey: encryptedKey, iv: iv, aad: aad,
+                ciphertext: ciphertext, tag: tag)
+            if let plaintext {
+                return .success(
+                    Decrypted(
+                        plaintext: plaintext, alg: alg, enc: enc, backend: key.cipher.name,
+                        nested: fields.cty.map { Self.isJWTContentType(JSONText.string($0, in: header)) } ?? false,
+                        typ: fields.typ.map { JSONText.string($0, in: header) }, replicatedClaims: fields.hasReplicatedClaims,
+                        header: Array(header)))
+            }
+        }
+        return .failure(failed)
     }
 
     /// `alg` and `enc` named, supported and allowed; no `zip`.
