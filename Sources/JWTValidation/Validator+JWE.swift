@@ -182,7 +182,7 @@ extension Validator {
 
     /// `epk`, `apu`, `apv`, `iv`, `tag` decoded; nil when one is malformed (a decryption
     /// failure like any other, so a bad ephemeral key says nothing more).
-    private func keyParameters(_ fields: JWEHeaderFields, header: UnsafeRawBufferPointer) -> JWEDecryption.KeyParameters? {
+    func keyParameters(_ fields: JWEHeaderFields, header: UnsafeRawBufferPointer) -> JWEDecryption.KeyParameters? {
         func bytes(_ span: JSONSpan?) -> [UInt8]?? {
             guard let span else { return .some(nil) }
             guard let decoded = Base64URL.decode(JSONText.string(span, in: header)) else { return nil }

@@ -46,8 +46,8 @@ public enum JWEDecryption {
         return decryptContent(enc: enc, cek: cek, iv: iv, aad: aad, ciphertext: ciphertext, tag: tag, cipher: key.cipher)
     }
 
-    /// Step 10: the CEK, exactly `enc.keyBytes` long, or nil.
-    static func contentKey(
+    /// Step 10: the CEK, exactly `enc.keyBytes` long, or nil (public for the stage profiler).
+    public static func contentKey(
         alg: JWEKeyManagement, enc: JWEContentEncryption, key: JWEDecryptionKey, parameters: KeyParameters, encryptedKey: [UInt8]
     ) -> [UInt8]? {
         let cipher = key.cipher
