@@ -37,6 +37,11 @@ public struct JWEStageProfiler {
         (self.keySet, self.size, self.backend, self.now) = (keySet, size, backend, now)
     }
 
+    /// `profile`, then one JSON line per case (`Result.json`), all through `log`.
+    public func report(rounds: Int, log: (String) -> Void) throws {
+        for result in try profile(rounds: rounds, log: log) { log(result.json) }
+    }
+
     /// Both cases, `rounds` interleaved rounds each; `log` gets a header and a table per case.
     public func profile(rounds: Int, log: (String) -> Void) throws -> [Result] {
         log("profile --jwe: nested JWTs, \(size.rawValue) claims, median of \(rounds) interleaved rounds, 1 thread, OpenSSL for JWE")

@@ -35,7 +35,7 @@ struct ProfileCommand: ParsableCommand {
         let seconds = try self.for.map(DurationParser.seconds)
         if jwe {
             let jweProfiler = JWEStageProfiler(keySet: try TestKeySet.loadDefault(), size: sizeClass, backend: try crypto.backend())
-            return try jweProfiler.profile(rounds: rounds) { print($0) }.forEach { print($0.json) }
+            return try jweProfiler.report(rounds: rounds) { print($0) }
         }
         let profiler = try StageProfiler(
             algorithm: algorithm, size: sizeClass, backend: try crypto.backend(), keySet: try TestKeySet.loadDefault())
