@@ -14,6 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS="${ROUNDS:-5}"
+BACKEND="${BACKEND:-auto}"   # the JWE cipher: auto, openssl or boringssl
 swift build -c release --product jwtbench --scratch-path .build-release >&2
 BIN="$(swift build -c release --product jwtbench --scratch-path .build-release --show-bin-path)/jwtbench"
 out="$(mktemp -d)"
@@ -23,7 +24,7 @@ trap 'rm -rf "$out"' EXIT
 bytes="$(python3 -c 'import json,sys; print(max(json.loads(l)["plaintext_bytes"] for l in open(sys.argv[1]) if l.startswith("{")))' "$out/probe.txt")"
 for r in $(seq 1 "$ROUNDS"); do
     echo "round $r/$ROUNDS" >&2
-    "$BIN" profile --jwe --rounds 3 >"$out/profile.$r.txt"
+    "$BIN" profile --jwe --rounds 3 --crypto-backend "$BACKEND" >"$out/profile.$r.txt"
     openssl speed -seconds 1 rsa2048 ecdhp256 ecdsap256 >"$out/speed.$r.txt" 2>/dev/null
     openssl speed -seconds 1 -evp aes-256-gcm -bytes "$bytes" >"$out/gcm.$r.txt" 2>/dev/null
 done

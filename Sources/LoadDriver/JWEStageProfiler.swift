@@ -44,7 +44,7 @@ public struct JWEStageProfiler {
 
     /// Both cases, `rounds` interleaved rounds each; `log` gets a header and a table per case.
     public func profile(rounds: Int, log: (String) -> Void) throws -> [Result] {
-        log("profile --jwe: nested JWTs, \(size.rawValue) claims, median of \(rounds) interleaved rounds, 1 thread, OpenSSL for JWE")
+        log("profile --jwe: nested JWTs, \(size.rawValue) claims, median of \(rounds) interleaved rounds, 1 thread, JWE on \(backend.name)")
         return [
             try profile(.rs256, alg: .rsaOAEP, keyName: "jwe-rsa-1", rounds: rounds, log: log),
             try profile(.es256, alg: .ecdhESA256KW, keyName: "jwe-ec256-1", rounds: rounds, log: log),
@@ -60,7 +60,7 @@ public struct JWEStageProfiler {
         let recipient = try CatalogEncryption.key(keyName)
         let token = try JWEEncryption.encrypt(
             Array(inner.utf8), alg: alg, enc: enc, recipient: recipient.publicKey, options: .init(kid: keyName, contentType: "JWT"))
-        let key = try JWEDecryptionKey(jwk: recipient, cipher: OpenSSLJWECipher())
+        let key = try JWEDecryptionKey(jwk: recipient, cipher: JWECiphers.named(backend.name) ?? OpenSSLJWECipher())
         let signed = try CatalogValidators(keySet: keySet, backend: backend).validator(for: .standard, keys: .available)
         let rules = signed.rules.with(
             encryption: EncryptionRules(requirement: .nested, keys: [key], allowedKeyManagement: [alg], allowedContentEncryption: [enc]))

@@ -52,13 +52,59 @@ public protocol JWEPublicKey: Sendable {
 
 /// The JWE ciphers by backend name.
 public enum JWECiphers {
-    /// `openssl` or `boringssl`; `auto` is OpenSSL (JWE's cost is not measured per primitive
-    /// yet, so no backend is preferred for speed); nil for an unknown name.
+    /// `openssl`, `boringssl`, or `auto` (`AutoJWECipher`: EC keys on BoringSSL, the rest on
+    /// OpenSSL, by measurement); nil for an unknown name.
     public static func named(_ name: String) -> (any JWECipher)? {
         switch name {
-        case "openssl", "auto": return OpenSSLJWECipher()
+        case "openssl": return OpenSSLJWECipher()
         case "boringssl": return BoringSSLJWECipher()
+        case "auto": return AutoJWECipher()
         default: return nil
         }
+    }
+}
+
+/// Each JWE primitive on the backend measured faster here (bench/NOTES.md, encrypted tokens):
+/// ECDH-ES's key agreement on BoringSSL (its P-256/384/521 with the ephemeral key's import cost
+/// less than OpenSSL's per-token peer import and derive), RSA-OAEP and the symmetric
+/// primitives on OpenSSL.
+public struct AutoJWECipher: JWECipher {
+    let openssl = OpenSSLJWECipher()
+    let boringssl = BoringSSLJWECipher()
+
+    public var name: String { "auto" }
+
+    public init() {}
+
+    public func gcmDecrypt(key: [UInt8], iv: [UInt8], aad: [UInt8], ciphertext: [UInt8], tag: [UInt8]) -> [UInt8]? {
+        openssl.gcmDecrypt(key: key, iv: iv, aad: aad, ciphertext: ciphertext, tag: tag)
+    }
+
+    public func gcmEncrypt(key: [UInt8], iv: [UInt8], aad: [UInt8], plaintext: [UInt8]) -> (ciphertext: [UInt8], tag: [UInt8])? {
+        openssl.gcmEncrypt(key: key, iv: iv, aad: aad, plaintext: plaintext)
+    }
+
+    public func cbcDecrypt(key: [UInt8], iv: [UInt8], ciphertext: [UInt8]) -> [UInt8]? {
+        openssl.cbcDecrypt(key: key, iv: iv, ciphertext: ciphertext)
+    }
+
+    public func cbcEncrypt(key: [UInt8], iv: [UInt8], plaintext: [UInt8]) -> [UInt8]? {
+        openssl.cbcEncrypt(key: key, iv: iv, plaintext: plaintext)
+    }
+
+    public func hmac(_ hash: HashFunction, key: [UInt8], message: [UInt8]) -> [UInt8]? {
+        openssl.hmac(hash, key: key, message: message)
+    }
+
+    public func keyWrap(kek: [UInt8], key: [UInt8]) -> [UInt8]? { openssl.keyWrap(kek: kek, key: key) }
+
+    public func keyUnwrap(kek: [UInt8], wrapped: [UInt8]) -> [UInt8]? { openssl.keyUnwrap(kek: kek, wrapped: wrapped) }
+
+    public func privateKey(_ jwk: JWK) throws -> any JWEPrivateKey {
+        jwk.kty == "EC" ? try boringssl.privateKey(jwk) : try openssl.privateKey(jwk)
+    }
+
+    public func publicKey(_ jwk: JWK) throws -> any JWEPublicKey {
+        jwk.kty == "EC" ? try boringssl.publicKey(jwk) : try openssl.publicKey(jwk)
     }
 }
