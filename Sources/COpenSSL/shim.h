@@ -22,6 +22,7 @@
 #include <openssl/ec.h>
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
+#include <openssl/hmac.h>
 #include <stdint.h>
 
 // Macros Swift cannot import, as functions.

@@ -46,6 +46,9 @@ public struct ConformanceCatalog: Sendable {
                         }
                         cases += try ConformanceRFC7515Suite.load(from: root)
                     case .rfc7520: cases += try ConformanceRFC7520Suite.load(from: root)
+                    case .wycheproofJWE: cases += try ConformanceWycheproofJWESuite.load(from: root)
+                    case .wycheproofJWEPrimitives: cases += try ConformanceWycheproofJWEPrimitivesSuite.load(from: root)
+                    case .rfc7520JWE: cases += try ConformanceRFC7520JWESuite.load(from: root)
                     }
                 }
             } else {

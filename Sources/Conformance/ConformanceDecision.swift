@@ -31,7 +31,7 @@ public struct ConformanceDecision: Sendable, Hashable, CustomStringConvertible {
     public init(_ decision: Decision) {
         switch decision {
         case .allow(let token):
-            self.init(reason: nil, detail: "verified \(token.algorithm.rawValue) (\(token.backend))")
+            self.init(reason: nil, detail: "verified \(token.algorithmName) (\(token.backend))")
         case .deny(let denial):
             self.init(reason: denial.reason, detail: denial.detail)
         }
@@ -41,7 +41,7 @@ public struct ConformanceDecision: Sendable, Hashable, CustomStringConvertible {
     public init(_ decision: RequestDecision) {
         switch decision {
         case .allow(let tokens):
-            self.init(reason: nil, detail: "verified " + tokens.map { "\($0.algorithm.rawValue) (\($0.backend))" }.joined(separator: ", "))
+            self.init(reason: nil, detail: "verified " + tokens.map { "\($0.algorithmName) (\($0.backend))" }.joined(separator: ", "))
         case .deny(let denial):
             self.init(reason: denial.reason, detail: denial.detail)
         }

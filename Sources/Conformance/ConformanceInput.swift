@@ -13,4 +13,10 @@ public enum ConformanceInput: Sendable {
     /// No token at all: whether the case's key set yields a key that serves one of its
     /// algorithms (RFC 7520 section 3 key examples).
     case keyImport
+    /// A compact JWE decrypted with the setup's decryption keys and nothing else checked:
+    /// allowed only when it decrypts to exactly `plaintext` (the JWE vector suites, whose
+    /// plaintexts are no claims sets).
+    case decryption(token: String, plaintext: [UInt8])
+    /// A JWE primitive vector through our wrappers, on both backends (which must agree).
+    case jwePrimitive(ConformanceJWEPrimitive)
 }

@@ -23,11 +23,19 @@ public struct ConformanceSetup: Sendable {
     public let keys: Keys
     /// The denylist the validator asks after the signature (nil: none).
     public let revocation: (any RevocationCheck)?
+    /// Private keys for encrypted tokens (empty: signed tokens only); prepared with the run's
+    /// backend by `ConformanceTrust`, every JWE algorithm allowed.
+    public let decryptionKeys: [JWK]
+    /// What the setup requires when it has decryption keys.
+    public let requirement: EncryptionRules.Requirement
 
     /// A setup; `id` must name exactly this combination (see `id`).
     public init(
-        id: String, rules: ValidationRules, locations: [TokenLocation] = [], keys: Keys, revocation: (any RevocationCheck)? = nil
+        id: String, rules: ValidationRules, locations: [TokenLocation] = [], keys: Keys, revocation: (any RevocationCheck)? = nil,
+        decryptionKeys: [JWK] = [], requirement: EncryptionRules.Requirement = .encrypted
     ) {
+        self.decryptionKeys = decryptionKeys
+        self.requirement = requirement
         self.id = id
         self.rules = rules
         self.locations = locations

@@ -15,6 +15,13 @@ public enum ConformanceSuite: String, CaseIterable, Sendable, Codable, CustomStr
     case rfc7515
     /// RFC 7520 (JOSE cookbook) sections 3 and 4, RFC 8037 A.4 and RFC 7797.
     case rfc7520
+    /// Added: Wycheproof `json_web_encryption_test.json`, compact JWEs under the group's key.
+    case wycheproofJWE = "wycheproof-jwe"
+    /// Added: the Wycheproof primitive files behind the JWE algorithms (AES-GCM, AES-CBC-HMAC,
+    /// AES key wrap, RSA-OAEP, ECDH) through our wrappers on both backends.
+    case wycheproofJWEPrimitives = "wycheproof-jwe-primitives"
+    /// Added: RFC 7520 section 5 (JWE examples) and section 6 (a nested JWT).
+    case rfc7520JWE = "rfc7520-jwe"
 
     /// The stable name.
     public var description: String { rawValue }
@@ -31,6 +38,10 @@ public enum ConformanceSuite: String, CaseIterable, Sendable, Codable, CustomStr
         case .wycheproofPrimitives: return "Wycheproof HMAC/RSA/PSS/ECDSA-P1363/EdDSA files through raw verify"
         case .rfc7515: return "RFC 7515 appendix A.1-A.5 (A.6/A.7 JSON serializations skipped)"
         case .rfc7520: return "RFC 7520 cookbook JWS (section 4) and JWK (section 3) examples, RFC 8037 Ed25519, RFC 7797 b64:false"
+        case .wycheproofJWE: return "Wycheproof json_web_encryption_test.json: compact JWE decrypted under the group's key"
+        case .wycheproofJWEPrimitives:
+            return "Wycheproof AES-GCM/CBC-HMAC/key-wrap, RSA-OAEP, ECDH files through the JWE wrappers, both backends"
+        case .rfc7520JWE: return "RFC 7520 cookbook JWE examples (section 5) and the nested JWT (section 6)"
         }
     }
 

@@ -27,7 +27,17 @@ public struct ConformanceTrust: Sendable {
             self.keys = CatalogValidators.DownKeys()
             self.skippedKeys = []
         }
-        self.validator = Validator(rules: setup.rules, keys: keys, locations: setup.locations, revocation: setup.revocation)
+        var rules = setup.rules
+        if !setup.decryptionKeys.isEmpty {
+            // A key the library refuses is left out, as a refused signing key is.
+            let cipher = JWECiphers.named(backend.name) ?? OpenSSLJWECipher()
+            let prepared = setup.decryptionKeys.compactMap { try? JWEDecryptionKey(jwk: $0, cipher: cipher) }
+            rules = rules.with(
+                encryption: EncryptionRules(
+                    requirement: setup.requirement, keys: prepared, allowedKeyManagement: JWEKeyManagement.allCases,
+                    allowedContentEncryption: JWEContentEncryption.allCases))
+        }
+        self.validator = Validator(rules: rules, keys: keys, locations: setup.locations, revocation: setup.revocation)
     }
 
     /// Why no key was found, for a deny detail: the refused keys' reasons, or that none fits.

@@ -40,6 +40,17 @@ public struct ConformanceValidatorEngine: ConformanceEngine {
             }
             if serves.isEmpty { return .deny(.keyNotFound, trust.noKeyDetail(for: algorithms)) }
             return .allow("key accepted for \(serves.joined(separator: ", "))")
+        case .decryption(let token, let plaintext):
+            switch trust.validator.decrypt(token: token) {
+            case .success(let decrypted) where decrypted == plaintext:
+                return .allow("decrypted to the expected \(plaintext.count) bytes")
+            case .success(let decrypted):
+                return .deny(.decryptionFailed, "decrypted to \(decrypted.count) bytes that differ from the expected plaintext")
+            case .failure(let denial):
+                return .deny(denial.reason, denial.detail)
+            }
+        case .jwePrimitive(let vector):
+            return vector.decide()
         }
     }
 }

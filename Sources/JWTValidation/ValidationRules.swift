@@ -22,6 +22,9 @@ public struct ValidationRules: Sendable {
     /// False for raw JWS checks (test vectors whose payload is not a claims set): the payload
     /// is then not parsed and no claim is checked.
     public let checksClaims: Bool
+    /// Encrypted tokens (JWE): which kind of token is required and how to decrypt; the
+    /// default accepts signed tokens (JWS) only.
+    public let encryption: EncryptionRules
 
     let issuerBytes: [[UInt8]]
     let audienceBytes: [[UInt8]]
@@ -34,7 +37,7 @@ public struct ValidationRules: Sendable {
         issuers: [String], audiences: [String] = [], allowedAlgorithms: [JWSAlgorithm],
         leeway: Int64 = 0, requireExpiration: Bool = false, maxLifetime: Int64? = nil,
         maxTokenBytes: Int = ValidationRules.defaultMaxTokenBytes, tokenType: TokenType = .jwt,
-        checksClaims: Bool = true
+        checksClaims: Bool = true, encryption: EncryptionRules = .signedOnly
     ) {
         self.issuers = issuers
         self.audiences = audiences
@@ -45,9 +48,18 @@ public struct ValidationRules: Sendable {
         self.maxTokenBytes = maxTokenBytes
         self.tokenType = tokenType
         self.checksClaims = checksClaims
+        self.encryption = encryption
         self.issuerBytes = issuers.map { Array($0.utf8) }
         self.audienceBytes = audiences.map { Array($0.utf8) }
         self.algorithmMask = allowedAlgorithms.reduce(0) { $0 | (1 << UInt32($1.ordinal)) }
+    }
+
+    /// These rules with `encryption` instead (conformance setups that decrypt).
+    public func with(encryption: EncryptionRules) -> ValidationRules {
+        ValidationRules(
+            issuers: issuers, audiences: audiences, allowedAlgorithms: allowedAlgorithms, leeway: leeway,
+            requireExpiration: requireExpiration, maxLifetime: maxLifetime, maxTokenBytes: maxTokenBytes, tokenType: tokenType,
+            checksClaims: checksClaims, encryption: encryption)
     }
 
     /// Rules for checking only a JWS signature under `algorithms` (conformance vectors).

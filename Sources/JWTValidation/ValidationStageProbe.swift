@@ -24,7 +24,7 @@ public struct ValidationStageProbe: Sendable {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let h = Base64URL.decode(String(parts[0])), let p = Base64URL.decode(String(parts[1])),
             let s = Base64URL.decode(String(parts[2])),
-            case .allow(let verified) = validator.validate(token: token, now: now)
+            case .allow(let verified) = validator.validate(token: token, now: now), let verifiedAlgorithm = verified.algorithm
         else { return nil }
         self.validator = validator
         self.token = token
@@ -32,7 +32,7 @@ public struct ValidationStageProbe: Sendable {
         header = h
         payload = p
         signature = s
-        algorithm = verified.algorithm
+        algorithm = verifiedAlgorithm
         signingInput = Array(token.utf8.prefix(parts[0].utf8.count + 1 + parts[1].utf8.count))
         // Just the header the token is in: extraction then costs what the token's own lookup costs.
         request = HTTPRequest(method: "GET", headers: [HTTPHeader("Authorization", "Bearer " + token)])

@@ -177,6 +177,10 @@ extension Validator {
         return UnsafeRawPointer(hit) - base
     }
 
+    static func dotCount(_ token: UnsafeRawBufferPointer) -> Int {
+        token.reduce(0) { $0 + ($1 == UInt8(ascii: ".") ? 1 : 0) }
+    }
+
     static func segmentDenial(_ token: UnsafeRawBufferPointer) -> Denial {
         let segments = token.reduce(1) { $0 + ($1 == UInt8(ascii: ".") ? 1 : 0) }
         if segments == 5 {

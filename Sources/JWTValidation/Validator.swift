@@ -32,6 +32,9 @@ public struct Validator: Sendable {
     /// What the byte-level check found, before it is wrapped with the token text.
     enum Outcome {
         case allow(JWSAlgorithm, any SignatureVerifier, Int64?)
+        /// An encrypted token: the inner JWS's algorithm (nil when not nested), the backend
+        /// that did the work, `exp`, and what it decrypted to.
+        case allowEncrypted(JWSAlgorithm?, String, Int64?, EncryptionDetails)
         case deny(Denial)
     }
 
@@ -52,6 +55,9 @@ public struct Validator: Sendable {
         switch outcome {
         case .allow(let alg, let verifier, let exp):
             return .allow(VerifiedToken(token: token, algorithm: alg, location: location, expiresAt: exp, backend: verifier.backendName))
+        case .allowEncrypted(let alg, let backend, let exp, let details):
+            return .allow(
+                VerifiedToken(token: token, algorithm: alg, location: location, expiresAt: exp, backend: backend, encryption: details))
         case .deny(let denial):
             return .deny(denial)
         }
@@ -60,12 +66,27 @@ public struct Validator: Sendable {
     // MARK: the byte-level check
 
     /// The steps of `Validator+Steps.swift` in the documented order; the first failure wins.
+    /// Five segments are a JWE (`Validator+JWE.swift`); a JWS where the policy requires
+    /// encryption is denied before any other work on it.
     func check(_ token: UnsafeRawBufferPointer, now: Int64, tokenType: TokenType) -> Outcome {
         let parts: Segments
         switch segments(token) {
         case .success(let p): parts = p
-        case .failure(let denial): return .deny(denial)
+        case .failure(let denial):
+            // Only a token that is not three segments gets here, so a JWS pays nothing for this.
+            if denial.reason == .tokenMalformed, Self.dotCount(token) == 4 {
+                return checkEncrypted(token, now: now, tokenType: tokenType)
+            }
+            return .deny(denial)
         }
+        if rules.encryption.requirement != .signed {
+            return .deny(Denial(.encryptionRequired, "a signed token (JWS) where this policy requires an encrypted one (JWE)"))
+        }
+        return checkSigned(parts, token: token, now: now, tokenType: tokenType)
+    }
+
+    /// A JWS whose segments were found: steps 3 onwards (also a nested JWT's inner token).
+    func checkSigned(_ parts: Segments, token: UnsafeRawBufferPointer, now: Int64, tokenType: TokenType) -> Outcome {
         guard let headerCount = Base64URL.decodedCount(parts.header.count),
             let payloadCount = Base64URL.decodedCount(parts.payload.count),
             let signatureCount = Base64URL.decodedCount(parts.signature.count)

@@ -220,10 +220,13 @@ public struct CachingValidator: Sendable {
             return .allow(VerifiedToken(token: token, algorithm: algorithm, location: location, expiresAt: exp, backend: backend))
         }
         let decision = validator.validate(token: token, now: now, location: location)
-        if case .allow(let verified) = decision, token.utf8.count <= cache.maxTokenBytes {
+        // Encrypted tokens are not cached: a hit could not restate what they decrypted to.
+        if case .allow(let verified) = decision, let algorithm = verified.algorithm, verified.encryption == nil,
+            token.utf8.count <= cache.maxTokenBytes
+        {
             table.insert(
                 VerifiedTokenCache.Entry(
-                    key: key, algorithm: verified.algorithm, backend: verified.backend, location: location, exp: verified.expiresAt,
+                    key: key, algorithm: algorithm, backend: verified.backend, location: location, exp: verified.expiresAt,
                     nbf: Self.notBefore(verified), generation: generation, referenced: false))
         }
         return decision

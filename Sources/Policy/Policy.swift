@@ -58,6 +58,11 @@ import JWTValidation
 ///   revocation:                     # a token denylist, see RevocationSettings
 ///     file: revoked.txt             # relative to the policy file, like key files
 ///     reload_interval: 5s           # file checked for changes this often, default 5s
+///   jwe:                            # encrypted and nested tokens, see JWESettings
+///     require: nested               # signed | encrypted | nested
+///     allowed_key_management: [RSA-OAEP-256]
+///     allowed_content_encryption: [A256GCM]
+///     keys: {files: [keys/decryption.json]}   # private: inline or files, never a URL
 /// ```
 public struct Policy: Sendable, Equatable {
     /// Allowed `iss` values, matched exactly (no normalisation, trailing slash included).
@@ -93,6 +98,8 @@ public struct Policy: Sendable, Equatable {
     public var claimHeaders: [ClaimHeader]
     /// The token denylist (`jwtbench.revocation`); nil: no token is revoked.
     public var revocation: RevocationSettings?
+    /// Encrypted tokens (`jwtbench.jwe`); nil: signed tokens (JWS) only.
+    public var jwe: JWESettings?
 
     /// A policy built in code. Unlike `parse`, this checks nothing: callers build what they
     /// mean (tests, signature-only harness runs).
@@ -112,7 +119,8 @@ public struct Policy: Sendable, Equatable {
         keyCache: KeyCacheSettings? = nil,
         cryptoBackend: String? = nil,
         claimHeaders: [ClaimHeader] = [],
-        revocation: RevocationSettings? = nil
+        revocation: RevocationSettings? = nil,
+        jwe: JWESettings? = nil
     ) {
         self.issuers = issuers
         self.audiences = audiences
@@ -130,6 +138,7 @@ public struct Policy: Sendable, Equatable {
         self.cryptoBackend = cryptoBackend
         self.claimHeaders = claimHeaders
         self.revocation = revocation
+        self.jwe = jwe
     }
 
     /// Whether the policy names any key: a JKU, an inline key or a key file.

@@ -25,7 +25,7 @@ extension PolicyParser {
             ext,
             [
                 "leeway", "require_expiration", "max_lifetime", "max_token_bytes", "key_cache", "crypto_backend", "claim_to_headers",
-                "revocation",
+                "revocation", "jwe",
             ],
             field,
             .invalidConfiguration)
@@ -60,6 +60,10 @@ extension PolicyParser {
         }
         if let revocation = ext["revocation"] {
             policy.revocation = try parseRevocation(revocation, field: field + ".revocation")
+        }
+        // After crypto_backend: the decryption keys are prepared with the policy's backend.
+        if let jwe = ext["jwe"] {
+            policy.jwe = try parseJWE(jwe, field: field + ".jwe", backend: policy.cryptoBackend)
         }
     }
 

@@ -7,7 +7,7 @@ extension ValidationRules {
             issuers: policy.issuers, audiences: policy.audiences, allowedAlgorithms: policy.allowedAlgorithms,
             leeway: policy.leewaySeconds, requireExpiration: policy.requireExpiration,
             maxLifetime: policy.maxLifetimeSeconds, maxTokenBytes: policy.maxTokenBytes,
-            tokenType: policy.tokens.first?.type ?? .jwt)
+            tokenType: policy.tokens.first?.type ?? .jwt, encryption: policy.jwe?.rules ?? .signedOnly)
     }
 }
 

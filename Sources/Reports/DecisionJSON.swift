@@ -12,7 +12,7 @@ public enum DecisionJSON {
         case .allow(let token):
             return object([
                 ("decision", "\"allow\""), ("reason", "null"), ("http_status", "200"),
-                ("alg", quote(token.algorithm.rawValue)), ("tokens", "[" + result(token) + "]"),
+                ("alg", quote(token.algorithmName)), ("tokens", "[" + result(token) + "]"),
             ])
         case .deny(let d):
             return denial(d)

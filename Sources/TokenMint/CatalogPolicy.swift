@@ -16,6 +16,13 @@ public enum CatalogPolicy: String, Sendable, CaseIterable, Codable {
     /// `standard` with a token denylist (`jwtbench.revocation`, file `revoked.txt` beside the
     /// policy; its entries are `CatalogRevocation.entries(for:)`).
     case revoked
+    /// `standard` that requires nested JWTs (`jwtbench.jwe`, `require: nested`): a signed token
+    /// inside RSA-OAEP-256 or ECDH-ES+A256KW with A256GCM or A128CBC-HS256
+    /// (`CatalogEncryption`'s keys, inline).
+    case nested
+    /// `standard` that requires encrypted tokens (`require: encrypted`) with a shared secret
+    /// (dir or A256KW): the plaintext is the claims set.
+    case encrypted
 
     /// The ngrok `jwt-validation` config (YAML), without key sources (keys come separately).
     public var yaml: String {
@@ -35,6 +42,15 @@ public enum CatalogPolicy: String, Sendable, CaseIterable, Codable {
         case .requireExpiration: extensions.append("  require_expiration: true")
         case .maxLifetime: extensions.append("  max_lifetime: 3600")
         case .revoked: extensions.append("  revocation:\n    file: \(CatalogRevocation.fileName)")
+        case .nested:
+            extensions.append(
+                CatalogEncryption.yaml(
+                    require: "nested", algs: [.rsaOAEP256, .ecdhESA256KW], encs: [.a256GCM, .a128CBCHS256],
+                    kids: ["jwe-rsa-1", "jwe-ec256-1"]))
+        case .encrypted:
+            extensions.append(
+                CatalogEncryption.yaml(
+                    require: "encrypted", algs: [.dir, .a256KW], encs: [.a256GCM, .a128CBCHS256], kids: ["jwe-secret-1"]))
         default: break
         }
         var text = """

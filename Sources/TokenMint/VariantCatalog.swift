@@ -8,6 +8,7 @@ public enum VariantCatalog {
     /// Every variant, good ones first.
     public static let all: [Variant] =
         good + claimDefects + signatureDefects + headerDefects + encodingDefects + requestDefects + revocationDefects
+        + encryptionVariants
 
     public static func variant(_ id: String) -> Variant? { all.first { $0.id == id } }
 
@@ -390,7 +391,7 @@ public enum VariantCatalog {
             let p = parts(try c.token())
             return .token(p[0] + ". " + p[1] + "." + p[2])
         },
-        Variant("jwe-shape", "a five-segment JWE", defect: "encrypted token", expect: .deny(.tokenMalformed)) { c in
+        Variant("jwe-shape", "a five-segment JWE", defect: "encrypted token", expect: .deny(.encryptionNotAllowed)) { c in
             var rng = c.rng
             let protected = Base64URL.encode(string: "{\"alg\":\"RSA-OAEP\",\"enc\":\"A256GCM\"}")
             return .token([protected, rng.hex(40), rng.hex(16), rng.hex(60), rng.hex(22)].joined(separator: "."))

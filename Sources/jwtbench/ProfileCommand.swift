@@ -23,6 +23,8 @@ struct ProfileCommand: ParsableCommand {
             "Record the fixed workload (--for, default 10s) with perf and write folded stacks and a flame graph; exits 2 saying why when perf is missing or not permitted."
     )
     var perf = false
+    @Flag(help: "Nested JWTs by stage instead (RS256 in RSA-OAEP+A256GCM, ES256 in ECDH-ES+A256KW); a JSON line per case.")
+    var jwe = false
     @Option(help: "Folder for --perf output.")
     var out: String = "reports/profile"
     @OptionGroup var crypto: CryptoBackendOptions<AutoBackendDefault>
@@ -31,6 +33,10 @@ struct ProfileCommand: ParsableCommand {
         guard let algorithm = JWSAlgorithm(rawValue: alg) else { throw HarnessError.usage("unknown algorithm \(alg)") }
         guard let sizeClass = SizeClass(rawValue: size) else { throw HarnessError.usage("unknown size \(size)") }
         let seconds = try self.for.map(DurationParser.seconds)
+        if jwe {
+            let jweProfiler = JWEStageProfiler(keySet: try TestKeySet.loadDefault(), size: sizeClass, backend: try crypto.backend())
+            return try jweProfiler.report(rounds: rounds) { print($0) }
+        }
         let profiler = try StageProfiler(
             algorithm: algorithm, size: sizeClass, backend: try crypto.backend(), keySet: try TestKeySet.loadDefault())
         if perf {

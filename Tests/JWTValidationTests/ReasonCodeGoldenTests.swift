@@ -15,7 +15,8 @@ import Testing
             .expired: "expired", .notYetValid: "not_yet_valid", .lifetimeTooLong: "lifetime_too_long",
             .audienceNotAllowed: "audience_not_allowed", .keyNotFound: "key_not_found",
             .keysUnavailable: "keys_unavailable", .signatureInvalid: "signature_invalid",
-            .revoked: "revoked",
+            .revoked: "revoked", .decryptionFailed: "decryption_failed", .encryptionRequired: "encryption_required",
+            .encryptionNotAllowed: "encryption_not_allowed",
         ]
         #expect(ReasonCode.allCases.count == golden.count)
         for code in ReasonCode.allCases {

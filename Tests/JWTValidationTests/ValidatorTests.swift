@@ -45,7 +45,6 @@ import Testing
         ("four segments", "TOKEN.AAAA"),
         ("empty", ""),
         ("whitespace inside", "SPACE"),
-        ("five segments (JWE)", "eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.a.b.c.d"),
     ])
     func structuralDefectsAreMalformed(_ name: String, _ shape: String) {
         let good = F.token()
@@ -60,6 +59,10 @@ import Testing
         default: token = shape
         }
         #expect(F.reason(token) == .tokenMalformed, "\(name)")
+    }
+
+    @Test func aJWEWhereOnlyJWSIsAllowedIsItsOwnReason() {
+        #expect(F.reason("eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.a.b.c.d") == .encryptionNotAllowed)
     }
 
     @Test func nonCanonicalBase64URLIsMalformed() {

@@ -21,6 +21,16 @@ public enum ReasonCode: String, Sendable, Hashable, CaseIterable, Codable {
     /// Added after the first frozen set: a token with a good signature that is on the
     /// configured denylist (`jwtbench.revocation`). Checked last, after the signature.
     case revoked = "revoked"
+    /// Added with encrypted tokens (JWE): the token could not be decrypted and authenticated
+    /// with the configured keys. One code for every such failure (key unwrap, padding, tag,
+    /// a bad ephemeral key), so nothing tells them apart.
+    case decryptionFailed = "decryption_failed"
+    /// Added with JWE: the policy requires an encrypted (or nested) token and this one is a
+    /// plain JWS, or not nested where nesting is required.
+    case encryptionRequired = "encryption_required"
+    /// Added with JWE: an encrypted token (five segments) where the policy accepts only
+    /// signed tokens (no `jwtbench.jwe`, or `require: signed`).
+    case encryptionNotAllowed = "encryption_not_allowed"
 
     /// The HTTP status a gateway answers with: 403 when the token is valid but meant for
     /// someone else, 401 for everything else (RFC 6750 section 3.1).
