@@ -236,6 +236,13 @@ if Context.environment["JWTBENCH_FUZZ"] != nil {
         ("FuzzPolicy", ["Policy", "JWTValidation"]),
         ("FuzzJWKS", ["KeySources", "JOSECrypto"]),
         ("FuzzRequest", ["Policy", "JWTValidation"]),
+        (
+            "FuzzGatewayRequest",
+            [
+                "Gateway", "Policy", "JWTValidation", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
     ]
     package.targets += [
         .target(name: "CFuzzDriver", path: "Fuzz/CFuzzDriver"),

@@ -67,6 +67,13 @@ def seeds(target):
                               "body": {"access_token": t}}).encode()
             yield json.dumps({"method": "POST", "headers": [["Content-Type", "application/x-www-form-urlencoded"]],
                               "body": "access_token=" + t}).encode()
+    elif target == "FuzzGatewayRequest":
+        for t in list(tokens(doc))[:40]:
+            yield (f"GET /a?b=c HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer {t}\r\nX-User: forged\r\n"
+                   f"Connection: keep-alive, X-Drop\r\nX-Drop: 1\r\n\r\n").encode()
+        yield (b"POST /p HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nTE: trailers\r\n\r\n"
+               b"5\r\nhello\r\n0\r\n\r\nGET / HTTP/1.0\r\n\r\n")
+        yield b"PUT /x HTTP/1.1\r\nContent-Length: 3\r\nX-Forwarded-For: 10.0.0.1\r\nX-Forwarded-Proto: ftp\r\n\r\nabc"
     elif target == "FuzzRSA":
         for first in range(24):
             for _ in range(4):
