@@ -36,7 +36,7 @@ release: deps
 # sanitizer runs, each in a build of its own: ThreadSanitizer (scripts/tsan.sh), the suite
 # under AddressSanitizer + UndefinedBehaviorSanitizer (scripts/asan.sh), and a smoke of every
 # fuzz target, FUZZ_SMOKE seconds each (scripts/fuzz.sh). README "What CI runs" has the times.
-FUZZ_SMOKE ?= 25
+FUZZ_SMOKE ?= 20
 test: deps lint
 	$(if $(wildcard $(VECTORS)/.),bash scripts/vectors-test.sh $(VECTORS))
 	$(if $(wildcard $(VECTORS)/.),JWTBENCH_VECTORS=$(VECTORS)) $(SWIFT) test
