@@ -54,7 +54,8 @@ run() {
   local target=$1 seconds=$2
   shift 2
   targets | grep -x "$target" >/dev/null || { echo "fuzz: no target $target (scripts/fuzz.sh list)" >&2; exit 2; }
-  [ -x "$(binary "$target")" ] || build "$target"
+  # Always through the build, which is incremental, so a run never uses a stale binary.
+  build "$target"
   mkdir -p "$out/corpus/$target" "$out/artifacts" "$out/logs"
   rm -rf "$out/seeds/$target"
   python3 scripts/fuzz-seeds.py "$target" "$out/seeds/$target" >/dev/null
