@@ -6,7 +6,7 @@ SWIFT ?= swift
 VECTORS ?= $(or $(JWTBENCH_VECTORS),$(if $(wildcard ../shared/vectors/.),$(abspath ../shared/vectors),$(abspath .vectors)))
 SYSTEM_PACKAGES := libssl-dev libjemalloc-dev zlib1g-dev pkg-config curl
 
-.PHONY: all deps build release test run clean tsan format lint vectors vectors-test
+.PHONY: all deps build release test run clean tsan asan fuzz fuzz-list fuzz-build format lint vectors vectors-test
 
 all: build
 
@@ -36,7 +36,10 @@ release: deps
 # catalogue over HTTP against real gateways on loopback (docs/conformance.md): jwtbench gateway
 # (exact reasons) and Apache httpd with mod_auth_openidc (installed when missing; its
 # differences are on vectors/expected-failures-apache-openidc.json). Last, the
-# ThreadSanitizer runs (scripts/tsan.sh: its own build, about 10 minutes on two cores).
+# sanitizer runs, each in a build of its own: ThreadSanitizer (scripts/tsan.sh), the suite
+# under AddressSanitizer + UndefinedBehaviorSanitizer (scripts/asan.sh), and a smoke of every
+# fuzz target, FUZZ_SMOKE seconds each (scripts/fuzz.sh). README "What CI runs" has the times.
+FUZZ_SMOKE ?= 20
 test: deps lint
 	$(if $(wildcard $(VECTORS)/.),bash scripts/vectors-test.sh $(VECTORS))
 	$(if $(wildcard $(VECTORS)/.),JWTBENCH_VECTORS=$(VECTORS)) $(SWIFT) test
@@ -44,6 +47,8 @@ test: deps lint
 	bash scripts/conform-gateway.sh --junit .build/conformance-gateway.xml
 	bash scripts/conform-apache.sh .build/conform-apache
 	bash scripts/tsan.sh
+	bash scripts/asan.sh
+	bash scripts/fuzz.sh all $(FUZZ_SMOKE)
 
 # The main job on built-in defaults: mint, conformance, thread sweep, latency-throughput
 # curve, quick key-cache comparison; the report lands under reports/<run>/.
@@ -54,16 +59,33 @@ run: release
 tsan: deps
 	bash scripts/tsan.sh
 
+# The test suite under AddressSanitizer + UndefinedBehaviorSanitizer (also part of `make test`).
+asan: deps
+	bash scripts/asan.sh
+
+# libFuzzer targets (Fuzz/, docs/fuzzing.md): `make fuzz TARGET=FuzzValidator SECONDS=600`, or
+# without TARGET every target for SECONDS each; builds what it needs. Corpora, crash
+# artifacts and logs land in .fuzz/ (not committed).
+SECONDS ?= 60
+fuzz: deps
+	$(if $(TARGET),bash scripts/fuzz.sh run $(TARGET) $(SECONDS),bash scripts/fuzz.sh all $(SECONDS))
+
+fuzz-list:
+	@bash scripts/fuzz.sh list
+
+fuzz-build: deps
+	bash scripts/fuzz.sh build $(TARGET)
+
 # Formats every Swift file in place with the toolchain's swift-format (.swift-format).
 format:
-	$(SWIFT) format --in-place --recursive --parallel Package.swift Sources Tests
+	$(SWIFT) format --in-place --recursive --parallel Package.swift Sources Tests Fuzz
 
 # What `make test` checks before building: the formatting (swift format lint, strict: any
 # finding fails), and the layout docs/ARCHITECTURE.md describes (scripts/check-architecture.py:
 # Package.swift against the allowed-imports table, every import, file and CLI sizes), and
 # that this check fails on planted violations.
 lint:
-	$(SWIFT) format lint --strict --recursive --parallel Package.swift Sources Tests
+	$(SWIFT) format lint --strict --recursive --parallel Package.swift Sources Tests Fuzz
 	python3 scripts/check-architecture.py
 	bash scripts/check-architecture-selftest.sh
 
@@ -78,4 +100,4 @@ vectors-test:
 	bash scripts/vectors-test.sh $(VECTORS)
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-tsan .build-asan .build-fuzz .fuzz

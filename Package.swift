@@ -231,3 +231,33 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The libFuzzer targets (Fuzz/, docs/fuzzing.md), declared only when JWTBENCH_FUZZ is set:
+// scripts/fuzz.sh builds them with -sanitize=fuzzer,address in a scratch path of their own
+// (.build-fuzz, no manifest cache), so the normal build and its tests never see them. Each
+// target is one folder Fuzz/<Name>/ whose `main` hands its LLVMFuzzerTestOneInput to libFuzzer.
+if Context.environment["JWTBENCH_FUZZ"] != nil {
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzBase64URL", ["JOSECrypto"]),
+        ("FuzzJSONScanner", ["JWTValidation"]),
+        ("FuzzValidator", ["JWTValidation", "JOSECrypto"]),
+        ("FuzzRSA", ["JOSECrypto", "COpenSSL", "TokenMint"]),
+        ("FuzzPolicy", ["Policy", "JWTValidation"]),
+        ("FuzzJWKS", ["KeySources", "JOSECrypto"]),
+        ("FuzzRequest", ["Policy", "JWTValidation"]),
+        (
+            "FuzzGatewayRequest",
+            [
+                "Gateway", "Policy", "JWTValidation", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+    ]
+    package.targets += [
+        .target(name: "CFuzzDriver", path: "Fuzz/CFuzzDriver"),
+        .target(name: "FuzzSupport", dependencies: ["CFuzzDriver", "JOSECrypto", "COpenSSL", "TokenMint"], path: "Fuzz/FuzzSupport"),
+    ]
+    package.targets += fuzzTargets.map { target in
+        .executableTarget(name: target.name, dependencies: ["FuzzSupport"] + target.dependencies, path: "Fuzz/\(target.name)")
+    }
+}

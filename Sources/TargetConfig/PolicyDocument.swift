@@ -59,6 +59,17 @@ enum PolicyDocument {
             ext.append("claim_to_headers:")
             ext += p.claimHeaders.map { "  - {claim: \(ConfigText.yaml($0.claim)), header: \(ConfigText.yaml($0.header))}" }
         }
+        if let jwe = p.jwe {
+            // The decryption keys are private: written only into jwtbench's own policy.
+            ext += [
+                "jwe:", "  require: \(jwe.requirement.rawValue)",
+                "  allowed_key_management: [\(jwe.allowedKeyManagement.map(\.rawValue).joined(separator: ", "))]",
+                "  allowed_content_encryption: [\(jwe.allowedContentEncryption.map(\.rawValue).joined(separator: ", "))]",
+                "  keys:",
+            ]
+            // Every key inline (the files' keys included), so the folder stands on its own.
+            ext.append("    inline: {keys: [\(jwe.keys.map { $0.jsonString() }.joined(separator: ", "))]}")
+        }
         if let revocation = p.revocation, let denylistFile {
             let ms =
                 revocation.reloadInterval.components.seconds * 1000 + revocation.reloadInterval.components.attoseconds

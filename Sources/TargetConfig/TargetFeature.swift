@@ -15,6 +15,7 @@ enum TargetFeature: CaseIterable {
     case maxTokenBytes
     case revocation
     case claimHeaders
+    case encryption
 
     func isUsed(by r: TargetConfigRequest) -> Bool {
         let p = r.policy
@@ -31,6 +32,7 @@ enum TargetFeature: CaseIterable {
         case .maxTokenBytes: return p.maxTokenBytes != ValidationRules.defaultMaxTokenBytes
         case .revocation: return p.revocation != nil
         case .claimHeaders: return !p.claimHeaders.isEmpty
+        case .encryption: return p.jwe != nil
         }
     }
 
@@ -51,6 +53,7 @@ enum TargetFeature: CaseIterable {
         case .maxTokenBytes: return "a token size cap (jwtbench.max_token_bytes: \(p.maxTokenBytes))"
         case .revocation: return "a token denylist (jwtbench.revocation)"
         case .claimHeaders: return "claims forwarded as headers (jwtbench.claim_to_headers)"
+        case .encryption: return "encrypted or nested tokens (jwtbench.jwe)"
         }
     }
 }

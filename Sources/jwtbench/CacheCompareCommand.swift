@@ -26,8 +26,7 @@ struct CacheCompareCommand: ParsableCommand {
     var threads: Int?
     @Option(help: "Measured time per cell (5s, 500ms, 1m).")
     var duration: String = "5s"
-    @Option(
-        help: "Length of the idp-outage fault (default: the cell's duration minus a lead and a tail; the cell grows to fit a longer one).")
+    @Option(help: "Length of the idp-outage fault (default: the cell's duration less a lead and a tail).")
     var outage: String?
     @Option(help: "Unknown-kid refetch cooldown for the strategies that refetch (real deployments use 30s).")
     var cooldown: String = "1s"

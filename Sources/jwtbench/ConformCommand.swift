@@ -30,8 +30,7 @@ struct ConformCommand: ParsableCommand {
     var suiteNames: [String] = []
     @Option(name: .customLong("case"), help: ArgumentHelp("Run only the case with this id (repeatable).", valueName: "id"))
     var caseIDs: [String] = []
-    @Option(
-        name: .customLong("tag"), help: ArgumentHelp("Run only cases carrying this tag (repeatable: all must match).", valueName: "tag"))
+    @Option(name: .customLong("tag"), help: ArgumentHelp("Run only cases with this tag (repeatable: all must match).", valueName: "tag"))
     var tags: [String] = []
     @Flag(help: "List the selected cases (id, expected decision, tags, description) without running them.")
     var list = false

@@ -7,9 +7,7 @@ import Measurement
 struct EchoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "echo",
-        abstract:
-            "Run an HTTP/1.1 upstream that records every request (keep-alive, chunked or fixed-length bodies) and answers 200 with a small JSON body."
-    )
+        abstract: "Run an HTTP/1.1 upstream that records every request and answers 200 with a small JSON body.")
 
     @Option(help: "Address to listen on (HOST:PORT; port 0: ephemeral).")
     var listen = "127.0.0.1:8081"

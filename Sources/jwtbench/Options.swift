@@ -79,10 +79,7 @@ struct LoadShapeOptions<Defaults: LoadShapeDefaults>: ParsableArguments {
 
 /// An ngrok policy with its key sources, extra keys and the validation time (verify, load).
 struct PolicyOptions: ParsableArguments {
-    @Option(
-        help:
-            "An ngrok Traffic Policy (YAML or JSON) or its jwt-validation config, with its real key sources (inline, files, additional_jkus under its key-cache strategy)."
-    )
+    @Option(help: "An ngrok Traffic Policy (YAML or JSON) or its jwt-validation config, with its real key sources.")
     var policy: String?
     @OptionGroup var keys: KeyFileOptions
     @Option(help: "The time to validate at, in seconds since the epoch (default: now; load: the expectations' mint time, else now).")

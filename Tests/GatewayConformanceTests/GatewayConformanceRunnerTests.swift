@@ -20,7 +20,9 @@ import TokenMint
         // its header: every catalogue policy has cases.
         #expect(cases.filter { $0.conformance.tags.contains("request") }.count == 10)
         #expect(cases.filter { $0.conformance.tags.contains("token") }.count > 100)
-        #expect(Set(cases.map(\.policy)) == Set(CatalogPolicy.allCases))
+        // Every catalogue policy has cases, but `encrypted` (its tokens use symmetric key
+        // management, minted with HS256 only).
+        #expect(Set(cases.map(\.policy)) == Set(CatalogPolicy.allCases).subtracting([.encrypted]))
         #expect(cases.contains { $0.conformance.id == "jwtbench/token-twice/RS256/typical" })
         let expired = try #require(cases.first { $0.conformance.id == "jwtbench/expired/ES256/typical" })
         #expect(expired.request.headers.count == 1 && expired.request.headers[0].name == "Authorization")
@@ -35,7 +37,7 @@ import TokenMint
         defer { echo.stop() }
         var gateways: [Gateway] = []
         var targets: [GatewayTarget] = []
-        for policy in CatalogPolicy.allCases {
+        for policy in Set(F.cases.map(\.policy)).sorted(by: { $0.rawValue < $1.rawValue }) {
             let gateway = try await F.gateway(policy, upstream: echo.url)
             gateways.append(gateway)
             targets.append(try F.target(policy, port: gateway.port))

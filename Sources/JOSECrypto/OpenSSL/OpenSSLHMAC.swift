@@ -13,13 +13,18 @@ final class OpenSSLHMAC: SignatureVerifier, SignatureSigner, @unchecked Sendable
         self.algorithm = algorithm
         self.tagLength = algorithm.hash.byteCount
         guard let ctx = EVP_MAC_CTX_new(Digests.shared.hmac) else { throw OpenSSLErrorQueue.error("EVP_MAC_CTX_new") }
-        let ok = algorithm.hash.opensslName.withCString { name -> Bool in
-            let params = [
-                OSSL_PARAM_construct_utf8_string("digest", UnsafeMutablePointer(mutating: name), 0),
-                OSSL_PARAM_construct_end(),
-            ]
-            return secret.withUnsafeBufferPointer { s in
-                params.withUnsafeBufferPointer { p in EVP_MAC_init(ctx, s.baseAddress, s.count, p.baseAddress) == 1 }
+        // An OSSL_PARAM keeps pointers to its key and value, so both C strings must live until
+        // EVP_MAC_init has read them: a string literal passed straight to the constructor is a
+        // temporary whose memory Swift may free on return (AddressSanitizer: use after free).
+        let ok = "digest".withCString { key in
+            algorithm.hash.opensslName.withCString { name -> Bool in
+                let params = [
+                    OSSL_PARAM_construct_utf8_string(key, UnsafeMutablePointer(mutating: name), 0),
+                    OSSL_PARAM_construct_end(),
+                ]
+                return secret.withUnsafeBufferPointer { s in
+                    params.withUnsafeBufferPointer { p in EVP_MAC_init(ctx, s.baseAddress, s.count, p.baseAddress) == 1 }
+                }
             }
         }
         guard ok else {

@@ -1,0 +1,2 @@
+// Only the header matters (LLVMFuzzerRunDriver is defined by libFuzzer); SwiftPM wants a source file.
+#include "CFuzzDriver.h"

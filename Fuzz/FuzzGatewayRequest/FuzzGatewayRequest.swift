@@ -1,0 +1,112 @@
+import FuzzSupport
+import JWTValidation
+import NIOCore
+import NIOEmbedded
+import NIOHTTP1
+import Policy
+
+@testable import Gateway
+
+/// The gateway's request handling below the connection handler, on arbitrary client bytes:
+/// NIO's HTTP/1 server pipeline (as `Gateway` configures it) in an `EmbeddedChannel`, then
+/// for each request the validator's view of it (method, header fields in order, the body),
+/// the decision, the claim headers of an allowed request and the head the upstream would
+/// receive (`ProxyHeaders.upstreamRequest`). Properties: no crash, hang or unbounded
+/// allocation; the upstream head carries no hop-by-hop field (but the `Transfer-Encoding:
+/// chunked` the gateway restates), no field the client's `Connection` names, exactly one
+/// `X-Forwarded-Proto`, and claim headers only as the gateway set them (a client cannot
+/// inject `X-User`).
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzGatewayRequest(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let input = FuzzMain.bytes(data, size)
+    let channel = EmbeddedChannel()
+    let collector = RequestCollector()
+    do {
+        try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+        try channel.pipeline.syncOperations.addHandler(collector)
+    } catch {
+        fuzzFailure("the pipeline could not be set up: \(error)", input)
+    }
+    // A parse error closes the channel (NIO answers 400); what was read before is checked.
+    _ = try? channel.writeInbound(channel.allocator.buffer(bytes: input))
+    _ = try? channel.finish()
+    for (head, body) in collector.requests { check(head, body, input) }
+    return 0
+}
+
+func check(_ head: HTTPRequestHead, _ body: [UInt8], _ input: UnsafeRawBufferPointer) {
+    var headers: [HTTPHeader] = []
+    for (name, value) in head.headers { headers.append(HTTPHeader(name, value)) }
+    let request = HTTPRequest(method: head.method.rawValue, headers: headers, body: body)
+    var claimHeaders: [(String, String)] = []
+    if case .allow(let tokens) = GatewayFixture.validator.validate(request: request, now: FuzzKeys.now) {
+        claimHeaders = ClaimHeaderValues.values(for: GatewayFixture.mappings, from: tokens)
+    }
+    let upstream = ProxyHeaders.upstreamRequest(
+        head, target: GatewayFixture.target, clientAddress: "192.0.2.1", claimHeaders: claimHeaders,
+        strippedNames: GatewayFixture.mappings.map(\.lowercasedHeader))
+    let options = ProxyHeaders.connectionOptions(head.headers)
+    var proto = 0
+    var claims = 0
+    for (name, value) in upstream.headers {
+        if ProxyHeaders.isHopByHop(name) && !(ProxyHeaders.equal(name, "transfer-encoding") && value == "chunked") {
+            fuzzFailure("hop-by-hop field \(name) forwarded", input)
+        }
+        if options.contains(where: { ProxyHeaders.equal(name, $0) }) && !GatewayFixture.setByGateway(name) {
+            fuzzFailure("field \(name), named by the client's Connection, forwarded", input)
+        }
+        if ProxyHeaders.equal(name, "x-forwarded-proto") { proto += 1 }
+        if GatewayFixture.mappings.contains(where: { ProxyHeaders.equal(name, $0.lowercasedHeader) }) { claims += 1 }
+    }
+    if proto != 1 { fuzzFailure("\(proto) X-Forwarded-Proto fields upstream", input) }
+    if claims != claimHeaders.count { fuzzFailure("claim headers upstream: \(claims), set by the gateway: \(claimHeaders.count)", input) }
+}
+
+/// Collects each request's head and body from the HTTP server pipeline.
+final class RequestCollector: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    var requests: [(HTTPRequestHead, [UInt8])] = []
+    private var head: HTTPRequestHead?
+    private var body: [UInt8] = []
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let h):
+            head = h
+            body = []
+        case .body(let buffer):
+            // The gateway reads at most 1 MiB of body before deciding; so does this.
+            if body.count < 1 << 20 { body += buffer.readableBytesView.prefix((1 << 20) - body.count) }
+        case .end:
+            if let head { requests.append((head, body)) }
+            head = nil
+        }
+    }
+}
+
+enum GatewayFixture {
+    static let policy = try! Policy.parse(
+        """
+        issuer: {allow_list: [{value: "\(FuzzKeys.issuer)"}]}
+        audience: {allow_list: [{value: "\(FuzzKeys.audience)"}]}
+        http: {tokens: [{type: jwt, method: header, name: Authorization, prefix: "Bearer "}]}
+        jws: {allowed_algorithms: [RS256, PS256, ES256, HS256, EdDSA]}
+        jwtbench: {claim_to_headers: [{claim: sub, header: X-User}, {claim: iss, header: X-Issuer}]}
+        """)
+    static let validator = Validator(
+        rules: ValidationRules(policy: policy),
+        keys: StaticKeyProvider(keys: FuzzKeys.byAlgorithm.map(\.1), algorithms: FuzzKeys.byAlgorithm.map(\.0)),
+        locations: policy.tokens)
+    static let mappings = policy.claimHeaders.map { (claim: $0, lowercasedHeader: $0.header.lowercased()) }
+    static let target = try! UpstreamTarget(url: "http://127.0.0.1:9/base")
+
+    /// Fields the gateway itself writes upstream, whatever the client's `Connection` says.
+    static func setByGateway(_ name: String) -> Bool {
+        ["transfer-encoding", "host", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"].contains { ProxyHeaders.equal(name, $0) }
+            || mappings.contains { ProxyHeaders.equal(name, $0.lowercasedHeader) }
+    }
+}
+
+@main enum FuzzGatewayRequestMain {
+    static func main() { FuzzMain.run(fuzzGatewayRequest) }
+}

@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Writes a fuzz target's seed corpus into a folder, from the project's vectors
+(vectors/jwtbench-cases.json: tokens signed with the committed keys vectors/keys, policies,
+key sets, requests) and small hand-made inputs. Called by scripts/fuzz.sh before a run; the
+corpus folders (.fuzz/) are not committed.
+
+Usage: scripts/fuzz-seeds.py TARGET FOLDER
+"""
+import base64
+import hashlib
+import json
+import os
+import random
+import sys
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+
+
+def b64url_decode(s):
+    return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
+
+
+def vectors():
+    with open(os.path.join(ROOT, "vectors", "jwtbench-cases.json"), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def tokens(doc):
+    for case in doc["cases"]:
+        if "token" in case:
+            yield case["token"]
+
+
+def seeds(target):
+    doc = vectors()
+    rng = random.Random(7)
+    if target == "FuzzValidator":
+        yield from (t.encode() for t in tokens(doc))
+    elif target == "FuzzBase64URL":
+        for t in tokens(doc):
+            yield from (s.encode() for s in t.split(".")[:3])
+        yield from (b"", b"A", b"AA", b"AAA", b"AAAA", b"AB", b"A-_z", b"AA==", b"A+/=")
+    elif target == "FuzzJSONScanner":
+        for t in tokens(doc):
+            for segment in t.split(".")[:2]:
+                try:
+                    yield b64url_decode(segment)
+                except Exception:
+                    pass
+        yield json.dumps(doc["keysets"]).encode()
+        yield from (b"{}", b"[]", b"0", b"-0.5e+3", b'"\\ud83d\\ude00"', b'{"a":1,"\\u0061":2}', b"[1e400]")
+    elif target == "FuzzPolicy":
+        for text in doc["policies"].values():
+            yield text.encode()
+        yield json.dumps({"issuer": {"allow_list": [{"value": "https://i/"}]}, "jws": {"allowed_algorithms": ["RS256"]}}).encode()
+    elif target == "FuzzJWKS":
+        for keyset in doc["keysets"].values():
+            yield json.dumps(keyset).encode()
+            for key in keyset.get("keys", []):
+                yield json.dumps({"keys": [key]}).encode()
+    elif target == "FuzzRequest":
+        for case in doc["cases"]:
+            if "request" in case:
+                yield json.dumps(case["request"]).encode()
+        for t in list(tokens(doc))[:20]:
+            yield json.dumps({"method": "POST", "headers": {"Content-Type": "application/json"},
+                              "body": {"access_token": t}}).encode()
+            yield json.dumps({"method": "POST", "headers": [["Content-Type", "application/x-www-form-urlencoded"]],
+                              "body": "access_token=" + t}).encode()
+    elif target == "FuzzGatewayRequest":
+        for t in list(tokens(doc))[:40]:
+            yield (f"GET /a?b=c HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer {t}\r\nX-User: forged\r\n"
+                   f"Connection: keep-alive, X-Drop\r\nX-Drop: 1\r\n\r\n").encode()
+        yield (b"POST /p HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nTE: trailers\r\n\r\n"
+               b"5\r\nhello\r\n0\r\n\r\nGET / HTTP/1.0\r\n\r\n")
+        yield b"PUT /x HTTP/1.1\r\nContent-Length: 3\r\nX-Forwarded-For: 10.0.0.1\r\nX-Forwarded-Proto: ftp\r\n\r\nabc"
+    elif target == "FuzzRSA":
+        for first in range(24):
+            for _ in range(4):
+                yield bytes([first, rng.randrange(64)]) + rng.randbytes(rng.choice([40, 80, 300]))
+    elif target == "fuzz_p256":
+        for mode in range(6):
+            for _ in range(8):
+                yield bytes([mode, rng.randrange(256)]) + rng.randbytes(rng.choice([64, 97, 130, 200]))
+    else:
+        sys.exit(f"fuzz-seeds: no seeds for {target}")
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit("usage: scripts/fuzz-seeds.py TARGET FOLDER")
+    target, folder = sys.argv[1], sys.argv[2]
+    os.makedirs(folder, exist_ok=True)
+    count = 0
+    for seed in seeds(target):
+        name = hashlib.sha1(seed).hexdigest()
+        with open(os.path.join(folder, name), "wb") as f:
+            f.write(seed)
+        count += 1
+    print(f"fuzz-seeds: {count} seeds for {target} in {folder}")
+
+
+if __name__ == "__main__":
+    main()
