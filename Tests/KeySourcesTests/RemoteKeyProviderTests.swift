@@ -14,12 +14,8 @@ import Testing
     /// Bodies that must never replace a good set: broken documents, and sets whose every key
     /// is unusable.
     static let badBodies: [(String, String)] = {
-        var offCurve = Fixture.ecKey("off").publicKey
-        var y = Base64URL.decode(offCurve.y!)!
-        y[y.count - 1] ^= 0x01
-        offCurve.y = Base64URL.encode(y)
-        let bigModulus = Base64URL.encode([0xC3] + [UInt8](repeating: 0x5A, count: 255))
-        let smallModulus = Base64URL.encode([0xC3] + [UInt8](repeating: 0x5A, count: 63))
+        let offCurve = Fixture.offCurveKey("off")
+        let (bigModulus, smallModulus) = (Fixture.modulus(bytes: 256), Fixture.modulus(bytes: 64))
         let twin1 = Fixture.ecKey("twin").publicKey
         let twin2 = Fixture.ecKey("twin").publicKey
         let secret = Base64URL.encode([UInt8](repeating: 7, count: 32))

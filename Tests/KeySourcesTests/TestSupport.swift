@@ -31,6 +31,18 @@ enum Fixture {
     }
 
     static func set(_ keys: [JWK]) -> String { JWKSet(keys: keys.map(\.publicKey)).jsonString() }
+
+    /// A public P-256 key whose point is off the curve (the last bit of y flipped).
+    static func offCurveKey(_ kid: String) -> JWK {
+        var key = ecKey(kid).publicKey
+        var y = Base64URL.decode(key.y!)!
+        y[y.count - 1] ^= 0x01
+        key.y = Base64URL.encode(y)
+        return key
+    }
+
+    /// A base64url RSA modulus of `bytes` bytes (odd, top bit set): the size is what matters.
+    static func modulus(bytes: Int) -> String { Base64URL.encode([0xC3] + [UInt8](repeating: 0x5A, count: bytes - 1)) }
 }
 
 /// A key-set server without a network: answers from a body set by the test, through the same
