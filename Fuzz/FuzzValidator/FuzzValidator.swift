@@ -12,6 +12,9 @@ public func fuzzValidator(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let input = FuzzMain.bytes(data, size)
     let token = String(decoding: input, as: UTF8.self)
     guard case .allow(let verified) = ValidatorFixture.validator.validate(token: token, now: FuzzKeys.now) else { return 0 }
+    guard let algorithm = verified.algorithm else {
+        fuzzFailure("allowed a token without a signature algorithm under a JWS-only policy", input)
+    }
     let parts = token.split(separator: ".", omittingEmptySubsequences: false)
     guard parts.count == 3, let signature = Base64URL.decode(String(parts[2])) else {
         fuzzFailure("allowed a token that is not three base64url segments", input)
@@ -19,10 +22,10 @@ public func fuzzValidator(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let message = Array("\(parts[0]).\(parts[1])".utf8)
     let kid = ValidatorFixture.kid(of: String(parts[0]))
     let verifies = ValidatorFixture.references.contains { entry in
-        entry.algorithm == verified.algorithm && (kid == nil || kid == entry.kid)
+        entry.algorithm == algorithm && (kid == nil || kid == entry.kid)
             && entry.reference.verify(signature: signature, message: message)
     }
-    if !verifies { fuzzFailure("allowed a \(verified.algorithm.rawValue) token the reference does not verify", input) }
+    if !verifies { fuzzFailure("allowed a \(algorithm.rawValue) token the reference does not verify", input) }
     return 0
 }
 
