@@ -48,7 +48,9 @@ def seeds(target):
                 except Exception:
                     pass
         yield json.dumps(doc["keysets"]).encode()
-        yield from (b"{}", b"[]", b"0", b"-0.5e+3", b'"\\ud83d\\ude00"', b'{"a":1,"\\u0061":2}', b"[1e400]")
+        yield from (b"{}", b"[]", b"0", b"-0.5e+3", b'"\\ud83d\\ude00"', b'{"a":1,"\\u0061":2}', b"[1e400]",
+                    # Trailing commas: swift-foundation accepts them, RFC 8259 and the scanner do not.
+                    b'[1e40,]', b'{"roles":["admin",],"a":1}', b'{"a":1,}')
     elif target == "FuzzPolicy":
         for text in doc["policies"].values():
             yield text.encode()

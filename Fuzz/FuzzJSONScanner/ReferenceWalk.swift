@@ -10,8 +10,8 @@ struct ReferenceWalk {
 
     init(_ text: [UInt8]) { self.text = text }
 
-    /// No duplicate names (after unescaping, byte for byte), at most 31 levels of nesting, and
-    /// nothing but whitespace after the value (Foundation on Linux stops reading at a NUL byte
+    /// No duplicate names (after unescaping, byte for byte), at most 31 levels of nesting, no
+    /// trailing comma in an array or object, and nothing but whitespace after the value (Foundation on Linux stops reading at a NUL byte
     /// and accepts `2\0"`).
     mutating func checkRules() -> Bool {
         position = 0
@@ -110,14 +110,20 @@ struct ReferenceWalk {
         case UInt8(ascii: "\""):
             return string() != nil
         default:
+            // A scalar has at least one byte. Without this a trailing comma (`[1,]`, `{"a":1,}`)
+            // would pass as an empty value: swift-foundation's parser accepts trailing commas,
+            // RFC 8259 does not, and neither does the scanner.
+            let start = position
             while position < text.count, Self.scalarBytes.contains(text[position]) { position += 1 }
-            return true
+            return position > start
         }
     }
 
     /// A string at the position, unescaped by Foundation (as a one-element array, which any
     /// JSONSerialization accepts).
     private mutating func string() -> [UInt8]? {
+        // A member name must be a string: `{"a":1,}` reaches here at the `}`.
+        guard position < text.count, text[position] == UInt8(ascii: "\"") else { return nil }
         let start = position
         position += 1
         while position < text.count, text[position] != UInt8(ascii: "\"") {
