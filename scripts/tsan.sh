@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds jwtbench with ThreadSanitizer and runs, on 2 threads with every decision checked:
 # the load driver over the core in closed and open loop (RS256, ES256, HS256, good and bad
-# tokens), the key-cache comparison (remote JWKS on the embedded issuer: refresher threads
-# swapping key snapshots under the validating workers, rotation, kid floods), and the gateway
-# on two event loops in front of a Python upstream, driven over HTTP by `load --target`.
+# tokens), encrypted (`dir` JWE) tokens on both threads, the key-cache comparison (remote JWKS
+# on the embedded issuer: refresher threads swapping key snapshots under the validating
+# workers, rotation, kid floods), and the gateway on two event loops in front of a Python
+# upstream, driven over HTTP by `load --target`.
 # Fails on any TSan report. The last step of `make test` (a fresh TSan build takes ~10 minutes here).
 #
 # jemalloc is left out of this build: with it linked, TSan's allocator aborts ("CHECK failed:
@@ -41,6 +42,12 @@ mkdir -p "$work/www" && echo ok >"$work/www/index.html"
 python3 -m http.server --bind 127.0.0.1 --directory "$work/www" "$up" >/dev/null 2>&1 &
 pids+=($!)
 run "$bin" mint --algs ES256 --count 64 --out "$work/mint"
+# Encrypted tokens on both threads, every one the same `dir` JWE: its empty encrypted-key
+# segment once made both threads write the standard library's shared empty-array storage
+# (Base64URL.decode), which the mixed run above catches only when its corpus draws a `dir` token.
+run "$bin" mint --algs HS256 --variants good-encrypted-dir --out "$work/jwe"
+run "$bin" load --policy "$work/jwe/encrypted/policy.yaml" --tokens "$work/jwe/encrypted/tokens.txt" \
+  --keys "$work/jwe/jwks.json" --threads 2 --duration 1s --warmup 0 --quiet --out "$scratch/tsan-report-jwe"
 now=$(python3 -c 'import json, sys; print(json.loads(open(sys.argv[1]).readline())["now"])' "$work/mint/standard/expected.jsonl")
 "$bin" gateway --policy "$work/mint/standard/policy.yaml" --keys "$work/mint/jwks.json" --upstream "http://127.0.0.1:$up" \
   --listen "127.0.0.1:$gw" --threads 2 --access-log off --now "$now" --drain-timeout 1s 2>>"$log" &
@@ -58,4 +65,4 @@ if [ "$failed" != 0 ]; then
   tail -40 "$log"
   echo "tsan: a run failed (see above)"; exit 1
 fi
-echo "tsan: clean (load driver over the core, closed and open loop, key-cache comparison, the gateway on 2 event loops driven over HTTP by 2 workers)"
+echo "tsan: clean (load driver over the core, closed and open loop, JWE on 2 threads, key-cache comparison, the gateway on 2 event loops driven over HTTP by 2 workers)"

@@ -109,6 +109,10 @@ public enum Base64URL {
     /// Decodes raw bytes; nil when they are not strict base64url.
     public static func decode(bytes input: UnsafeRawBufferPointer) -> [UInt8]? {
         guard let n = decodedCount(input.count) else { return nil }
+        // An empty segment (a `dir` JWE's encrypted key) must not reach the initializer below:
+        // with capacity 0 it writes the count into the standard library's shared empty-array
+        // storage, a race ThreadSanitizer reports when two threads do it.
+        guard n > 0 else { return [] }
         var ok = true
         let out = [UInt8](unsafeUninitializedCapacity: n) { buf, count in
             let written = decode(input, into: UnsafeMutableRawBufferPointer(buf))
@@ -121,6 +125,7 @@ public enum Base64URL {
     /// Encodes bytes without padding.
     public static func encode<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
         let data = Array(bytes)
+        guard !data.isEmpty else { return "" }  // as in decode: no zero-capacity initializer
         let outCount = (data.count / 3) * 4 + [0, 2, 3][data.count % 3]
         let chars = [UInt8](unsafeUninitializedCapacity: outCount) { out, count in
             var o = 0
