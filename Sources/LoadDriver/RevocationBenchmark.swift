@@ -48,15 +48,15 @@ public struct RevocationBenchmark: Sendable {
             }
             figures["\(name)_s"] = Self.median(times)
             say(
-                "\(name) (read, parse on \(threads) thread(s), sort, index): median " + Self.list([Self.median(times)], "%.2f") + " s of "
+                "\(name) (read, parse on \(threads) thread(s), sort, place): median " + Self.list([Self.median(times)], "%.2f") + " s of "
                     + Self.list(times, "%.2f"))
         }
         try stages(path, say: say, figures: &figures)
         figures["bytes_per_entry"] = list.bytesPerEntry
         say(
             String(
-                format: "storage: %.1f MB, %.2f B per entry (index %d bits)", Double(list.storageBytes) / 1e6, list.bytesPerEntry,
-                list.indexBits))
+                format: "storage: %.1f MB, %.2f B per entry (%d slots, load %.2f)", Double(list.storageBytes) / 1e6,
+                list.bytesPerEntry, list.slots, list.load))
 
         let (fingerprintNs, chainedNs, jtiNs, hashNs, cellNs) = lookups(list)
         figures["read_list_in_force_ns"] = cellNs
@@ -178,7 +178,7 @@ public struct RevocationBenchmark: Sendable {
         figures["parse_1thread_s"] = Self.median(parse)
         figures["sort_index_s"] = Self.median(build)
         say(
-            "stages: parse and hash on 1 thread " + Self.list([Self.median(parse)], "%.2f") + " s, sort and index "
+            "stages: parse and hash on 1 thread " + Self.list([Self.median(parse)], "%.2f") + " s, sort and place "
                 + Self.list([Self.median(build)], "%.2f") + " s (medians)")
     }
 

@@ -1,133 +1,177 @@
-/// An immutable revocation list: sorted 128-bit fingerprints with a prefix index.
+/// An immutable revocation list: 128-bit fingerprints in an ordered linear-probing table.
 ///
-/// Layout: the fingerprints, sorted and without duplicates, in one buffer of 16 bytes each;
-/// and an index of `2^indexBits + 1` 32-bit offsets, where entry `p` is the first fingerprint
-/// whose top `indexBits` bits are `p` or more. `indexBits` is chosen so that a bucket holds
-/// 2 to 4 fingerprints on average: a lookup reads one index word and scans one bucket of
-/// 32-64 contiguous bytes, about two cache misses, instead of the ~24 dependent probes of a
-/// binary search over ten million entries. The index costs at most 2 bytes per entry, so the
-/// whole list stays under 18 bytes per entry (`bytesPerEntry`). Both buffers are backed by
+/// Layout: one buffer of `slots` fingerprints (16 bytes each). A fingerprint's home slot is
+/// its `high` word scaled to the table (`high * tableSize >> 64`), so homes grow with the
+/// fingerprints; each fingerprint, in ascending order, takes its home or, when that is taken,
+/// the slot after the previous one. The table is therefore sorted, and a run of occupied slots
+/// never has a gap. Empty slots hold `RevocationFingerprint.emptySlot` (all ones, above every
+/// other fingerprint), and the last slot is always empty.
+///
+/// A lookup starts at the home slot and reads forward until it finds the fingerprint, a larger
+/// one or an empty slot: at 3/4 load that is 2-3 slots, nearly always within one 64-byte line
+/// or two adjacent ones, so one dependent cache miss. The earlier layout (a prefix index of
+/// bucket offsets beside the sorted array) needed two dependent misses, the index word then
+/// the bucket, which kept a single lookup over 100 ns at ten million entries (bench/NOTES.md,
+/// Token revocation). Storage is 16 B / 0.75, about 21.3 B per entry. The buffer is backed by
 /// huge pages where the system offers them (`ListStorage`).
 ///
 /// Built once (off the hot path) and never mutated; lookups take no lock and allocate nothing.
 /// Published through `RevocationList`.
 public final class Denylist: @unchecked Sendable {
-    // @unchecked: both buffers are written only in init and freed in deinit.
-    @usableFromInline let entries: UnsafeMutablePointer<RevocationFingerprint>
-    @usableFromInline let index: UnsafeMutablePointer<UInt32>
+    // @unchecked: the buffer is written only in init and freed in deinit.
+    @usableFromInline let table: UnsafeMutablePointer<RevocationFingerprint>
+    /// Home slots run over `0..<tableSize`; the table has overflow slots after them.
+    @usableFromInline let tableSize: UInt64
+    /// Whether the one fingerprint that cannot be stored (it marks empty slots) is listed.
+    @usableFromInline let listsEmptyMarker: Bool
     /// Distinct fingerprints held.
     public let count: Int
-    /// Top bits of `high` the index is keyed by (0 for tiny lists).
-    public let indexBits: Int
+    /// Slots allocated: home slots, overflow and the final empty slot.
+    public let slots: Int
     /// How many entries are `jti`s and how many whole tokens: a kind with no entries is not
     /// hashed at all on lookup.
     public let jtiCount: Int
     public let tokenCount: Int
-    @usableFromInline let shift: UInt64
-    /// Fingerprint slots allocated (the entries before duplicates were dropped).
-    private let capacity: Int
 
-    /// The largest list: offsets are 32-bit.
+    /// The largest list.
     public static let maxEntries = Int(UInt32.max) - 1
 
     /// An empty list.
     public static let empty = Denylist(sorting: [])
 
-    /// A list of `fingerprints` (any order, duplicates allowed), built in three passes that
-    /// need no copy of the array: count the fingerprints per bucket (the index is the running
-    /// sum of those counts), place each in its bucket, then sort each bucket (a handful of
-    /// entries) with the standard library's sort and drop duplicates. At ten million entries
-    /// this takes a fraction of one `sort()` of the whole array (bench/NOTES.md, Token
-    /// revocation), which mattered because a reload must finish within seconds.
-    public init(sorting fingerprints: [RevocationFingerprint]) {
+    /// A list of `fingerprints` (any order, duplicates allowed). Built in place, so a
+    /// ten-million-entry reload holds the parsed array and the table, not a third copy:
+    /// 1. the fingerprints are partitioned in place by their top bits (counts per bucket, then
+    ///    each element swapped into its bucket's region: an American flag sort's one pass),
+    ///    and each bucket, a handful of entries, sorted with the standard library's sort;
+    /// 2. walked in order, duplicates dropped, each placed in the table.
+    /// At ten million entries this takes a fraction of one `sort()` of the whole array
+    /// (bench/NOTES.md, Token revocation), which matters because a reload must finish within
+    /// seconds.
+    public init(sorting fingerprints: consuming [RevocationFingerprint]) {
         precondition(fingerprints.count <= Self.maxEntries, "a revocation list holds at most \(Self.maxEntries) entries")
-        let total = fingerprints.count
-        let bits = Self.indexBits(for: total)
-        let shift = UInt64(64 - bits)
-        let buckets = 1 << bits
-        capacity = max(total, 1)
-        let buffer = ListStorage.allocate(RevocationFingerprint.self, count: capacity)
-        let starts = ListStorage.allocate(UInt32.self, count: buckets + 1)
-        starts.initialize(repeating: 0, count: buckets + 1)
-        fingerprints.withUnsafeBufferPointer { source in
-            // 1. Counts per bucket, one slot ahead, so that the running sum gives each start.
-            for f in source { starts[Self.bucket(of: f.high, shift: shift) + 1] &+= 1 }
-            for b in 0..<buckets { starts[b + 1] &+= starts[b] }
-            // 2. Each fingerprint to the next free place of its bucket.
-            let cursors = UnsafeMutablePointer<UInt32>.allocate(capacity: buckets)
-            defer { cursors.deallocate() }
-            cursors.initialize(from: starts, count: buckets)
-            for f in source {
-                let b = Self.bucket(of: f.high, shift: shift)
-                (buffer + Int(cursors[b])).initialize(to: f)
-                cursors[b] &+= 1
-            }
-        }
-        // 3. Each bucket sorted; duplicates (always in one bucket) dropped while compacting.
-        var written = 0
+        var items = consume fingerprints
+        let total = items.count
+        let size = Self.tableSize(for: total)
+        tableSize = UInt64(size)
+        var marker = false
+        var placed = 0
         var tokens = 0
-        for b in 0..<buckets {
-            let start = Int(starts[b])
-            let end = Int(starts[b + 1])
-            starts[b] = UInt32(written)
-            guard end > start else { continue }
-            var bucket = UnsafeMutableBufferPointer(start: buffer + start, count: end - start)
-            bucket.sort()
+        // A first walk finds the last position a placement reaches (past `size` when the last
+        // homes overflow), so that the table is allocated once at its final length.
+        var last = -1
+        items.withUnsafeMutableBufferPointer { buffer in
+            Self.partitionAndSort(buffer)
             var previous: RevocationFingerprint?
-            for i in start..<end {
-                let f = buffer[i]
-                if f == previous { continue }
+            for f in buffer where f != previous {
                 previous = f
-                buffer[written] = f
-                written += 1
-                if f.isToken { tokens += 1 }
+                if f == .emptySlot { continue }
+                last = max(Self.home(of: f.high, size: UInt64(size)), last + 1)
             }
         }
-        starts[buckets] = UInt32(written)
-        entries = buffer
-        index = starts
-        count = written
+        let length = max(size, last + 1) + 1
+        let storage = ListStorage.allocate(RevocationFingerprint.self, count: length)
+        storage.initialize(repeating: .emptySlot, count: length)
+        items.withUnsafeBufferPointer { buffer in
+            var previous: RevocationFingerprint?
+            var position = -1
+            for f in buffer where f != previous {
+                previous = f
+                if f.isToken { tokens += 1 }
+                if f == .emptySlot {
+                    marker = true
+                    continue
+                }
+                position = max(Self.home(of: f.high, size: UInt64(size)), position + 1)
+                storage[position] = f
+                placed += 1
+            }
+        }
+        table = storage
+        slots = length
+        listsEmptyMarker = marker
+        count = placed + (marker ? 1 : 0)
         tokenCount = tokens
-        jtiCount = written - tokens
-        indexBits = bits
-        self.shift = shift
+        jtiCount = count - tokens
     }
 
-    /// 2 to 4 entries per bucket on average (floor(log2(n)) - 1 bits, within 0...24): a
-    /// bucket is one 64-byte line most of the time, and the index costs at most 2 bytes an
-    /// entry. Measured at ten million entries against 4-8 and 16-32 per bucket (bench/NOTES.md,
-    /// Token revocation): the fewer entries per bucket, the faster, though the index is larger.
-    static func indexBits(for n: Int) -> Int {
-        n < 4 ? 0 : min(24, (Int.bitWidth - 1 - n.leadingZeroBitCount) - 1)
+    /// Home slots for `n` entries: a load of 3/4 (at least one slot). Measured at ten million
+    /// entries (bench/NOTES.md, Token revocation).
+    static func tableSize(for n: Int) -> Int { max(1, n + (n + 2) / 3) }
+
+    /// The home slot of a fingerprint whose first word is `high`: `high` scaled from 2^64 to
+    /// `size`, so that homes are in the fingerprints' order.
+    @inlinable @inline(__always)
+    static func home(of high: UInt64, size: UInt64) -> Int {
+        Int(truncatingIfNeeded: high.multipliedFullWidth(by: size).high)
+    }
+
+    /// Sorts `buffer` in place: one partition by the top bits into buckets of 2 to 4 entries
+    /// on average, then each bucket with the standard library's sort.
+    static func partitionAndSort(_ items: UnsafeMutableBufferPointer<RevocationFingerprint>) {
+        var buffer = items
+        let n = buffer.count
+        guard n > 16 else {
+            buffer.sort()
+            return
+        }
+        let bits = min(24, (Int.bitWidth - 1 - n.leadingZeroBitCount) - 1)
+        let shift = UInt64(64 - bits)
+        let buckets = 1 << bits
+        let starts = UnsafeMutablePointer<Int>.allocate(capacity: buckets + 1)
+        let cursors = UnsafeMutablePointer<Int>.allocate(capacity: buckets)
+        defer {
+            starts.deallocate()
+            cursors.deallocate()
+        }
+        starts.initialize(repeating: 0, count: buckets + 1)
+        for f in buffer { starts[Int(f.high >> shift) + 1] += 1 }
+        for b in 0..<buckets { starts[b + 1] += starts[b] }
+        cursors.initialize(from: starts, count: buckets)
+        // Each bucket's region is filled from its cursor: the element at the cursor either
+        // belongs there (the cursor moves on) or is swapped to the next free place of its own
+        // bucket. Every swap settles one element, so the pass is linear.
+        for b in 0..<buckets {
+            let end = starts[b + 1]
+            while cursors[b] < end {
+                let here = cursors[b]
+                let target = Int(buffer[here].high >> shift)
+                if target == b {
+                    cursors[b] += 1
+                } else {
+                    buffer.swapAt(here, cursors[target])
+                    cursors[target] += 1
+                }
+            }
+        }
+        for b in 0..<buckets where starts[b + 1] - starts[b] > 1 {
+            var bucket = UnsafeMutableBufferPointer(rebasing: buffer[starts[b]..<starts[b + 1]])
+            bucket.sort()
+        }
     }
 
     deinit {
-        ListStorage.deallocate(entries, count: capacity)
-        ListStorage.deallocate(index, count: (1 << indexBits) + 1)
+        ListStorage.deallocate(table, count: slots)
     }
 
-    @inlinable @inline(__always)
-    static func bucket(of high: UInt64, shift: UInt64) -> Int {
-        // A shift by 64 (no index bits) is 0 with Swift's `>>`, as wanted.
-        Int(truncatingIfNeeded: high >> shift)
-    }
-
-    /// Whether `fingerprint` is listed: one index read and a scan of its bucket.
+    /// Whether `fingerprint` is listed: a read forward from its home slot, usually within one
+    /// cache line.
     @inlinable @inline(__always)
     public func contains(_ fingerprint: RevocationFingerprint) -> Bool {
-        let bucket = Self.bucket(of: fingerprint.high, shift: shift)
-        var i = Int(index[bucket])
-        let end = Int(index[bucket + 1])
-        while i < end {
-            let e = entries[i]
+        if fingerprint == .emptySlot { return listsEmptyMarker }
+        var i = Self.home(of: fingerprint.high, size: tableSize)
+        // Ends at the fingerprint, a larger one or an empty slot (the last slot is empty, and
+        // empty slots compare above every fingerprint but the marker, handled above).
+        while true {
+            let e = table[i]
             if e.high == fingerprint.high {
                 if e.low == fingerprint.low { return true }
+                if e.low > fingerprint.low { return false }
             } else if e.high > fingerprint.high {
                 return false
             }
             i += 1
         }
-        return false
     }
 
     /// Whether a verified token is listed, by its `jti` or by its bytes. Each kind is hashed
@@ -139,14 +183,19 @@ public final class Denylist: @unchecked Sendable {
         return false
     }
 
-    /// Bytes of storage: the fingerprints and the index, as allocated.
-    public var storageBytes: Int {
-        capacity * MemoryLayout<RevocationFingerprint>.stride + ((1 << indexBits) + 1) * MemoryLayout<UInt32>.stride
-    }
+    /// Bytes of storage: the table, as allocated.
+    public var storageBytes: Int { slots * MemoryLayout<RevocationFingerprint>.stride }
 
     /// `storageBytes` per entry (the measure the ≤ 24 B goal is stated in).
     public var bytesPerEntry: Double { count == 0 ? 0 : Double(storageBytes) / Double(count) }
 
+    /// The share of home slots in use.
+    public var load: Double { Double(count) / Double(tableSize) }
+
     /// The fingerprints in ascending order (off the hot path: tests, tools).
-    public var fingerprints: [RevocationFingerprint] { Array(UnsafeBufferPointer(start: entries, count: count)) }
+    public var fingerprints: [RevocationFingerprint] {
+        var all = UnsafeBufferPointer(start: table, count: slots).filter { $0 != .emptySlot }
+        if listsEmptyMarker { all.append(.emptySlot) }
+        return all
+    }
 }

@@ -32,6 +32,11 @@ public struct RevocationFingerprint: Hashable, Comparable, Sendable {
         self.low = low
     }
 
+    /// What marks an empty slot of a `Denylist` table: all ones, above every other fingerprint.
+    /// (A listed fingerprint equal to it is remembered apart; see `Denylist`.)
+    @inlinable
+    public static var emptySlot: RevocationFingerprint { RevocationFingerprint(high: .max, low: .max) }
+
     /// The kind bit of a `jti` entry.
     public static let jtiKind: UInt64 = 0
     /// The kind bit of a whole-token (`sha256:`) entry.
