@@ -4,9 +4,9 @@ import Glibc
 import Darwin
 #endif
 
-/// Reading a denylist file: read whole with `read(2)` (no `String`, no line objects), parsed, and
-/// identified by the descriptor actually read, so a watcher can tell a changed file from the one
-/// in force.
+/// Reading a denylist file: read with `read(2)` (no `String`, no line objects; whole when parsed
+/// on several threads, in blocks when on one), parsed, and identified by the descriptor actually
+/// read, so a watcher can tell a changed file from the one in force.
 public enum DenylistFile {
     /// Which file a list came from: device, inode, size and modification time. A replacement
     /// by rename changes the inode; an edit in place changes the size or the time.
@@ -52,6 +52,14 @@ public enum DenylistFile {
         let identity = Identity(s)
         let size = Int(s.st_size)
         if size == 0 { return (.empty, identity) }
+        if threads <= 1 && size > DenylistParser.streamBlock {
+            // One thread (a reload while serving): read in blocks, not whole.
+            let found = try DenylistParser.fingerprints(streaming: fd, sizeHint: size, path: path)
+            guard found.count <= Denylist.maxEntries else {
+                throw RevocationError(path: path, "more than \(Denylist.maxEntries) entries")
+            }
+            return (Denylist(sorting: found), identity)
+        }
         // Read into memory rather than mapped: a file truncated while mapped would raise
         // SIGBUS in the reader, and the reader may be a running gateway.
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)

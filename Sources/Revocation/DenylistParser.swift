@@ -109,11 +109,18 @@ public enum DenylistParser {
 
     static func parse(_ chunk: UnsafeRawBufferPointer) -> ChunkResult {
         var result = ChunkResult()
-        guard var p = chunk.baseAddress else { return result }
-        let end = p + chunk.count
         // Entries are at least a few bytes a line: reserve for the densest likely file
         // (UUID jtis, ~37 bytes a line) so the array rarely grows.
         result.fingerprints.reserveCapacity(chunk.count / 32 + 1)
+        _ = parse(chunk, into: &result)
+        return result
+    }
+
+    /// Parses `chunk`'s lines into `result` (stopping at the first bad line, which it records).
+    /// - Returns: the lines read.
+    static func parse(_ chunk: UnsafeRawBufferPointer, into result: inout ChunkResult) -> Int {
+        guard var p = chunk.baseAddress else { return 0 }
+        let end = p + chunk.count
         var line = 0
         while p < end {
             line += 1
@@ -129,14 +136,74 @@ public enum DenylistParser {
             if hasHashPrefix(entry) {
                 guard let f = tokenDigest(entry) else {
                     result.error = (line, "a sha256: entry needs exactly 64 hex digits (the SHA-256 of the compact token)")
-                    return result
+                    return line
                 }
                 result.fingerprints.append(f)
             } else {
                 result.fingerprints.append(.jti(entry))
             }
         }
-        return result
+        return line
+    }
+
+    /// Bytes read at a time by a streamed parse.
+    public static let streamBlock = 4 << 20
+
+    /// The fingerprints of the file open at `fd`, read in blocks of `streamBlock` and parsed on
+    /// the calling thread as each block's lines are whole. What a reload on one thread uses:
+    /// it holds one block of the file instead of all of it (a 10M-line file is 370 MB, and
+    /// fresh memory costs the kernel's page zeroing, which competes with requests for memory
+    /// bandwidth while the gateway serves; bench/NOTES.md, Token revocation).
+    /// - Parameters:
+    ///   - sizeHint: the file's size, to reserve the fingerprints' array once.
+    ///   - block: the bytes read at a time (tests use small blocks to cut lines everywhere).
+    /// - Throws: `RevocationError` naming `path` and the first bad line, or a read error.
+    public static func fingerprints(
+        streaming fd: Int32, sizeHint: Int, path: String, block: Int = streamBlock
+    ) throws(RevocationError) -> [RevocationFingerprint] {
+        var result = ChunkResult()
+        result.fingerprints.reserveCapacity(sizeHint / 32 + 1)
+        var capacity = max(1, block)
+        var buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+        defer { buffer.deallocate() }
+        var held = 0  // the start of an unfinished line, kept from the previous block
+        var linesBefore = 0
+        var atEnd = false
+        while !atEnd {
+            if held == capacity {
+                // One line longer than the buffer: grow it (bounded by the file).
+                let larger = UnsafeMutableRawPointer.allocate(byteCount: capacity * 2, alignment: 16)
+                larger.copyMemory(from: buffer, byteCount: held)
+                buffer.deallocate()
+                buffer = larger
+                capacity *= 2
+            }
+            let n = read(fd, buffer + held, capacity - held)
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { throw RevocationError(path: path, "cannot read the denylist file (\(String(cString: strerror(errno))))") }
+            atEnd = n == 0
+            let filled = held + n
+            // Parse up to the last line break; at the end, everything.
+            // What is held has no line break (it was cut after the last one), so only the new
+            // bytes are searched.
+            var cut = filled
+            if !atEnd {
+                while cut > held, buffer.load(fromByteOffset: cut - 1, as: UInt8.self) != 0x0A { cut -= 1 }
+                if cut == held {
+                    // No line ends in the new bytes: read more first.
+                    held = filled
+                    continue
+                }
+            }
+            let lines = parse(UnsafeRawBufferPointer(start: buffer, count: cut), into: &result)
+            if let (line, message) = result.error {
+                throw RevocationError(path: path, line: linesBefore + line, message)
+            }
+            linesBefore += lines
+            held = filled - cut
+            if held > 0 { memmove(buffer, buffer + cut, held) }
+        }
+        return result.fingerprints
     }
 
     @inline(__always)

@@ -62,6 +62,47 @@ import Testing
         #expect(list.contains(.jti("jti-replaced")))
     }
 
+    /// The fingerprints of `text` written to a file and read back in blocks of `block` bytes.
+    static func streamed(_ text: String, block: Int) throws -> [RevocationFingerprint] {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("jwtbench-stream-\(UUID().uuidString).txt").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let fd = open(path, O_RDONLY)
+        defer { close(fd) }
+        return try DenylistParser.fingerprints(streaming: fd, sizeHint: text.utf8.count, path: "s.txt", block: block)
+    }
+
+    @Test func aStreamedReadParsesWhatAWholeReadParses() throws {
+        // Lines of every length around the block sizes, one longer than any block, CRLF and
+        // spaces, comments, no final line break: each block size cuts lines somewhere else.
+        var lines = (0..<400).map { i in i % 7 == 0 ? "# note \(i)" : String(repeating: "j", count: i % 53) + "-\(i)" }
+        lines[100] = "  sha256:\(Self.hex)\r"
+        lines[200] = String(repeating: "long", count: 100)
+        lines[300] = ""
+        let text = lines.joined(separator: "\n")
+        let whole = try Self.bytes(text) { try DenylistParser.fingerprints($0, path: "w.txt", threads: 1) }
+        for block in [1, 2, 7, 16, 64, 255, 4096, 1 << 20] {
+            #expect(try Self.streamed(text, block: block) == whole, "block \(block)")
+            #expect(try Self.streamed(text + "\n", block: block) == whole, "block \(block), final line break")
+        }
+        // A bad line is named by its number in the whole file, whatever block it fell in.
+        lines[377] = "sha256:zz"
+        for block in [3, 64, 1000] {
+            do {
+                _ = try Self.streamed(lines.joined(separator: "\n"), block: block)
+                Issue.record("a bad line was accepted (block \(block))")
+            } catch let error as RevocationError {
+                #expect(error.line == 378, "block \(block)")
+            } catch {
+                Issue.record("\(error)")
+            }
+        }
+    }
+
+    static func bytes<R>(_ text: String, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        try Array(text.utf8).withUnsafeBytes { try body($0) }
+    }
+
     @Test func emptyAndCommentOnlyFilesAreEmptyLists() throws {
         #expect(try DenylistParser.denylist("").count == 0)
         #expect(try DenylistParser.denylist("# nothing yet\n\n").count == 0)
