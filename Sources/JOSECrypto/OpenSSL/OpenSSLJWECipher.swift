@@ -5,26 +5,12 @@ import COpenSSL
 /// (`OpenSSLJWEPrivateKey`, `OpenSSLJWEPublicKey`).
 ///
 /// A context is made per call: JWE decryption is rare next to JWS verification and is
-/// documented to allocate (docs/ARCHITECTURE.md, Hot-path rules).
+/// documented to allocate (docs/ARCHITECTURE.md, Hot-path rules). The ciphers and digests are
+/// fetched once (`FetchedCiphers`, `Digests`), not looked up by name on every call.
 public struct OpenSSLJWECipher: JWECipher {
     public var name: String { "openssl" }
 
     public init() {}
-
-    static func aes(_ mode: String, bytes: Int) -> OpaquePointer? {
-        switch (mode, bytes) {
-        case ("gcm", 16): return EVP_aes_128_gcm()
-        case ("gcm", 24): return EVP_aes_192_gcm()
-        case ("gcm", 32): return EVP_aes_256_gcm()
-        case ("cbc", 16): return EVP_aes_128_cbc()
-        case ("cbc", 24): return EVP_aes_192_cbc()
-        case ("cbc", 32): return EVP_aes_256_cbc()
-        case ("wrap", 16): return EVP_aes_128_wrap()
-        case ("wrap", 24): return EVP_aes_192_wrap()
-        case ("wrap", 32): return EVP_aes_256_wrap()
-        default: return nil
-        }
-    }
 
     /// Runs `body` with a fresh cipher context, freed (and the error queue cleared) after.
     private static func withContext<R>(_ body: (OpaquePointer) -> R?) -> R? {
@@ -39,7 +25,7 @@ public struct OpenSSLJWECipher: JWECipher {
     }
 
     public func gcmDecrypt(key: [UInt8], iv: [UInt8], aad: [UInt8], ciphertext: [UInt8], tag: [UInt8]) -> [UInt8]? {
-        guard tag.count == 16, !iv.isEmpty, let cipher = Self.aes("gcm", bytes: key.count) else { return nil }
+        guard tag.count == 16, !iv.isEmpty, let cipher = FetchedCiphers.shared.aes(.gcm, bytes: key.count) else { return nil }
         return Self.withContext { ctx -> [UInt8]? in
             var tag = tag
             var out = [UInt8](repeating: 0, count: ciphertext.count + 16)
@@ -60,7 +46,7 @@ public struct OpenSSLJWECipher: JWECipher {
     }
 
     public func gcmEncrypt(key: [UInt8], iv: [UInt8], aad: [UInt8], plaintext: [UInt8]) -> (ciphertext: [UInt8], tag: [UInt8])? {
-        guard !iv.isEmpty, let cipher = Self.aes("gcm", bytes: key.count) else { return nil }
+        guard !iv.isEmpty, let cipher = FetchedCiphers.shared.aes(.gcm, bytes: key.count) else { return nil }
         return Self.withContext { ctx -> ([UInt8], [UInt8])? in
             var out = [UInt8](repeating: 0, count: plaintext.count + 16)
             var tag = [UInt8](repeating: 0, count: 16)
@@ -82,7 +68,8 @@ public struct OpenSSLJWECipher: JWECipher {
     }
 
     public func cbcDecrypt(key: [UInt8], iv: [UInt8], ciphertext: [UInt8]) -> [UInt8]? {
-        guard iv.count == 16, !ciphertext.isEmpty, ciphertext.count % 16 == 0, let cipher = Self.aes("cbc", bytes: key.count)
+        guard iv.count == 16, !ciphertext.isEmpty, ciphertext.count % 16 == 0,
+            let cipher = FetchedCiphers.shared.aes(.cbc, bytes: key.count)
         else { return nil }
         return Self.withContext { ctx -> [UInt8]? in
             var out = [UInt8](repeating: 0, count: ciphertext.count + 16)
@@ -98,7 +85,7 @@ public struct OpenSSLJWECipher: JWECipher {
     }
 
     public func cbcEncrypt(key: [UInt8], iv: [UInt8], plaintext: [UInt8]) -> [UInt8]? {
-        guard iv.count == 16, let cipher = Self.aes("cbc", bytes: key.count) else { return nil }
+        guard iv.count == 16, let cipher = FetchedCiphers.shared.aes(.cbc, bytes: key.count) else { return nil }
         return Self.withContext { ctx -> [UInt8]? in
             var out = [UInt8](repeating: 0, count: plaintext.count + 32)
             var written: Int32 = 0
@@ -114,12 +101,7 @@ public struct OpenSSLJWECipher: JWECipher {
     }
 
     public func hmac(_ hash: HashFunction, key: [UInt8], message: [UInt8]) -> [UInt8]? {
-        let md: OpaquePointer? =
-            switch hash {
-            case .sha256: EVP_sha256()
-            case .sha384: EVP_sha384()
-            case .sha512: EVP_sha512()
-            }
+        let md = Digests.shared.md(hash)
         var out = [UInt8](repeating: 0, count: 64)
         var length: UInt32 = 0
         // A zero-length buffer may have no base address; HMAC wants a pointer either way.
@@ -139,7 +121,7 @@ public struct OpenSSLJWECipher: JWECipher {
 
     /// RFC 3394 through OpenSSL's wrap cipher; the context must allow wrap mode explicitly.
     private func wrap(kek: [UInt8], input: [UInt8], encrypt: Bool) -> [UInt8]? {
-        guard input.count >= 16, input.count % 8 == 0, let cipher = Self.aes("wrap", bytes: kek.count) else { return nil }
+        guard input.count >= 16, input.count % 8 == 0, let cipher = FetchedCiphers.shared.aes(.wrap, bytes: kek.count) else { return nil }
         return Self.withContext { ctx -> [UInt8]? in
             EVP_CIPHER_CTX_set_flags(ctx, Int32(EVP_CIPHER_CTX_FLAG_WRAP_ALLOW))
             var out = [UInt8](repeating: 0, count: input.count + 16)
