@@ -2,6 +2,7 @@ import JWTValidation
 import KeySources
 import Metrics
 import Prometheus
+import Revocation
 import Synchronization
 
 /// The gateway's metrics, through swift-metrics into a Prometheus registry of its own (not
@@ -20,8 +21,20 @@ public final class GatewayMetrics: Sendable {
     private let connections: CoreMetrics.Meter
     private let keyFetches: CoreMetrics.Counter
     private let keyFetchFailures: CoreMetrics.Counter
-    /// Key-source counters already added, per policy generation (they restart at a reload).
-    private let keyCounts = Mutex<(policy: ObjectIdentifier?, fetches: Int, failures: Int)>((nil, 0, 0))
+    private let revocationReloads: [Bool: CoreMetrics.Counter]
+    private let revocationEntries: CoreMetrics.Gauge
+    private let revocationReloadSeconds: CoreMetrics.Gauge
+    /// Key-source and denylist counters already added, per policy generation (the policy's
+    /// sources and denylist watcher are new after a reload, and their counts restart).
+    private let counted = Mutex<CountedSoFar>(CountedSoFar())
+
+    private struct CountedSoFar {
+        var policy: ObjectIdentifier?
+        var fetches = 0
+        var failures = 0
+        var reloads = 0
+        var refusals = 0
+    }
 
     static let requestsName = "jwtbench_gateway_requests_total"
 
@@ -67,6 +80,12 @@ public final class GatewayMetrics: Sendable {
         connections = Meter(label: "jwtbench_gateway_client_connections", factory: factory)
         keyFetches = Counter(label: "jwtbench_gateway_key_fetches_total", factory: factory)
         keyFetchFailures = Counter(label: "jwtbench_gateway_key_fetch_failures_total", factory: factory)
+        revocationReloads = [
+            true: Counter(label: "jwtbench_gateway_revocation_reloads_total", dimensions: [("result", "ok")], factory: factory),
+            false: Counter(label: "jwtbench_gateway_revocation_reloads_total", dimensions: [("result", "refused")], factory: factory),
+        ]
+        revocationEntries = CoreMetrics.Gauge(label: "jwtbench_gateway_revocation_entries", factory: factory)
+        revocationReloadSeconds = CoreMetrics.Gauge(label: "jwtbench_gateway_revocation_last_reload_seconds", factory: factory)
     }
 
     func recordAllowed() { allowed.increment() }
@@ -79,19 +98,33 @@ public final class GatewayMetrics: Sendable {
     func connectionOpened() { connections.increment() }
     func connectionClosed() { connections.decrement() }
 
-    /// The Prometheus text exposition, with the key sources' fetch counts brought up to date.
+    /// The Prometheus text exposition, with the key sources' fetch counts and the denylist's
+    /// reloads brought up to date (they are counted where they happen, off the request path,
+    /// and added here as deltas).
     func render(policy: GatewayPolicy) -> [UInt8] {
         let counters = policy.sources.remotes.map(\.counters)
-        let fetches = counters.reduce(0) { $0 + $1.fetches }
-        let failures = counters.reduce(0) { $0 + $1.fetchFailures }
-        let (newFetches, newFailures) = keyCounts.withLock { last -> (Int, Int) in
-            let id = ObjectIdentifier(policy)
-            let delta = last.policy == id ? (fetches - last.fetches, failures - last.failures) : (fetches, failures)
-            last = (id, fetches, failures)
-            return (max(0, delta.0), max(0, delta.1))
+        var now = CountedSoFar(policy: ObjectIdentifier(policy))
+        now.fetches = counters.reduce(0) { $0 + $1.fetches }
+        now.failures = counters.reduce(0) { $0 + $1.fetchFailures }
+        let revocation = policy.revocation?.statistics
+        now.reloads = revocation?.reloads ?? 0
+        now.refusals = revocation?.refusals ?? 0
+        let new = counted.withLock { last -> CountedSoFar in
+            defer { last = now }
+            guard last.policy == now.policy else { return now }
+            var delta = now
+            delta.fetches = max(0, now.fetches - last.fetches)
+            delta.failures = max(0, now.failures - last.failures)
+            delta.reloads = max(0, now.reloads - last.reloads)
+            delta.refusals = max(0, now.refusals - last.refusals)
+            return delta
         }
-        if newFetches > 0 { keyFetches.increment(by: newFetches) }
-        if newFailures > 0 { keyFetchFailures.increment(by: newFailures) }
+        if new.fetches > 0 { keyFetches.increment(by: new.fetches) }
+        if new.failures > 0 { keyFetchFailures.increment(by: new.failures) }
+        if new.reloads > 0 { revocationReloads[true]?.increment(by: new.reloads) }
+        if new.refusals > 0 { revocationReloads[false]?.increment(by: new.refusals) }
+        revocationEntries.record(revocation?.entries ?? 0)
+        revocationReloadSeconds.record(revocation?.lastReloadSeconds ?? 0)
         var bytes: [UInt8] = []
         registry.emit(into: &bytes)
         return bytes

@@ -29,6 +29,29 @@ public final class RevocationReloader: Sendable {
     private let loaded: Mutex<DenylistFile.Identity?>
     private let stopSignal = DispatchSemaphore(value: 0)
     private let running = Atomic<Bool>(false)
+    private let reloads = Atomic<Int>(0)
+    private let refusals = Atomic<Int>(0)
+    private let lastReloadNanoseconds = Atomic<Int>(0)
+
+    /// What the reloads did so far, for metrics (`/metrics` in the gateway).
+    public struct Statistics: Sendable, Equatable {
+        /// Lists published after the first load (by polling or `reload()`).
+        public var reloads: Int
+        /// Files refused (unreadable or with a bad line); the list in force stayed.
+        public var refusals: Int
+        /// Entries of the list in force.
+        public var entries: Int
+        /// How long the last published reload took to read, parse and build, in seconds (0
+        /// before the first reload).
+        public var lastReloadSeconds: Double
+    }
+
+    /// The reload counts and the list in force, read without waiting for a reload.
+    public var statistics: Statistics {
+        Statistics(
+            reloads: reloads.load(ordering: .relaxed), refusals: refusals.load(ordering: .relaxed), entries: list.current.count,
+            lastReloadSeconds: Double(lastReloadNanoseconds.load(ordering: .relaxed)) / 1e9)
+    }
 
     /// The default polling interval.
     public static let defaultInterval: Duration = .seconds(5)
@@ -76,11 +99,21 @@ public final class RevocationReloader: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         // Parsed on one core fewer than the machine has: requests keep a core meanwhile.
-        let (denylist, read) = try DenylistFile.load(path, threads: DenylistParser.reloadThreads)
-        list.publish(denylist)
-        identity = read
-        onEvent(.reloaded(entries: denylist.count, took: clock.now - start))
-        return denylist.count
+        let loaded: (list: Denylist, identity: DenylistFile.Identity)
+        do {
+            loaded = try DenylistFile.load(path, threads: DenylistParser.reloadThreads)
+        } catch {
+            refusals.add(1, ordering: .relaxed)
+            throw error
+        }
+        list.publish(loaded.list)
+        identity = loaded.identity
+        let took = clock.now - start
+        lastReloadNanoseconds.store(
+            Int(took.components.seconds) * 1_000_000_000 + Int(took.components.attoseconds / 1_000_000_000), ordering: .relaxed)
+        reloads.add(1, ordering: .relaxed)
+        onEvent(.reloaded(entries: loaded.list.count, took: took))
+        return loaded.list.count
     }
 
     /// Starts polling on a thread of its own (once; later calls do nothing).

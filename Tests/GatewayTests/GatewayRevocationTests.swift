@@ -60,9 +60,19 @@ import TokenMint
         #expect(after.status == 401)
         #expect(after.text.contains("\"reason\":\"revoked\""))
         #expect(upstream.requests.count == 1, "a revoked token never reaches the upstream")
+        let entries = try #require(gateway.policy.revocation?.list.current.count)
         let metrics = await GatewayFixture.metrics(of: gateway, containing: ["reason=\"revoked\""])
         #expect(metrics.contains("reason=\"revoked\""))
+        #expect(metrics.contains("jwtbench_gateway_revocation_reloads_total{result=\"ok\"} 1"), "\(metrics)")
+        #expect(Self.value("jwtbench_gateway_revocation_entries", in: metrics) == Double(entries), "\(metrics)")
+        let took = try #require(Self.value("jwtbench_gateway_revocation_last_reload_seconds", in: metrics), "\(metrics)")
+        #expect(took > 0 && took < 60)
         await gateway.stop()
+    }
+
+    /// The value of an unlabelled sample in Prometheus text.
+    static func value(_ name: String, in metrics: String) -> Double? {
+        metrics.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.dropFirst(name.count + 1)) }
     }
 
     @Test func aBadDenylistIsRefusedAtLoadAndOnReload() async throws {
@@ -78,6 +88,9 @@ import TokenMint
         gateway.reloadRevocations()
         #expect(try await Self.get(gateway, try #require(tokens["revoked-jti"])).status == 401)
         #expect(try await Self.get(gateway, try #require(tokens["good-jti-not-revoked"])).status == 200)
+        let metrics = gateway.metricsText()
+        #expect(metrics.contains("jwtbench_gateway_revocation_reloads_total{result=\"refused\"} 1"), "\(metrics)")
+        #expect(metrics.contains("jwtbench_gateway_revocation_reloads_total{result=\"ok\"} 0"), "\(metrics)")
         await gateway.stop()
         // A bad file at load: a configuration error naming the field and the line.
         do {
