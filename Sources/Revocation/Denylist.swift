@@ -33,62 +33,76 @@ public final class Denylist: @unchecked Sendable {
     public let jtiCount: Int
     public let tokenCount: Int
 
-    /// The largest list.
-    public static let maxEntries = Int(UInt32.max) - 1
+    /// The largest list: slot numbers, with the table's quarter of free slots, fit 32 bits.
+    public static let maxEntries = 3_000_000_000
 
     /// An empty list.
     public static let empty = Denylist(sorting: [])
 
-    /// A list of `fingerprints` (any order, duplicates allowed). Built in place, so a
-    /// ten-million-entry reload holds the parsed array and the table, not a third copy:
-    /// 1. the fingerprints are partitioned in place by their top bits (counts per bucket, then
-    ///    each element swapped into its bucket's region: an American flag sort's one pass),
-    ///    and each bucket, a handful of entries, sorted with the standard library's sort;
-    /// 2. walked in order, duplicates dropped, each placed in the table.
-    /// At ten million entries this takes a fraction of one `sort()` of the whole array
-    /// (bench/NOTES.md, Token revocation), which matters because a reload must finish within
-    /// seconds.
-    public init(sorting fingerprints: consuming [RevocationFingerprint]) {
+    /// A list of `fingerprints` (any order, duplicates allowed), built in the table's own
+    /// buffer, so a ten-million-entry reload holds the parsed array, the table and 4 bytes an
+    /// entry of positions, not a second copy of the fingerprints:
+    /// 1. scattered into the buffer's first slots by their top bits (counts per bucket give
+    ///    each bucket's start; every write is independent, so the cache misses overlap) and
+    ///    each bucket, a handful of entries, sorted with the standard library's sort;
+    /// 2. walked forward to give each distinct fingerprint its slot (its home, or the slot
+    ///    after the previous one), duplicates dropped;
+    /// 3. moved to those slots from the last to the first: a slot is never before its
+    ///    entry's place in the sorted prefix, so no move overwrites an entry still to move.
+    /// An in-place partition (swapping each element into its bucket) was measured first and
+    /// took 3.9 s at ten million entries, five times this, because each swap waits for the
+    /// miss of the one before (bench/NOTES.md, Token revocation).
+    public init(sorting fingerprints: [RevocationFingerprint]) {
         precondition(fingerprints.count <= Self.maxEntries, "a revocation list holds at most \(Self.maxEntries) entries")
-        var items = consume fingerprints
-        let total = items.count
+        let total = fingerprints.count
         let size = Self.tableSize(for: total)
         tableSize = UInt64(size)
+        // Room for the overflow of the last homes past `size`: ample for hashed fingerprints;
+        // clustered ones (only constructed, as in the tests) get a larger buffer below.
+        var allocated = size + 64 + total / 64
+        var storage = ListStorage.allocate(RevocationFingerprint.self, count: allocated)
+        fingerprints.withUnsafeBufferPointer { Self.scatterSorted($0, into: storage) }
         var marker = false
         var placed = 0
         var tokens = 0
-        // A first walk finds the last position a placement reaches (past `size` when the last
-        // homes overflow), so that the table is allocated once at its final length.
         var last = -1
-        items.withUnsafeMutableBufferPointer { buffer in
-            Self.partitionAndSort(buffer)
-            var previous: RevocationFingerprint?
-            for f in buffer where f != previous {
-                previous = f
-                if f == .emptySlot { continue }
-                last = max(Self.home(of: f.high, size: UInt64(size)), last + 1)
+        let positions = UnsafeMutablePointer<UInt32>.allocate(capacity: max(1, total))
+        defer { positions.deallocate() }
+        // Duplicates and the marker are dropped while compacting forward (the write index never
+        // passes the read index), so that each kept entry's slot is at or after its index.
+        var previous: RevocationFingerprint?
+        for k in 0..<total {
+            let f = storage[k]
+            if f == previous { continue }
+            previous = f
+            if f.isToken { tokens += 1 }
+            if f == .emptySlot {
+                marker = true
+                continue
             }
+            last = max(Self.home(of: f.high, size: UInt64(size)), last + 1)
+            storage[placed] = f
+            positions[placed] = UInt32(last)
+            placed += 1
         }
         let length = max(size, last + 1) + 1
-        let storage = ListStorage.allocate(RevocationFingerprint.self, count: length)
-        storage.initialize(repeating: .emptySlot, count: length)
-        items.withUnsafeBufferPointer { buffer in
-            var previous: RevocationFingerprint?
-            var position = -1
-            for f in buffer where f != previous {
-                previous = f
-                if f.isToken { tokens += 1 }
-                if f == .emptySlot {
-                    marker = true
-                    continue
-                }
-                position = max(Self.home(of: f.high, size: UInt64(size)), position + 1)
-                storage[position] = f
-                placed += 1
-            }
+        if length > allocated {
+            let larger = ListStorage.allocate(RevocationFingerprint.self, count: length)
+            larger.moveInitialize(from: storage, count: placed)
+            ListStorage.deallocate(storage, count: allocated)
+            storage = larger
+            allocated = length
+        }
+        (storage + placed).initialize(repeating: .emptySlot, count: allocated - placed)
+        // From the last to the first: a kept entry's slot is at or after its index, and every
+        // entry still to move sits before it.
+        for k in stride(from: placed - 1, through: 0, by: -1) {
+            let f = storage[k]
+            storage[k] = .emptySlot
+            storage[Int(positions[k])] = f
         }
         table = storage
-        slots = length
+        slots = allocated
         listsEmptyMarker = marker
         count = placed + (marker ? 1 : 0)
         tokenCount = tokens
@@ -106,13 +120,16 @@ public final class Denylist: @unchecked Sendable {
         Int(truncatingIfNeeded: high.multipliedFullWidth(by: size).high)
     }
 
-    /// Sorts `buffer` in place: one partition by the top bits into buckets of 2 to 4 entries
-    /// on average, then each bucket with the standard library's sort.
-    static func partitionAndSort(_ items: UnsafeMutableBufferPointer<RevocationFingerprint>) {
-        var buffer = items
-        let n = buffer.count
+    /// Writes `source` sorted into `destination`'s first `source.count` slots: counted and
+    /// scattered by the top bits into buckets of 2 to 4 entries on average, then each bucket
+    /// sorted with the standard library's sort.
+    static func scatterSorted(
+        _ source: UnsafeBufferPointer<RevocationFingerprint>, into destination: UnsafeMutablePointer<RevocationFingerprint>
+    ) {
+        let n = source.count
         guard n > 16 else {
-            buffer.sort()
+            let sorted = source.sorted()
+            for (i, f) in sorted.enumerated() { (destination + i).initialize(to: f) }
             return
         }
         let bits = min(24, (Int.bitWidth - 1 - n.leadingZeroBitCount) - 1)
@@ -125,27 +142,16 @@ public final class Denylist: @unchecked Sendable {
             cursors.deallocate()
         }
         starts.initialize(repeating: 0, count: buckets + 1)
-        for f in buffer { starts[Int(f.high >> shift) + 1] += 1 }
+        for f in source { starts[Int(f.high >> shift) + 1] += 1 }
         for b in 0..<buckets { starts[b + 1] += starts[b] }
         cursors.initialize(from: starts, count: buckets)
-        // Each bucket's region is filled from its cursor: the element at the cursor either
-        // belongs there (the cursor moves on) or is swapped to the next free place of its own
-        // bucket. Every swap settles one element, so the pass is linear.
-        for b in 0..<buckets {
-            let end = starts[b + 1]
-            while cursors[b] < end {
-                let here = cursors[b]
-                let target = Int(buffer[here].high >> shift)
-                if target == b {
-                    cursors[b] += 1
-                } else {
-                    buffer.swapAt(here, cursors[target])
-                    cursors[target] += 1
-                }
-            }
+        for f in source {
+            let b = Int(f.high >> shift)
+            (destination + cursors[b]).initialize(to: f)
+            cursors[b] += 1
         }
         for b in 0..<buckets where starts[b + 1] - starts[b] > 1 {
-            var bucket = UnsafeMutableBufferPointer(rebasing: buffer[starts[b]..<starts[b + 1]])
+            var bucket = UnsafeMutableBufferPointer(start: destination + starts[b], count: starts[b + 1] - starts[b])
             bucket.sort()
         }
     }
