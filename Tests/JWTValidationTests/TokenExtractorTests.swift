@@ -115,6 +115,9 @@ struct TokenExtractorTests {
         #expect(
             tokens(request("GET", [("Authorization", "Basic Zm9vOmJhcg=="), ("Authorization", "Bearer \(token)")]), [bearer]) == [token])
         #expect(tokens(request("GET", [("Authorization", "Basic Zm9vOmJhcg==, Bearer \(token)")]), [bearer]) == [token])
+        // Multi-byte characters before the comma: members are cut at byte offsets.
+        #expect(tokens(request("GET", [("Authorization", "Basic ü€😀, Bearer \(token)")]), [bearer]) == [token])
+        #expect(tokens(request("GET", [("Authorization", "Bearer \(token),Basic ü€😀")]), [bearer]) == [token])
     }
 
     @Test("empty list members (leading, trailing, doubled commas) are skipped, not tokens")

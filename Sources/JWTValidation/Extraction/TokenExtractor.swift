@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Finds the configured tokens in a request: the first step of validation (docs/ARCHITECTURE.md,
 /// Check order, "extract").
 ///
@@ -67,14 +73,19 @@ public enum TokenExtractor {
         var prefixWithoutToken = false
         for value in values {
             // Walk bytes, not Characters: walking a 1 KiB token by grapheme clusters cost more
-            // than the whole rest of a validation (35 µs in `jwtbench profile`). And walk by
-            // index rather than `split`, whose array of pieces was 5% of a gateway request.
+            // than the whole rest of a validation (35 µs in `jwtbench profile`). Walk by
+            // offset rather than `split`, whose array of pieces was 5% of a gateway request,
+            // and find commas with memchr: the generic `firstIndex(of:)` over the UTF-8 view
+            // went byte by byte through String indices, 3.7% of a gateway request.
             let bytes = value.utf8
-            var next = bytes.startIndex
-            while next < bytes.endIndex {
-                let end = bytes[next...].firstIndex(of: UInt8(ascii: ",")) ?? bytes.endIndex
-                let part = trimOWS(Substring(bytes[next..<end]), leading: true, trailing: true)
-                next = end == bytes.endIndex ? end : bytes.index(after: end)
+            let count = bytes.count
+            var start = 0
+            while start < count {
+                let end = Self.offsetOfComma(in: value, from: start) ?? count
+                let lower = bytes.index(bytes.startIndex, offsetBy: start)
+                let upper = bytes.index(lower, offsetBy: end - start)
+                let part = trimOWS(Substring(bytes[lower..<upper]), leading: true, trailing: true)
+                start = end + 1
                 if part.isEmpty { continue }
                 if prefix.isEmpty {
                     candidates += 1
@@ -216,6 +227,23 @@ public enum TokenExtractor {
     // MARK: - Text helpers (ASCII rules of HTTP, not Unicode ones)
 
     /// Optional whitespace (RFC 9110 section 5.6.3): spaces and tabs.
+    /// The byte offset of the first comma at or after `start` in `value`'s UTF-8, or nil.
+    static func offsetOfComma(in value: String, from start: Int) -> Int? {
+        let comma = UInt8(ascii: ",")
+        let contiguous: Int?? = value.utf8.withContiguousStorageIfAvailable { buffer -> Int? in
+            guard start < buffer.count, let base = buffer.baseAddress,
+                let hit = memchr(base + start, Int32(comma), buffer.count - start)
+            else { return nil }
+            return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+        }
+        if let contiguous { return contiguous }
+        // Strings without contiguous UTF-8 (bridged ones, on Darwin): the generic walk.
+        let bytes = value.utf8
+        guard start < bytes.count else { return nil }
+        let from = bytes.index(bytes.startIndex, offsetBy: start)
+        return bytes[from...].firstIndex(of: comma).map { bytes.distance(from: bytes.startIndex, to: $0) }
+    }
+
     private static func trimOWS(_ s: Substring, leading: Bool, trailing: Bool) -> Substring {
         var s = s
         if leading { while let c = s.first, c == " " || c == "\t" { s = s.dropFirst() } }
