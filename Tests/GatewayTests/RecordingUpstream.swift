@@ -23,6 +23,9 @@ final class RecordingUpstream: Sendable {
         case delay(TimeAmount)
         /// Answers with a body of this many bytes, chunked.
         case large(Int)
+        /// Answers with exactly these bytes, past NIO's response encoder (for responses the
+        /// encoder would never write).
+        case raw([UInt8])
     }
 
     private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -110,6 +113,10 @@ private final class UpstreamRecorder: ChannelInboundHandler {
             write(text, context: context)
         case .delay(let delay):
             context.eventLoop.assumeIsolated().scheduleTask(in: delay) { self.write(text, context: context) }
+        case .raw(let bytes):
+            // Written from the encoder's context: straight to the socket, unencoded.
+            guard let encoder = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self) else { return }
+            encoder.writeAndFlush(NIOAny(ByteBuffer(bytes: bytes)), promise: nil)
         case .large(let size):
             var headers = HTTPHeaders()
             headers.add(name: "Transfer-Encoding", value: "chunked")
