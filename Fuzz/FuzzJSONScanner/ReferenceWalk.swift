@@ -11,8 +11,8 @@ struct ReferenceWalk {
     init(_ text: [UInt8]) { self.text = text }
 
     /// No duplicate names (after unescaping, byte for byte), at most 31 levels of nesting, no
-    /// trailing comma in an array or object, and nothing but whitespace after the value (Foundation on Linux stops reading at a NUL byte
-    /// and accepts `2\0"`).
+    /// trailing comma in an array or object, and nothing but whitespace after the value
+    /// (Foundation on Linux stops reading at a NUL byte and accepts `2\0"`).
     mutating func checkRules() -> Bool {
         position = 0
         guard value(level: 0) else { return false }
