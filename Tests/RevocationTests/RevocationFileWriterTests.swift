@@ -20,6 +20,7 @@ import Testing
 
     @Test func revokeAppendsAndTheListReadsItBack() throws {
         let dir = RevocationFixture.directory()
+        defer { RevocationFixture.remove(dir) }
         let path = dir + "/revoked.txt"
         let tokenFile = RevocationFixture.file(RevocationFixture.token(jti: "from-file") + "\n\n", name: "tokens.txt", in: dir)
         let bare = RevocationFixture.token(jti: nil)
@@ -41,6 +42,7 @@ import Testing
 
     @Test func aFileWithoutFinalNewlineGetsOneBeforeTheNewEntries() throws {
         let path = RevocationFixture.file("# list\njti-1")
+        defer { RevocationFixture.remove(path) }
         try RevocationFileWriter.append(["jti-2"], to: path)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "# list\njti-1\njti-2\n")
         #expect(throws: RevocationError.self) { try RevocationFileWriter.append(["# not an entry"], to: path) }

@@ -32,6 +32,16 @@ enum RevocationFixture {
         return path
     }
 
+    /// Removes a directory `directory()` made, or the one holding a file `file(_:)` wrote
+    /// (only ever one of those: its name is checked).
+    static func remove(_ path: String) {
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        let dir = exists && isDirectory.boolValue ? URL(fileURLWithPath: path) : URL(fileURLWithPath: path).deletingLastPathComponent()
+        guard dir.lastPathComponent.hasPrefix("jwtbench-revocation-") else { return }
+        try? FileManager.default.removeItem(at: dir)
+    }
+
     /// Writes `text` to `name` in a fresh directory; returns its path.
     static func file(_ text: String, name: String = "revoked.txt", in dir: String = directory()) -> String {
         let path = dir + "/" + name

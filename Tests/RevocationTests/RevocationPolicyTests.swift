@@ -53,6 +53,7 @@ import Testing
 
     @Test func aMissingOrMalformedFileIsAConfigurationErrorWhenThePolicyIsLoaded() throws {
         let dir = RevocationFixture.directory()
+        defer { RevocationFixture.remove(dir) }
         let policyPath = dir + "/policy.yaml"
         try Data(Self.config("    file: revoked.txt").utf8).write(to: URL(fileURLWithPath: policyPath))
         let policy = try Policy.load(path: policyPath)

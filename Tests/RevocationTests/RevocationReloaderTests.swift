@@ -7,6 +7,7 @@ import Testing
 @Suite struct RevocationReloaderTests {
     @Test func anExplicitReloadPublishesTheNewFile() throws {
         let path = RevocationFixture.file("jti-1\n")
+        defer { RevocationFixture.remove(path) }
         let reloader = try RevocationReloader(path: path)
         #expect(reloader.list.current.contains(.jti("jti-1")))
         let before = reloader.list.generation
@@ -18,6 +19,7 @@ import Testing
 
     @Test func aBadFileIsRefusedAndTheOldListStays() throws {
         let path = RevocationFixture.file("jti-1\n")
+        defer { RevocationFixture.remove(path) }
         let events = Mutex<[String]>([])
         let reloader = try RevocationReloader(path: path, interval: .milliseconds(20)) { event in
             switch event {
@@ -44,6 +46,7 @@ import Testing
 
     @Test func pollingPicksUpAReplacedFile() async throws {
         let path = RevocationFixture.file("jti-1\n")
+        defer { RevocationFixture.remove(path) }
         let reloader = try RevocationReloader(path: path, interval: .milliseconds(20))
         reloader.start()
         defer { reloader.stop() }
@@ -58,8 +61,11 @@ import Testing
     }
 
     @Test func anUnreadableFileIsAnErrorAtLoad() {
-        #expect(throws: RevocationError.self) { try RevocationReloader(path: RevocationFixture.directory() + "/absent.txt") }
+        let empty = RevocationFixture.directory()
+        defer { RevocationFixture.remove(empty) }
+        #expect(throws: RevocationError.self) { try RevocationReloader(path: empty + "/absent.txt") }
         let bad = RevocationFixture.file("ok\nsha256:12\n")
+        defer { RevocationFixture.remove(bad) }
         do {
             _ = try RevocationReloader(path: bad)
             Issue.record("accepted")
