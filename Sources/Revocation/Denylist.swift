@@ -12,8 +12,9 @@
 /// or two adjacent ones, so one dependent cache miss. The earlier layout (a prefix index of
 /// bucket offsets beside the sorted array) needed two dependent misses, the index word then
 /// the bucket, which kept a single lookup over 100 ns at ten million entries (bench/NOTES.md,
-/// Token revocation). Storage is 16 B / 0.75, about 21.3 B per entry. The buffer is backed by
-/// huge pages where the system offers them (`ListStorage`).
+/// Token revocation). Storage is 16 B / 0.75 and a little slack for the last homes' overflow,
+/// about 21.6 B per entry. The buffer is backed by huge pages where the system offers them
+/// (`ListStorage`).
 ///
 /// Built once (off the hot path) and never mutated; lookups take no lock and allocate nothing.
 /// Published through `RevocationList`.

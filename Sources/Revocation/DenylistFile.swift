@@ -55,10 +55,7 @@ public enum DenylistFile {
         if threads <= 1 && size > DenylistParser.streamBlock {
             // One thread (a reload while serving): read in blocks, not whole.
             let found = try DenylistParser.fingerprints(streaming: fd, sizeHint: size, path: path)
-            guard found.count <= Denylist.maxEntries else {
-                throw RevocationError(path: path, "more than \(Denylist.maxEntries) entries")
-            }
-            return (Denylist(sorting: found), identity)
+            return (try DenylistParser.denylist(from: found, path: path), identity)
         }
         // Read into memory rather than mapped: a file truncated while mapped would raise
         // SIGBUS in the reader, and the reader may be a running gateway.

@@ -52,7 +52,11 @@ public enum DenylistParser {
     /// A list from a file's bytes: parsed (on up to `threads` threads), sorted, indexed.
     public static func denylist(_ bytes: UnsafeRawBufferPointer, path: String, threads: Int = allCores) throws(RevocationError) -> Denylist
     {
-        let found = try fingerprints(bytes, path: path, threads: threads)
+        try denylist(from: fingerprints(bytes, path: path, threads: threads), path: path)
+    }
+
+    /// The list of the fingerprints parsed from `path`, refused past `Denylist.maxEntries`.
+    static func denylist(from found: [RevocationFingerprint], path: String) throws(RevocationError) -> Denylist {
         guard found.count <= Denylist.maxEntries else {
             throw RevocationError(path: path, "more than \(Denylist.maxEntries) entries")
         }

@@ -109,8 +109,7 @@ public final class RevocationReloader: Sendable {
         list.publish(loaded.list)
         identity = loaded.identity
         let took = clock.now - start
-        lastReloadNanoseconds.store(
-            Int(took.components.seconds) * 1_000_000_000 + Int(took.components.attoseconds / 1_000_000_000), ordering: .relaxed)
+        lastReloadNanoseconds.store(Int(took / .nanoseconds(1)), ordering: .relaxed)
         reloads.add(1, ordering: .relaxed)
         onEvent(.reloaded(entries: loaded.list.count, took: took))
         return loaded.list.count

@@ -226,7 +226,6 @@ public enum TokenExtractor {
 
     // MARK: - Text helpers (ASCII rules of HTTP, not Unicode ones)
 
-    /// Optional whitespace (RFC 9110 section 5.6.3): spaces and tabs.
     /// The byte offset of the first comma at or after `start` in `value`'s UTF-8, or nil.
     static func offsetOfComma(in value: String, from start: Int) -> Int? {
         let comma = UInt8(ascii: ",")
@@ -244,6 +243,7 @@ public enum TokenExtractor {
         return bytes[from...].firstIndex(of: comma).map { bytes.distance(from: bytes.startIndex, to: $0) }
     }
 
+    /// Optional whitespace (RFC 9110 section 5.6.3): spaces and tabs.
     private static func trimOWS(_ s: Substring, leading: Bool, trailing: Bool) -> Substring {
         var s = s
         if leading { while let c = s.first, c == " " || c == "\t" { s = s.dropFirst() } }
