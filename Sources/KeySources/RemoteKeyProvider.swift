@@ -64,27 +64,18 @@ public final class RemoteKeyProvider: KeyProvider, Sendable {
         var lastFailureLog: MonotonicInstant?
     }
 
-    /// An unknown kid handed from the lookup miss path to the refresher.
-    final class PendingKid: Sendable {
-        let hash: UInt64
-        let kid: [UInt8]
-        let algorithm: JWSAlgorithm
-        init(hash: UInt64, kid: [UInt8], algorithm: JWSAlgorithm) {
-            self.hash = hash
-            self.kid = kid
-            self.algorithm = algorithm
-        }
-    }
-
     // Locks in KeySources and Issuer are NIO's (pthread mutexes), not Synchronization.Mutex:
     // ThreadSanitizer sees pthread locking but not Mutex's futex calls on Linux, and reported
     // every Mutex-guarded access as a race (scripts/tsan.sh). None of them is on the hot path.
     private let state: NIOLockedValueBox<State>
     private let store: KeyStore
     private let negative: NegativeKidFilter?
-    /// Mirror of the gate: no unknown-kid signal before this (nanoseconds on `clock`); `.max`
-    /// while a fetch runs or a signal awaits the refresher.
+    /// Mirror of the gate: no unknown-kid signal before this (nanoseconds on `clock`).
+    /// `Self.closedBySignal` from the moment a lookup wins the gate until the refresher takes
+    /// its kid; `Self.closedByFetch` while a fetch runs.
     private let gateOpensAt = Atomic<Int64>(0)
+    private static let closedBySignal = Int64.max
+    private static let closedByFetch = Int64.max - 1
     private let pendingKid = Atomic<Unmanaged<PendingKid>?>(nil)
     /// Mirror of `machine.freshUntil`, for the lock-free `ttl` fast path.
     private let freshUntil = Atomic<Int64>(.min)
@@ -98,6 +89,7 @@ public final class RemoteKeyProvider: KeyProvider, Sendable {
     private let refresherRunning = Atomic<Bool>(false)
     private let refresherExited = DispatchSemaphore(value: 0)
     private let counterSet = CounterSet()
+    private let gateWon: (@Sendable () -> Void)?
 
     /// A provider for `location` under `strategy`, building verifiers for `algorithms`.
     ///
@@ -105,11 +97,24 @@ public final class RemoteKeyProvider: KeyProvider, Sendable {
     ///   - fetcher: nil makes an `HTTPJWKSFetcher` with the strategy's limits, owned (and shut
     ///     down) by this provider; a fetcher passed in is shared and left running.
     ///   - clock: the time source for TTLs, cooldowns and waits.
-    public init(
+    public convenience init(
         location: KeySetLocation, strategy: KeyCacheStrategy, algorithms: [JWSAlgorithm],
         fetcher: (any JWKSFetching)? = nil, backend: any CryptoBackend = OpenSSLBackend(),
         clock: any KeyCacheClock = SystemKeyCacheClock(), logger: Logger = Logger(label: "jwtbench.keysources")
     ) {
+        self.init(
+            location: location, strategy: strategy, algorithms: algorithms, fetcher: fetcher, backend: backend,
+            clock: clock, logger: logger, gateWon: nil)
+    }
+
+    /// `gateWon` runs in a lookup that has just closed the unknown-kid gate, before it hands its
+    /// kid over: tests use it to run the refresher inside that window.
+    init(
+        location: KeySetLocation, strategy: KeyCacheStrategy, algorithms: [JWSAlgorithm],
+        fetcher: (any JWKSFetching)?, backend: any CryptoBackend, clock: any KeyCacheClock, logger: Logger,
+        gateWon: (@Sendable () -> Void)?
+    ) {
+        self.gateWon = gateWon
         self.location = location
         self.strategy = strategy
         self.algorithms = algorithms
@@ -162,9 +167,11 @@ public final class RemoteKeyProvider: KeyProvider, Sendable {
         let opensAt = gateOpensAt.load(ordering: .acquiring)
         guard clock.now().nanoseconds >= opensAt else { return }
         // Close the gate until the refresher has decided; it reopens it from the machine.
-        guard gateOpensAt.compareExchange(expected: opensAt, desired: .max, ordering: .acquiringAndReleasing).exchanged else {
+        guard gateOpensAt.compareExchange(expected: opensAt, desired: Self.closedBySignal, ordering: .acquiringAndReleasing).exchanged
+        else {
             return
         }
+        gateWon?()
         let record = PendingKid(hash: hash, kid: Array(kid), algorithm: algorithm)
         pendingKid.exchange(Unmanaged.passRetained(record), ordering: .acquiringAndReleasing)?.release()
         counterSet.unknownKidSignals.add(1, ordering: .relaxed)
@@ -227,7 +234,8 @@ public final class RemoteKeyProvider: KeyProvider, Sendable {
         let actions = state.withLockedValue { st -> [Machine.Action] in
             var actions = st.queued
             st.queued = []
-            if let record = pendingKid.exchange(nil, ordering: .acquiringAndReleasing)?.takeRetainedValue() {
+            let record = pendingKid.exchange(nil, ordering: .acquiringAndReleasing)?.takeRetainedValue()
+            if let record {
                 let (_, more) = st.machine.unknownKid(record.hash, now: now)
                 if !more.isEmpty { st.pending[record.hash] = record }
                 actions += more
@@ -235,7 +243,7 @@ public final class RemoteKeyProvider: KeyProvider, Sendable {
             let ticked = st.machine.tick(now: now)
             for case .publish(let view) in ticked { publish(view, in: &st) }
             actions += ticked.filter { if case .startFetch = $0 { return true } else { return false } }
-            mirror(&st)
+            mirror(&st, tookSignal: record != nil)
             return actions
         }
         for case .startFetch(let reason) in actions {
@@ -445,8 +453,12 @@ public final class RemoteKeyProvider: KeyProvider, Sendable {
         counterSet.publications.add(1, ordering: .relaxed)
     }
 
-    /// Copies what the lock-free paths need out of the machine.
-    private func mirror(_ st: inout State) {
+    /// Copies what the lock-free paths need out of the machine. `tookSignal`: this critical
+    /// section took the kid of the lookup that closed the gate, so the gate is the machine's
+    /// again. Otherwise a gate closed by a signal stays closed: that lookup has won the gate
+    /// but may not have handed its kid over yet, and reopening it now would let a second
+    /// lookup signal within the same cooldown.
+    private func mirror(_ st: inout State, tookSignal: Bool = false) {
         freshUntil.store(st.machine.freshUntil?.nanoseconds ?? .min, ordering: .releasing)
         everLoaded.store(st.machine.keys != nil, ordering: .releasing)
         guard let gate = st.machine.gate else { return }
@@ -455,9 +467,18 @@ public final class RemoteKeyProvider: KeyProvider, Sendable {
             negative?.replace(with: absent)
             st.mirroredAbsent = absent
         }
-        let pendingSignal = pendingKid.load(ordering: .acquiring) != nil
-        let opensAt = st.machine.fetchInFlight != nil || pendingSignal ? Int64.max : gate.refetchAllowedAt.nanoseconds
-        gateOpensAt.store(opensAt, ordering: .releasing)
+        let opensAt = st.machine.fetchInFlight != nil ? Self.closedByFetch : gate.refetchAllowedAt.nanoseconds
+        if tookSignal {
+            // Nothing can close the gate meanwhile: it is `closedBySignal` until this store.
+            gateOpensAt.store(opensAt, ordering: .releasing)
+            return
+        }
+        var current = gateOpensAt.load(ordering: .acquiring)
+        while current != Self.closedBySignal {
+            let (exchanged, found) = gateOpensAt.compareExchange(expected: current, desired: opensAt, ordering: .acquiringAndReleasing)
+            if exchanged { return }
+            current = found
+        }
     }
 
     // MARK: observation
@@ -475,19 +496,4 @@ public final class RemoteKeyProvider: KeyProvider, Sendable {
 
     /// What lookups currently see.
     public var published: PublishedKeys { store.load() }
-}
-
-/// A value handed from a task to a blocked thread.
-final class ResultBox<T: Sendable>: Sendable {
-    private let value = NIOLockedValueBox<T?>(nil)
-    func set(_ v: T) { value.withLockedValue { $0 = v } }
-    func take() -> T { value.withLockedValue { $0! } }
-    /// Changes a value that was `set` before.
-    func update(_ body: (inout T) -> Void) {
-        value.withLockedValue { stored in
-            var v = stored!
-            body(&v)
-            stored = v
-        }
-    }
 }

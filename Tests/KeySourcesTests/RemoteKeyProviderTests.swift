@@ -1,9 +1,11 @@
 import Foundation
 import JOSECrypto
 import JWTValidation
-import KeySources
+import Logging
 import Synchronization
 import Testing
+
+@testable import KeySources
 
 /// The provider driving real strategies with a fake fetcher and a hand-moved clock: no
 /// network, no sleeping on real time.
@@ -136,6 +138,37 @@ import Testing
         let refetches = provider.counters.fetchesByReason["unknown-kid"] ?? 0
         #expect(refetches >= 1 && refetches <= 90 / 30 + 1)
         #expect(fetcher.fetchCount == 1 + refetches)
+    }
+
+    /// The refresher runs between a lookup closing the gate and the lookup handing its kid
+    /// over. It used to reopen the gate there (no fetch running, no kid pending yet), so a
+    /// second lookup signalled within the same cooldown.
+    @Test func theRefresherRunningWhileALookupSignalsKeepsTheGateClosed() {
+        let fetcher = FakeFetcher()
+        fetcher.serve(keys: [Self.a])
+        let clock = ManualKeyCacheClock()
+        let refresher = Mutex<RemoteKeyProvider?>(nil)
+        let provider = RemoteKeyProvider(
+            location: .jwks("https://idp.test/jwks"), strategy: Fixture.strategy("default", ["cooldown": "30"]),
+            algorithms: [.es256], fetcher: fetcher, backend: OpenSSLBackend(), clock: clock,
+            logger: Logger(label: "test"), gateWon: { refresher.withLock { $0 }?.step() })
+        defer { provider.shutdown() }
+        provider.start(background: false)
+        provider.step()
+        refresher.withLock { $0 = provider }
+        defer { refresher.withLock { $0 = nil } }
+        for kid in ["x1", "x2", "x3"] {
+            _ = Array(kid.utf8).withUnsafeBytes { provider.lookup(kid: $0, algorithm: .es256) }
+        }
+        #expect(provider.counters.unknownKidSignals == 1)
+        provider.step()
+        #expect(provider.counters.fetchesByReason["unknown-kid"] == 1)
+        for kid in ["y1", "y2"] {
+            _ = Array(kid.utf8).withUnsafeBytes { provider.lookup(kid: $0, algorithm: .es256) }
+        }
+        provider.step()
+        #expect(provider.counters.unknownKidSignals == 1)
+        #expect(fetcher.fetchCount == 2)
     }
 
     @Test func ttlIsSingleFlightAcrossThreads() {
