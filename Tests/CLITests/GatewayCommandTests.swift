@@ -120,15 +120,19 @@ final class RecordingServer: @unchecked Sendable {
 
     var count: Int { lock.withLock { served } }
 
+    /// Ends `accept` in the serving thread, which then closes the socket: closing it here
+    /// could let that thread call `accept` on a number another thread has reused since.
     func stop() {
         shutdown(fd, Int32(SHUT_RDWR))
-        close(fd)
     }
 
     private func serve() {
         while true {
             let client = accept(fd, nil, nil)
-            guard client >= 0 else { return }
+            guard client >= 0 else {
+                close(fd)
+                return
+            }
             Thread.detachNewThread { [self] in
                 var buffer = [UInt8](repeating: 0, count: 65536)
                 var pending: [UInt8] = []

@@ -19,7 +19,10 @@ final class RawClient {
     private var buffer: [UInt8] = []
 
     init(port: Int) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        // `self.fd` is set last: an init that throws after every stored property is set
+        // still runs deinit, which would close the socket a second time (by then its number
+        // may belong to another thread's socket).
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
@@ -33,6 +36,7 @@ final class RawClient {
             close(fd)
             throw RawClientError(description: "connect to \(port) failed: \(errno)")
         }
+        self.fd = fd
     }
 
     deinit { close(fd) }

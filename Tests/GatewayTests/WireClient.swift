@@ -20,7 +20,10 @@ final class WireClient {
     private var buffer: [UInt8] = []
 
     init(port: Int, receiveTimeout: Double = 10) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        // `self.fd` is set last: an init that throws after every stored property is set
+        // still runs deinit, which would close the socket a second time (by then its number
+        // may belong to another thread's socket).
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw WireError("socket failed") }
         var timeout = timeval(tv_sec: Int(receiveTimeout), tv_usec: Int((receiveTimeout - Double(Int(receiveTimeout))) * 1e6))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -35,6 +38,7 @@ final class WireClient {
             close(fd)
             throw WireError("connect to \(port) failed: \(errno)")
         }
+        self.fd = fd
     }
 
     deinit { close(fd) }
