@@ -16,6 +16,7 @@ let package = Package(
         // Swift 6.3 runtime interposer (ARC counts), which is not available here.
         .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.0", traits: ["MallocInterposer"]),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
     ],
     targets: [
         // Keys, tokens and the jwt-kit set-up shared by the benchmarks and bench-compare.
@@ -59,6 +60,15 @@ let package = Package(
                 .product(name: "JWTValidation", package: "jwtbench"),
                 .product(name: "KeySources", package: "jwtbench"),
                 .product(name: "JWTKit", package: "jwt-kit"),
+            ]
+        ),
+        // relay.sh: a byte relay and an HTTP relay on NIO, the floor of a NIO proxy hop.
+        .executableTarget(
+            name: "nio-relay",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
     ],
