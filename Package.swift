@@ -199,10 +199,21 @@ let package = Package(
                 "JWTValidation", "JOSECrypto", .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+        // Test support, not shipped: the gateway's upstream-response parser read beside
+        // NIOHTTP1's decoder (GatewayTests and the FuzzUpstreamResponse target).
+        .target(
+            name: "UpstreamResponseReference",
+            dependencies: [
+                "Gateway", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/UpstreamResponseReference"
+        ),
         .testTarget(
             name: "GatewayTests",
             dependencies: [
                 "Gateway", "Policy", "JWTValidation", "JOSECrypto", "TokenMint", "KeySources", "Issuer", "Revocation",
+                "UpstreamResponseReference",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -252,6 +263,7 @@ if Context.environment["JWTBENCH_FUZZ"] != nil {
                 .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        ("FuzzUpstreamResponse", ["UpstreamResponseReference"]),
     ]
     package.targets += [
         .target(name: "CFuzzDriver", path: "Fuzz/CFuzzDriver"),

@@ -76,6 +76,24 @@ def seeds(target):
         yield (b"POST /p HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nTE: trailers\r\n\r\n"
                b"5\r\nhello\r\n0\r\n\r\nGET / HTTP/1.0\r\n\r\n")
         yield b"PUT /x HTTP/1.1\r\nContent-Length: 3\r\nX-Forwarded-For: 10.0.0.1\r\nX-Forwarded-Proto: ftp\r\n\r\nabc"
+    elif target == "FuzzUpstreamResponse":
+        # One options byte (bit 0: the first request was HEAD; the rest: read size), then
+        # upstream bytes: fixed-length, chunked with extensions and trailers, until-close,
+        # interim 1xx, keep-alive variants, pipelined responses.
+        streams = [
+            b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: keep-alive\r\n\r\nhello",
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;a=b\r\nhello\r\n0\r\nX-T: 1\r\n\r\n",
+            b"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\nhi",
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the close",
+            b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n",
+            b"HTTP/1.1 204 No Content\r\nContent-Length: 7\r\n\r\nHTTP/1.1 304 Not Modified\r\n\r\n",
+            b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabcHTTP/1.1 404 Not Found\r\nContent-Length: 1\r\n\r\nx",
+            b"HTTP/1.1 200 OK\r\nConnection: close, X-Drop\r\nX-Drop: 1\r\nContent-Length: 1\r\n\r\nz",
+            b"HTTP/1.1 200\r\nTransfer-Encoding: gzip, chunked\r\n\r\nA\r\n0123456789\r\n0\r\n\r\n",
+        ]
+        for stream in streams:
+            for options in (0, 1, 2, 6, 14, 255):
+                yield bytes([options]) + stream
     elif target == "FuzzRSA":
         for first in range(24):
             for _ in range(4):

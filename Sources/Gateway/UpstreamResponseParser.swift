@@ -1,0 +1,493 @@
+import NIOCore
+
+/// What the upstream's bytes say next.
+enum UpstreamResponseEvent {
+    /// A final (2xx-5xx) response head; 1xx interim heads are read and dropped.
+    case head(UpstreamResponseHead)
+    /// Body bytes to forward: the wire bytes as they came (chunk framing and trailers
+    /// included), or only the chunk data when de-chunking for an HTTP/1.0 client.
+    case body(ByteBuffer)
+    /// The response is complete.
+    case end
+}
+
+/// The upstream sent something that is not an HTTP/1.1 response the gateway can forward.
+struct UpstreamResponseError: Error, Hashable, CustomStringConvertible {
+    let description: String
+    /// A CR not followed by LF, which llhttp lets pass in places (after the status line): the
+    /// one refusal where this parser is stricter than NIOHTTP1's by design, since the
+    /// gateway forwards lines as they came and a lone CR would reach the client.
+    let loneCR: Bool
+    init(_ description: String, loneCR: Bool = false) {
+        self.description = description
+        self.loneCR = loneCR
+    }
+}
+
+/// An incremental parser of the upstream's responses that does not decode them: it checks
+/// the status line and field lines in place (RFC 9112's grammar, strictly: CRLF line ends, no
+/// obs-fold, token names, no control bytes in values), learns only the framing and whether
+/// the connection can be reused, and then hands the body on as slices of the bytes read,
+/// tracking `Content-Length` or the chunk sizes to find the response's end.
+///
+/// Hand-written because NIOHTTP1's decoder builds an `HTTPResponseHead` (a `String` per name
+/// and value) that the gateway would only encode again: decoding and re-encoding the
+/// response was a third of a proxied request's cost (bench/NOTES.md). Its framing decisions
+/// are held to NIOHTTP1's (llhttp's) by a differential fuzz target and tests.
+///
+/// Memory is bounded: a head or trailer section over `maxHeadBytes`, or a chunk-size line
+/// over `maxChunkLineBytes`, is an error; body bytes are never held.
+struct UpstreamResponseParser {
+    enum State: Equatable {
+        case head
+        case fixed(remaining: Int)
+        case chunkSize
+        case chunkData(remaining: Int)
+        case chunkDataEnd
+        case trailers(bytes: Int)
+        case untilClose
+        /// A response that does not keep the connection ended: nothing may follow.
+        case closed
+        /// The response's last bytes are out; `.end` is next.
+        case ending
+    }
+
+    /// What the upstream closing the connection means.
+    enum CloseOutcome: Equatable {
+        /// Between responses: nothing lost.
+        case idle
+        /// It ended a response delimited by the close.
+        case endedResponse
+        /// The response was cut short.
+        case cutShort
+    }
+
+    private(set) var state: State = .head
+    let maxHeadBytes: Int
+    /// The response to come answers a HEAD request (no body, whatever its head says).
+    var requestIsHead = false
+    /// Chunked bodies are handed on as chunk data only (for an HTTP/1.0 client).
+    var dechunk = false
+    /// How far the search for the end of a partial head has got, so that a head arriving a
+    /// byte at a time is scanned once, not once per byte.
+    private var scanned = 0
+    /// The response being read keeps the connection.
+    private var keepAlive = true
+
+    static let maxChunkLineBytes = 4096
+    /// The largest `Content-Length` or chunk size accepted (2^53, beyond any real body).
+    static let maxLength = 1 << 53
+
+    init(maxHeadBytes: Int = 64 * 1024) {
+        self.maxHeadBytes = maxHeadBytes
+    }
+
+    /// The next event from `buffer`, consuming its bytes; nil when more bytes are needed
+    /// (what is left in `buffer` must then be kept and more appended to it).
+    mutating func next(_ buffer: inout ByteBuffer) throws(UpstreamResponseError) -> UpstreamResponseEvent? {
+        switch state {
+        case .ending:
+            state = keepAlive ? .head : .closed
+            return .end
+        case .head:
+            return try head(&buffer)
+        case .closed:
+            guard buffer.readableBytes == 0 else { throw UpstreamResponseError("bytes after a response that closes the connection") }
+            return nil
+        case .fixed(let remaining):
+            guard buffer.readableBytes > 0 else { return nil }
+            let count = min(remaining, buffer.readableBytes)
+            state = count == remaining ? .ending : .fixed(remaining: remaining - count)
+            return .body(buffer.readSlice(length: count)!)
+        case .untilClose:
+            guard buffer.readableBytes > 0 else { return nil }
+            return .body(buffer.readSlice(length: buffer.readableBytes)!)
+        case .chunkSize, .chunkData, .chunkDataEnd, .trailers:
+            return try chunked(&buffer)
+        }
+    }
+
+    /// The upstream closed the connection (after `next` returned nil).
+    mutating func inputClosed(unread: Int) -> CloseOutcome {
+        switch state {
+        case .untilClose:
+            state = .head
+            return .endedResponse
+        case .head where unread == 0, .closed:
+            return .idle
+        default:
+            return .cutShort
+        }
+    }
+
+    // MARK: heads
+
+    private mutating func head(_ buffer: inout ByteBuffer) throws(UpstreamResponseError) -> UpstreamResponseEvent? {
+        while true {
+            // Empty lines before a status line are skipped (RFC 9112 section 2.2), as llhttp
+            // does: some servers send a CRLF too many after a body.
+            while let byte = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self), byte == 0x0D || byte == 0x0A {
+                guard scanned == 0 else { break }
+                buffer.moveReaderIndex(forwardBy: 1)
+            }
+            guard let length = try headLength(buffer) else { return nil }
+            let bytes = buffer.readSlice(length: length)!
+            scanned = 0
+            let head = try Self.parseHead(bytes, requestIsHead: requestIsHead)
+            // Interim responses (100 Continue, 103 Early Hints) are not passed on: the client
+            // of an HTTP/1.0 proxy hop may not expect them.
+            guard head.status >= 200 else { continue }
+            keepAlive = head.keepAlive
+            switch head.framing {
+            case .none, .length(0): state = .ending
+            case .length(let count): state = .fixed(remaining: count)
+            case .chunked: state = .chunkSize
+            case .untilClose: state = .untilClose
+            }
+            return .head(head)
+        }
+    }
+
+    /// The length of the head at the start of `buffer` (through its empty line), or nil
+    /// when it is not all there yet.
+    private mutating func headLength(_ buffer: ByteBuffer) throws(UpstreamResponseError) -> Int? {
+        let found: Int? = buffer.withUnsafeReadableBytes { bytes in
+            var index = max(scanned, 3)
+            while index < bytes.count {
+                if bytes[index] == 0x0A && bytes[index - 1] == 0x0D && bytes[index - 2] == 0x0A && bytes[index - 3] == 0x0D {
+                    return index + 1
+                }
+                index += 1
+            }
+            return nil
+        }
+        if let found {
+            guard found <= maxHeadBytes else { throw UpstreamResponseError("response head over \(maxHeadBytes) bytes") }
+            return found
+        }
+        guard buffer.readableBytes < maxHeadBytes else { throw UpstreamResponseError("response head over \(maxHeadBytes) bytes") }
+        scanned = max(buffer.readableBytes - 3, 0)
+        return nil
+    }
+
+    /// Checks a whole head (status line through the empty line) and reads its framing.
+    static func parseHead(_ bytes: ByteBuffer, requestIsHead: Bool) throws(UpstreamResponseError) -> UpstreamResponseHead {
+        let parsed: Result<UpstreamResponseHead, UpstreamResponseError> = bytes.withUnsafeReadableBytes { head in
+            do throws(UpstreamResponseError) {
+                return .success(try parseHead(head, bytes: bytes, requestIsHead: requestIsHead))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try parsed.get()
+    }
+
+    private static func parseHead(
+        _ head: UnsafeRawBufferPointer, bytes: ByteBuffer, requestIsHead: Bool
+    ) throws(UpstreamResponseError) -> UpstreamResponseHead {
+        // "HTTP/1.x NNN" then " reason" or nothing, CRLF.
+        guard head.count >= 14, head.starts(with: "HTTP/1.".utf8), head[7] == 0x30 || head[7] == 0x31, head[8] == 0x20 else {
+            throw UpstreamResponseError("not an HTTP/1.0 or HTTP/1.1 status line")
+        }
+        let minor = head[7] &- 0x30
+        var status = 0
+        for index in 9..<12 {
+            guard isDigit(head[index]) else { throw UpstreamResponseError("status code not three digits") }
+            status = status * 10 + Int(head[index] &- 0x30)
+        }
+        guard status >= 100 else { throw UpstreamResponseError("status code \(status)") }
+        // The gateway forwards no upgrade (it drops `Upgrade` from requests), so a switch of
+        // protocols is a response to something it did not send.
+        guard status != 101 else { throw UpstreamResponseError("101 Switching Protocols") }
+        var index = 12
+        if head[index] == 0x20 {
+            // The reason phrase is any bytes but CR and LF, as llhttp reads it; it passes on
+            // as it came.
+            index += 1
+            while head[index] != 0x0D && head[index] != 0x0A { index += 1 }
+        }
+        guard head[index] == 0x0D else { throw UpstreamResponseError("malformed status line") }
+        guard head[index + 1] == 0x0A else { throw UpstreamResponseError("CR without LF after the status line", loneCR: true) }
+        index += 2
+
+        var contentLength: Int?
+        var transferEncoding = TransferEncoding.absent
+        var close = false
+        var keepAliveOption = false
+        var namesFields = false
+        while !(head[index] == 0x0D && head[index + 1] == 0x0A) {
+            // name ":" OWS value OWS CRLF
+            let nameStart = index
+            while head[index] != 0x3A {
+                guard isTokenByte(head[index]) else { throw UpstreamResponseError("invalid byte in a field name") }
+                index += 1
+            }
+            guard index > nameStart else { throw UpstreamResponseError("empty field name") }
+            let name = UnsafeRawBufferPointer(rebasing: head[nameStart..<index])
+            index += 1
+            while head[index] == 0x20 || head[index] == 0x09 { index += 1 }
+            let valueStart = index
+            while head[index] != 0x0D {
+                guard isFieldValueByte(head[index]) else { throw UpstreamResponseError("control byte in a field value") }
+                index += 1
+            }
+            guard head[index + 1] == 0x0A else { throw UpstreamResponseError("CR without LF in a field", loneCR: true) }
+            var valueEnd = index
+            while valueEnd > valueStart && (head[valueEnd - 1] == 0x20 || head[valueEnd - 1] == 0x09) { valueEnd -= 1 }
+            let value = UnsafeRawBufferPointer(rebasing: head[valueStart..<valueEnd])
+            index += 2
+            switch name.count {
+            case 10 where UpstreamResponseHead.equal(name, "connection"):
+                forEachToken(value) { token in
+                    if UpstreamResponseHead.equal(token, "close") {
+                        close = true
+                    } else if UpstreamResponseHead.equal(token, "keep-alive") {
+                        keepAliveOption = true
+                    } else {
+                        namesFields = true
+                    }
+                }
+            case 14 where UpstreamResponseHead.equal(name, "content-length"):
+                guard contentLength == nil else { throw UpstreamResponseError("more than one Content-Length") }
+                contentLength = try length(value)
+            case 17 where UpstreamResponseHead.equal(name, "transfer-encoding"):
+                try transferEncoding.add(value)
+            default:
+                break
+            }
+        }
+        guard index + 2 == head.count else { throw UpstreamResponseError("malformed head") }
+
+        if transferEncoding != .absent && contentLength != nil {
+            // Both is how responses are smuggled (RFC 9112 section 6.3): refused, not resolved,
+            // whether or not a body follows.
+            throw UpstreamResponseError("both Transfer-Encoding and Content-Length")
+        }
+        var keepAlive = minor == 1 ? !close : keepAliveOption && !close
+        let framing: UpstreamResponseHead.Framing
+        if requestIsHead || status < 200 || status == 204 || status == 304 {
+            framing = .none
+        } else if transferEncoding != .absent {
+            framing = transferEncoding == .chunked ? .chunked : .untilClose
+        } else if let contentLength {
+            framing = .length(contentLength)
+        } else {
+            framing = .untilClose
+        }
+        if framing == .untilClose { keepAlive = false }
+        return UpstreamResponseHead(
+            bytes: bytes, status: status, keepAlive: keepAlive, framing: framing, connectionNamesFields: namesFields)
+    }
+
+    /// The transfer codings a head lists: chunked must come last and only once.
+    private enum TransferEncoding: Equatable {
+        case absent, chunked, other
+
+        mutating func add(_ value: UnsafeRawBufferPointer) throws(UpstreamResponseError) {
+            var failure: UpstreamResponseError?
+            // An empty value says nothing (as llhttp reads it); the field is not forwarded.
+            forEachToken(value) { token in
+                if self == .chunked { failure = UpstreamResponseError("a transfer coding after chunked") }
+                self = UpstreamResponseHead.equal(token, "chunked") ? .chunked : .other
+            }
+            if let failure { throw failure }
+        }
+    }
+
+    /// Calls `body` with each non-empty comma-separated element of a field value, trimmed.
+    private static func forEachToken(_ value: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Void) {
+        var start = 0
+        while start <= value.count {
+            var end = start
+            while end < value.count && value[end] != 0x2C { end += 1 }
+            var first = start
+            var last = end
+            while first < last && (value[first] == 0x20 || value[first] == 0x09) { first += 1 }
+            while last > first && (value[last - 1] == 0x20 || value[last - 1] == 0x09) { last -= 1 }
+            if last > first { body(UnsafeRawBufferPointer(rebasing: value[first..<last])) }
+            start = end + 1
+        }
+    }
+
+    /// A `Content-Length` value: digits only (a list, even of equal values, is refused).
+    private static func length(_ value: UnsafeRawBufferPointer) throws(UpstreamResponseError) -> Int {
+        guard !value.isEmpty, value.count <= 16 else { throw UpstreamResponseError("invalid Content-Length") }
+        var result = 0
+        for byte in value {
+            guard isDigit(byte) else { throw UpstreamResponseError("invalid Content-Length") }
+            result = result * 10 + Int(byte &- 0x30)
+        }
+        guard result <= maxLength else { throw UpstreamResponseError("Content-Length too large") }
+        return result
+    }
+
+    // MARK: chunked bodies
+
+    /// Walks chunk framing from the buffer's start. Passing on, it returns one slice of all
+    /// the complete pieces it could walk; de-chunking, each chunk's data as a slice of its
+    /// own, the framing bytes consumed and dropped.
+    private mutating func chunked(_ buffer: inout ByteBuffer) throws(UpstreamResponseError) -> UpstreamResponseEvent? {
+        var walked = 0  // bytes walked past the reader index, not yet handed on (passing on)
+        while true {
+            let available = buffer.readableBytes - walked
+            switch state {
+            case .chunkSize:
+                guard let (lineLength, size) = try chunkSizeLine(buffer, from: walked) else {
+                    return flush(&buffer, walked)
+                }
+                try consume(&buffer, &walked, lineLength)
+                state = size == 0 ? .trailers(bytes: 0) : .chunkData(remaining: size)
+            case .chunkData(let remaining):
+                guard available > 0 else { return flush(&buffer, walked) }
+                let count = min(remaining, available)
+                state = count == remaining ? .chunkDataEnd : .chunkData(remaining: remaining - count)
+                if dechunk { return .body(buffer.readSlice(length: count)!) }
+                walked += count
+            case .chunkDataEnd:
+                guard available >= 2 else { return flush(&buffer, walked) }
+                guard buffer.getInteger(at: buffer.readerIndex + walked, as: UInt16.self) == 0x0D0A else {
+                    throw UpstreamResponseError("chunk data not followed by CRLF")
+                }
+                try consume(&buffer, &walked, 2)
+                state = .chunkSize
+            case .trailers(let seen):
+                guard let lineLength = try trailerLine(buffer, from: walked, seen: seen) else { return flush(&buffer, walked) }
+                try consume(&buffer, &walked, lineLength)
+                if lineLength == 2 {
+                    state = .ending
+                    if dechunk {
+                        state = keepAlive ? .head : .closed
+                        return .end
+                    }
+                    return flush(&buffer, walked)
+                }
+                state = .trailers(bytes: seen + lineLength)
+            default:
+                return flush(&buffer, walked)
+            }
+        }
+    }
+
+    /// Framing bytes: walked past when passing on, dropped when de-chunking.
+    private func consume(_ buffer: inout ByteBuffer, _ walked: inout Int, _ count: Int) throws(UpstreamResponseError) {
+        if dechunk { buffer.moveReaderIndex(forwardBy: count) } else { walked += count }
+    }
+
+    /// The walked bytes as one body slice, or nil (more bytes needed) when there are none.
+    private func flush(_ buffer: inout ByteBuffer, _ walked: Int) -> UpstreamResponseEvent? {
+        // Passing on, the trailers' empty line is always among the walked bytes, so `.ending`
+        // is never reached with nothing to hand on.
+        guard walked > 0 else { return nil }
+        return .body(buffer.readSlice(length: walked)!)
+    }
+
+    /// A chunk-size line at `offset`: its length and the size, or nil when incomplete.
+    /// `1*HEXDIG *( ";" ext-name [ "=" ( token / quoted-string ) ] ) CRLF`, with no
+    /// whitespace, as llhttp reads it strictly; extensions are checked, not read.
+    private func chunkSizeLine(_ buffer: ByteBuffer, from offset: Int) throws(UpstreamResponseError) -> (Int, Int)? {
+        let result: Result<(Int, Int)?, UpstreamResponseError> = buffer.withUnsafeReadableBytes { all in
+            let bytes = UnsafeRawBufferPointer(rebasing: all[offset...])
+            guard let lf = bytes.prefix(Self.maxChunkLineBytes).firstIndex(of: 0x0A) else {
+                return bytes.count >= Self.maxChunkLineBytes ? .failure(UpstreamResponseError("chunk-size line too long")) : .success(nil)
+            }
+            guard lf > 0, bytes[lf - 1] == 0x0D else { return .failure(UpstreamResponseError("chunk-size line without CRLF")) }
+            var index = 0
+            var size = 0
+            while index < lf - 1, let digit = Self.hexValue(bytes[index]) {
+                size = size << 4 | digit
+                guard size <= Self.maxLength else { return .failure(UpstreamResponseError("chunk size too large")) }
+                index += 1
+            }
+            guard index > 0 else { return .failure(UpstreamResponseError("invalid chunk size")) }
+            guard Self.validExtensions(UnsafeRawBufferPointer(rebasing: bytes[index..<(lf - 1)])) else {
+                return .failure(UpstreamResponseError("invalid chunk extension"))
+            }
+            return .success((lf + 1, size))
+        }
+        return try result.get()
+    }
+
+    /// Whether `bytes` (between the chunk size and the CR) are well-formed extensions.
+    static func validExtensions(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var index = 0
+        while index < bytes.count {
+            // Each extension starts with ";" and a name (which llhttp lets be empty).
+            guard bytes[index] == 0x3B else { return false }
+            index += 1
+            guard index < bytes.count, bytes[index] != 0x20 else { return false }
+            while index < bytes.count && isTokenByte(bytes[index]) { index += 1 }
+            guard index < bytes.count, bytes[index] == 0x3D else { continue }
+            index += 1
+            while index < bytes.count && isTokenByte(bytes[index]) { index += 1 }
+            guard index < bytes.count, bytes[index] == 0x22 else { continue }
+            // A quoted string: qdtext or a quoted pair, then the closing quote.
+            index += 1
+            while true {
+                guard index < bytes.count else { return false }
+                let byte = bytes[index]
+                if byte == 0x22 { break }
+                if byte == 0x5C {
+                    index += 1
+                    guard index < bytes.count, bytes[index] == 0x09 || (bytes[index] >= 0x20 && bytes[index] != 0x7F) else {
+                        return false
+                    }
+                } else if !(byte == 0x09 || byte >= 0x20) {
+                    return false
+                }
+                index += 1
+            }
+            index += 1
+        }
+        return true
+    }
+
+    /// A trailer field line (or the empty line that ends the trailers) at `offset`: its
+    /// length, or nil when incomplete.
+    private func trailerLine(_ buffer: ByteBuffer, from offset: Int, seen: Int) throws(UpstreamResponseError) -> Int? {
+        let limit = maxHeadBytes - seen
+        let result: Result<Int?, UpstreamResponseError> = buffer.withUnsafeReadableBytes { all in
+            let bytes = UnsafeRawBufferPointer(rebasing: all[offset...])
+            guard let lf = bytes.prefix(limit).firstIndex(of: 0x0A) else {
+                return bytes.count >= limit ? .failure(UpstreamResponseError("trailers over \(maxHeadBytes) bytes")) : .success(nil)
+            }
+            guard lf > 0, bytes[lf - 1] == 0x0D else { return .failure(UpstreamResponseError("trailer line without CRLF")) }
+            if lf == 1 { return .success(2) }
+            var index = 0
+            while index < lf - 1 && bytes[index] != 0x3A {
+                guard Self.isTokenByte(bytes[index]) else { return .failure(UpstreamResponseError("invalid byte in a trailer name")) }
+                index += 1
+            }
+            guard index > 0, index < lf - 1 else { return .failure(UpstreamResponseError("malformed trailer field")) }
+            for byte in bytes[(index + 1)..<(lf - 1)] where !Self.isFieldValueByte(byte) {
+                return .failure(UpstreamResponseError("control byte in a trailer value"))
+            }
+            return .success(lf + 1)
+        }
+        return try result.get()
+    }
+
+    // MARK: byte classes (RFC 9110 section 5.6.2 and 5.5)
+
+    static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+
+    static func hexValue(_ byte: UInt8) -> Int? {
+        switch byte {
+        case 0x30...0x39: Int(byte - 0x30)
+        case 0x41...0x46: Int(byte - 0x41 + 10)
+        case 0x61...0x66: Int(byte - 0x61 + 10)
+        default: nil
+        }
+    }
+
+    /// tchar: ALPHA, DIGIT and ``!#$%&'*+-.^_`|~``.
+    static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: true
+        case 0x21, 0x23, 0x24, 0x25, 0x26, 0x27, 0x2A, 0x2B, 0x2D, 0x2E, 0x5E, 0x5F, 0x60, 0x7C, 0x7E: true
+        default: false
+        }
+    }
+
+    /// field-vchar, SP or HTAB: no control byte (obs-text allowed).
+    static func isFieldValueByte(_ byte: UInt8) -> Bool { byte >= 0x20 ? byte != 0x7F : byte == 0x09 }
+}

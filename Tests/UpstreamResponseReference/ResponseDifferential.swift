@@ -1,0 +1,170 @@
+import NIOCore
+import NIOEmbedded
+import NIOHTTP1
+
+@testable import Gateway
+
+/// Reads one byte stream from an upstream with the gateway's `UpstreamResponseParser` and
+/// with NIOHTTP1's `HTTPResponseDecoder` (llhttp), and says where they disagree: on the
+/// responses read to their end (status, body, keep-alive), on refusing the stream, and on
+/// what the gateway relays (its chunked bytes must decode to the same body).
+public enum ResponseDifferential {
+    /// Responses after this many are unsolicited (there were only so many requests).
+    public static let requests = 16
+
+    /// The difference between the two parsers on `input`, or nil when they agree.
+    /// `firstIsHead`: the first request was HEAD; `pieceSize`: the stream arrives in reads
+    /// of this many bytes.
+    public static func disagreement(_ input: [UInt8], firstIsHead: Bool, pieceSize: Int) -> String? {
+        let reference = reference(input, firstIsHead: firstIsHead, pieceSize: pieceSize)
+        let decoded = gateway(input, firstIsHead: firstIsHead, dechunk: true, pieceSize: pieceSize)
+        let relayed = gateway(input, firstIsHead: firstIsHead, dechunk: false, pieceSize: pieceSize)
+        let ours = decoded.complete
+        let theirs = reference.complete
+        for (index, (mine, other)) in zip(ours, theirs).enumerated() {
+            if mine.status != other.status { return "response \(index): status \(mine.status), llhttp \(other.status)" }
+            if mine.body != other.body {
+                return "response \(index): body of \(mine.body.count) bytes, llhttp \(other.body.count)"
+            }
+            // A response to HEAD without a length: llhttp calls it not reusable (it would read
+            // to the close, were there a body); it has none (RFC 9112 section 6.3), so the
+            // gateway keeps the connection.
+            let headWithoutLength = index == 0 && firstIsHead
+            if !mine.untilClose && !headWithoutLength && mine.keepAlive != other.keepAlive {
+                return "response \(index): keep-alive \(mine.keepAlive), llhttp \(other.keepAlive)"
+            }
+        }
+        if ours.count > theirs.count {
+            return "the gateway read \(ours.count) responses (\(decoded.error ?? "no error")), "
+                + "llhttp only \(theirs.count) (\(reference.error ?? "no error"))"
+        }
+        // The one refusal by design where llhttp reads on: a CR without LF, which the
+        // gateway would otherwise forward. It must really be there.
+        let stricterByDesign = decoded.refusedLoneCR && containsLoneCR(input)
+        if !stricterByDesign && (ours.count != theirs.count || (decoded.error == nil) != (reference.error == nil)) {
+            return "the gateway read \(ours.count) responses (\(decoded.error ?? "no error")), "
+                + "llhttp \(theirs.count) (\(reference.error ?? "no error"))"
+        }
+        // Passing chunked bodies on as they came must not change what they decode to.
+        if relayed.complete.count != ours.count || (relayed.error == nil) != (decoded.error == nil) {
+            return "relaying read \(relayed.complete.count) responses, de-chunking \(ours.count)"
+        }
+        for (index, (raw, plain)) in zip(relayed.complete, ours).enumerated() {
+            if raw.status != plain.status { return "response \(index): relayed status \(raw.status), de-chunked \(plain.status)" }
+            let body = raw.chunked ? decodeChunked(raw.body) : raw.body
+            if body != plain.body {
+                return "response \(index): relayed body decodes to \(body?.count ?? -1) bytes, not \(plain.body.count)"
+            }
+        }
+        return nil
+    }
+
+    /// The gateway's parser on `input`, fed `pieceSize` bytes at a time, then the close.
+    public static func gateway(_ input: [UInt8], firstIsHead: Bool, dechunk: Bool, pieceSize: Int) -> ResponseTranscript {
+        var transcript = ResponseTranscript()
+        var parser = UpstreamResponseParser()
+        parser.dechunk = dechunk
+        parser.requestIsHead = firstIsHead
+        var unread = ByteBuffer()
+        var offset = 0
+        while offset < input.count {
+            let end = min(offset + max(pieceSize, 1), input.count)
+            unread.writeBytes(input[offset..<end])
+            offset = end
+            do {
+                while let event = try parser.next(&unread) {
+                    switch event {
+                    case .head(let head):
+                        guard transcript.responses.count < requests else {
+                            transcript.error = "unsolicited response"
+                            return transcript
+                        }
+                        var response = ResponseTranscript.Response(status: head.status, keepAlive: head.keepAlive)
+                        response.untilClose = head.framing == .untilClose
+                        response.chunked = head.framing == .chunked
+                        transcript.responses.append(response)
+                        transcript.relayed += head.bytes.readableBytesView
+                    case .body(let body):
+                        transcript.responses[transcript.responses.count - 1].body += body.readableBytesView
+                        transcript.relayed += body.readableBytesView
+                    case .end:
+                        transcript.responses[transcript.responses.count - 1].ended = true
+                        parser.requestIsHead = false
+                    }
+                }
+            } catch {
+                transcript.error = error.description
+                transcript.refusedLoneCR = error.loneCR
+                return transcript
+            }
+            unread.discardReadBytes()
+        }
+        switch parser.inputClosed(unread: unread.readableBytes) {
+        case .idle: break
+        case .endedResponse: transcript.responses[transcript.responses.count - 1].ended = true
+        case .cutShort: transcript.error = "cut short"
+        }
+        return transcript
+    }
+
+    /// NIOHTTP1's decoder on `input`, after `requests` request heads went out (the first a
+    /// HEAD when `firstIsHead`), fed `pieceSize` bytes at a time, then the close.
+    public static func reference(_ input: [UInt8], firstIsHead: Bool, pieceSize: Int) -> ResponseTranscript {
+        let channel = EmbeddedChannel()
+        let collector = Collector()
+        do {
+            try channel.pipeline.syncOperations.addHandlers([
+                HTTPRequestEncoder(), ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)), collector,
+            ])
+            for index in 0..<requests {
+                let method: HTTPMethod = index == 0 && firstIsHead ? .HEAD : .GET
+                try channel.writeOutbound(HTTPClientRequestPart.head(HTTPRequestHead(version: .http1_1, method: method, uri: "/")))
+                try channel.writeOutbound(HTTPClientRequestPart.end(nil))
+            }
+        } catch {
+            preconditionFailure("the reference pipeline could not be set up: \(error)")
+        }
+        var offset = 0
+        while offset < input.count && collector.transcript.error == nil {
+            let end = min(offset + max(pieceSize, 1), input.count)
+            _ = try? channel.writeInbound(channel.allocator.buffer(bytes: input[offset..<end]))
+            offset = end
+        }
+        if collector.transcript.error == nil { _ = try? channel.finish() }
+        return collector.transcript
+    }
+
+    static func containsLoneCR(_ input: [UInt8]) -> Bool {
+        input.indices.contains { input[$0] == 0x0D && ($0 + 1 == input.count || input[$0 + 1] != 0x0A) }
+    }
+
+    /// The data of a chunked body as llhttp reads it, or nil when it does not read to its end.
+    static func decodeChunked(_ body: [UInt8]) -> [UInt8]? {
+        let wrapped = Array("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".utf8) + body
+        let transcript = reference(wrapped, firstIsHead: false, pieceSize: wrapped.count)
+        guard transcript.responses.count == 1, transcript.responses[0].ended, transcript.error == nil else { return nil }
+        return transcript.responses[0].body
+    }
+
+    /// Collects the decoder's parts into a transcript.
+    final class Collector: ChannelInboundHandler {
+        typealias InboundIn = HTTPClientResponsePart
+        var transcript = ResponseTranscript()
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            guard transcript.error == nil else { return }
+            switch unwrapInboundIn(data) {
+            case .head(let head):
+                transcript.responses.append(.init(status: Int(head.status.code), keepAlive: head.isKeepAlive))
+            case .body(let buffer):
+                transcript.responses[transcript.responses.count - 1].body += buffer.readableBytesView
+            case .end:
+                transcript.responses[transcript.responses.count - 1].ended = true
+            }
+        }
+
+        func errorCaught(context: ChannelHandlerContext, error: any Error) {
+            if transcript.error == nil { transcript.error = "\(error)" }
+        }
+    }
+}
