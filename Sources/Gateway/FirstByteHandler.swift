@@ -22,6 +22,21 @@ final class FirstByteHandler: ChannelInboundHandler {
         }
     }
 
+    /// Writes response bytes below the HTTP codec (a relayed upstream response), unflushed.
+    func writeRaw(_ buffer: ByteBuffer) {
+        context?.write(wrapOutboundOut(buffer), promise: nil)
+    }
+
+    func flushRaw() {
+        context?.flush()
+    }
+
+    /// Flushes what was written; the future completes once all of it is out.
+    func flushRawWhenWritten() -> EventLoopFuture<Void>? {
+        guard let context else { return nil }
+        return context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)))
+    }
+
     /// The connection told of the first bytes after each arming (weak: the pipeline owns both).
     weak var connection: GatewayConnectionHandler?
     /// Set between requests; the next bytes clear it and tell the connection.

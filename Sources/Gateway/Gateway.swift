@@ -229,15 +229,21 @@ public final class Gateway: Sendable {
                     let firstByte = FirstByteHandler()
                     let sync = channel.pipeline.syncOperations
                     try sync.addHandler(firstByte)
-                    // Errors are answered by the connection handler (400 or 431), not NIO's
-                    // generic handler, which knows only 400; pipelined requests are queued by
-                    // the connection handler too (see there why). Response headers are not
-                    // validated again on the way out (5% of a request's CPU): they are the
-                    // gateway's constants or the upstream's, which NIO's strict parser already
+                    // NIOHTTP1's server pipeline, by hand rather than `configureHTTPServerPipeline`:
+                    // that pairs the encoder with the decoder (each request's method queued for
+                    // its response, to leave bodies out of answers to HEAD), and the upstream's
+                    // responses go out below the encoder as bytes, so a paired encoder would
+                    // answer with the wrong request's method and queue one per relayed response
+                    // (GatewayRelayTests). The connection handler leaves the body out of its own
+                    // answers to HEAD. Errors are answered by the connection handler (400 or
+                    // 431), not NIO's generic handler, which knows only 400; pipelined requests
+                    // are queued by the connection handler too (see there why). Response headers
+                    // are not validated again on the way out (5% of a request's CPU): they are
+                    // the gateway's constants, or the upstream's, which `UpstreamResponseParser`
                     // refused when a name or value was invalid (a 502; GatewayRobustnessTests).
-                    try sync.configureHTTPServerPipeline(
-                        withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false,
-                        withEncoderConfiguration: .init(), withDecoderLimitConfiguration: decoderLimits)
+                    try sync.addHandler(HTTPResponseEncoder(configuration: .init()))
+                    try sync.addHandler(
+                        ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: decoderLimits)))
                     try sync.addHandler(GatewayConnectionHandler(loop: bound.value, firstByte: firstByte))
                 }
             }

@@ -31,6 +31,7 @@ extension GatewayConnectionHandler: UpstreamExchange {
                 request.upstream = upstream
                 request.upstreamHead = head
                 upstream.handler.exchange = self
+                upstream.handler.dechunk = request.head.version == .http1_0
                 upstream.channel.write(HTTPClientRequestPart.head(head), promise: nil)
                 while let part = request.queued.popFirst() {
                     switch part {
@@ -70,26 +71,34 @@ extension GatewayConnectionHandler: UpstreamExchange {
 
     var clientIsWritable: Bool { context?.channel.isWritable ?? false }
 
-    func upstreamResponseHead(_ head: HTTPResponseHead) {
+    /// The upstream's head goes to the client as bytes, below NIOHTTP1's encoder (see
+    /// `UpstreamResponseParser` for why), rewritten only where a proxy must: the version, the
+    /// hop-by-hop fields, `Connection`.
+    func upstreamResponseHead(_ head: UpstreamResponseHead) {
         guard let request, let context else { return }
         if deadlineKind == .upstream { deadline = 0 }
-        // 1xx interim responses are not passed on (the encoder's client may not expect them).
-        if head.status.code < 200 { return }
         request.responseStarted = true
-        request.status = head.status.code
-        let keepAlive = request.keepAlive && !request.closeAfterResponse && !loop.draining
+        request.status = UInt(head.status)
+        let dechunk = request.head.version == .http1_0
+        // A body that ends when the upstream closes, or a chunked one passed to an HTTP/1.0
+        // client without its chunking, can only be delimited by closing the client too.
+        let closeDelimited = head.framing == .untilClose || (dechunk && head.framing == .chunked)
+        let keepAlive = request.keepAlive && !request.closeAfterResponse && !loop.draining && !closeDelimited
         if !keepAlive { request.closeAfterResponse = true }
-        context.write(
-            wrapOutboundOut(.head(ProxyHeaders.clientResponse(head, version: request.head.version, keepAlive: keepAlive))),
-            promise: nil)
+        firstByte.writeRaw(
+            head.clientHead(version: request.head.version, keepAlive: keepAlive, dechunk: dechunk, allocator: context.channel.allocator))
     }
 
     func upstreamResponseBody(_ buffer: ByteBuffer) {
-        guard request?.responseStarted == true, let context else { return }
-        context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        guard request?.responseStarted == true else { return }
+        firstByte.writeRaw(buffer)
     }
 
-    func upstreamResponseEnd(_ trailers: HTTPHeaders?) {
+    func upstreamReadComplete() {
+        firstByte.flushRaw()
+    }
+
+    func upstreamResponseEnd() {
         guard let request, let context else { return }
         request.upstreamResponseEnded = true
         if !request.requestEnded {
@@ -97,7 +106,7 @@ extension GatewayConnectionHandler: UpstreamExchange {
             // neither connection can be reused.
             request.closeAfterResponse = true
         }
-        finish(request, context: context, end: .some(trailers))
+        finish(request, context: context, end: .raw)
     }
 
     func upstreamFailed(_ failure: UpstreamFailure) {

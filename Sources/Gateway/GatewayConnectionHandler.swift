@@ -330,11 +330,14 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
         let keepAlive = request.keepAlive && !request.closeAfterResponse && !loop.draining
         if !keepAlive { request.closeAfterResponse = true }
         context.write(wrapOutboundOut(.head(response.head(version: request.head.version, keepAlive: keepAlive))), promise: nil)
-        var body = context.channel.allocator.buffer(capacity: response.body.utf8.count)
-        body.writeString(response.body)
-        context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        if request.head.method != .HEAD {
+            // An answer to HEAD has the head only (its Content-Length is the body it would have).
+            var body = context.channel.allocator.buffer(capacity: response.body.utf8.count)
+            body.writeString(response.body)
+            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        }
         if request.requestEnded || request.closeAfterResponse {
-            finish(request, context: context, end: .some(nil))
+            finish(request, context: context, end: .encoder)
         } else {
             request.localResponseWritten = true
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
@@ -342,12 +345,22 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
         }
     }
 
+    /// How the response's end still has to go out when its exchange finishes.
+    enum ResponseEnd {
+        /// It is out already.
+        case written
+        /// Through NIOHTTP1's encoder (a response of the gateway's own).
+        case encoder
+        /// Flushed below the encoder (a relayed upstream response, whose bytes carry their end).
+        case raw
+    }
+
     /// The exchange is over: its books are closed here, before the response's end is written
-    /// (`end`: the trailers to write, or nil when the end is already out), so that a client
-    /// holding the response has its request counted. The upstream connection goes back to the
-    /// pool (or is closed), the request is logged, and the connection takes the next
-    /// (pipelined) request, waits for one, or closes once the end is out.
-    func finish(_ request: GatewayRequest, context: ChannelHandlerContext, end: HTTPHeaders?? = nil) {
+    /// (`end`: how it goes out), so that a client holding the response has its request
+    /// counted. The upstream connection goes back to the pool (or is closed), the request is
+    /// logged, and the connection takes the next (pipelined) request, waits for one, or
+    /// closes once the end is out.
+    func finish(_ request: GatewayRequest, context: ChannelHandlerContext, end: ResponseEnd = .written) {
         guard self.request === request else { return }
         self.request = nil
         cancelDeadlines()
@@ -362,15 +375,27 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
         }
         record(request)
         let closeAfter = request.closeAfterResponse || !request.requestEnded || loop.draining
-        if case .some(let trailers) = end {
-            let written = context.writeAndFlush(wrapOutboundOut(.end(trailers)))
+        let written: EventLoopFuture<Void>?
+        switch end {
+        case .written:
+            written = nil
+        case .encoder:
+            written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        case .raw:
             if closeAfter {
+                written = firstByte.flushRawWhenWritten()
+            } else {
+                firstByte.flushRaw()
+                written = nil
+            }
+        }
+        if closeAfter {
+            if let written {
                 closing = true
                 written.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
-                return
+            } else {
+                close(context)
             }
-        } else if closeAfter {
-            close(context)
             return
         }
         awaitNextRequest()

@@ -72,21 +72,6 @@ enum ProxyHeaders {
         return HTTPRequestHead(version: .http1_1, method: head.method, uri: uri, headers: headers)
     }
 
-    /// The response head the client receives: the upstream's status and fields less hop-by-hop
-    /// ones (framing is the encoder's: `Content-Length` kept, otherwise chunked for HTTP/1.1
-    /// clients), with `Connection: close` when the gateway will close the connection after it.
-    static func clientResponse(_ head: HTTPResponseHead, version: HTTPVersion, keepAlive: Bool) -> HTTPResponseHead {
-        let connectionTokens = connectionOptions(head.headers)
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(head.headers.count + 1)
-        for (name, value) in head.headers {
-            if isHopByHop(name) || connectionTokens.contains(where: { equal(name, $0) }) { continue }
-            headers.add(name: name, value: value)
-        }
-        addConnection(&headers, version: version, keepAlive: keepAlive)
-        return HTTPResponseHead(version: version, status: head.status, headers: headers)
-    }
-
     /// `Connection: close` when closing; `Connection: keep-alive` for an HTTP/1.0 client kept open.
     static func addConnection(_ headers: inout HTTPHeaders, version: HTTPVersion, keepAlive: Bool) {
         if !keepAlive {

@@ -3,9 +3,12 @@ import NIOHTTP1
 
 /// What an upstream connection reports to the client exchange using it.
 protocol UpstreamExchange: AnyObject {
-    func upstreamResponseHead(_ head: HTTPResponseHead)
+    func upstreamResponseHead(_ head: UpstreamResponseHead)
+    /// Body bytes to forward as they are (not flushed: `upstreamReadComplete` flushes).
     func upstreamResponseBody(_ buffer: ByteBuffer)
-    func upstreamResponseEnd(_ trailers: HTTPHeaders?)
+    func upstreamResponseEnd()
+    /// The upstream's bytes of one read have all been handed on.
+    func upstreamReadComplete()
     /// The connection failed or closed before the response ended.
     func upstreamFailed(_ error: UpstreamFailure)
     /// The upstream connection's writability changed (request-body backpressure).
@@ -36,10 +39,12 @@ enum UpstreamFailure: Error, Hashable {
     }
 }
 
-/// The last handler of an upstream connection's pipeline: hands response parts to the
-/// exchange currently using the connection, and holds reads while the client cannot take more.
+/// The last handler of an upstream connection's pipeline: reads the upstream's responses
+/// with `UpstreamResponseParser` (no HTTP decoder below it), hands their head, body bytes
+/// and end to the exchange currently using the connection, and holds reads while the client
+/// cannot take more. Requests go out through NIOHTTP1's encoder below it.
 final class UpstreamHandler: ChannelDuplexHandler {
-    typealias InboundIn = HTTPClientResponsePart
+    typealias InboundIn = ByteBuffer
     typealias OutboundIn = HTTPClientRequestPart
     typealias OutboundOut = HTTPClientRequestPart
 
@@ -50,17 +55,68 @@ final class UpstreamHandler: ChannelDuplexHandler {
     private(set) var isBroken = false
     /// Whether the last response allows reusing the connection.
     private(set) var responseKeepAlive = false
+    private var parser: UpstreamResponseParser
+    /// Bytes of a head or chunk line not complete yet (bounded by the parser's limits).
+    private var unread: ByteBuffer?
+
+    init(maxHeadBytes: Int = 64 * 1024) {
+        parser = UpstreamResponseParser(maxHeadBytes: maxHeadBytes)
+    }
+
+    /// Chunked responses are handed on as chunk data only (the exchange's client speaks
+    /// HTTP/1.0); set before the request goes out.
+    var dechunk: Bool {
+        get { parser.dechunk }
+        set { parser.dechunk = newValue }
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        // A response to HEAD has no body whatever its head says: the parser must know.
+        if case .head(let head) = unwrapOutboundIn(data) { parser.requestIsHead = head.method == .HEAD }
+        context.write(data, promise: promise)
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let head):
-            responseKeepAlive = head.isKeepAlive
-            exchange?.upstreamResponseHead(head)
-        case .body(let buffer):
-            exchange?.upstreamResponseBody(buffer)
-        case .end(let trailers):
-            exchange?.upstreamResponseEnd(trailers)
+        var buffer = unwrapInboundIn(data)
+        if var unread {
+            self.unread = nil
+            unread.writeBuffer(&buffer)
+            buffer = unread
         }
+        do {
+            while let event = try parser.next(&buffer) {
+                guard let exchange else {
+                    // A response nobody asked for, or bytes after a response's end: the
+                    // connection is out of step with its requests and cannot be reused.
+                    fail(.malformed, context: context)
+                    return
+                }
+                switch event {
+                case .head(let head):
+                    responseKeepAlive = head.keepAlive
+                    exchange.upstreamResponseHead(head)
+                case .body(let body):
+                    exchange.upstreamResponseBody(body)
+                case .end:
+                    exchange.upstreamResponseEnd()
+                }
+            }
+        } catch {
+            fail(.malformed, context: context)
+            return
+        }
+        if buffer.readableBytes > 0 {
+            guard exchange != nil else {
+                fail(.malformed, context: context)
+                return
+            }
+            unread = buffer
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        exchange?.upstreamReadComplete()
+        context.fireChannelReadComplete()
     }
 
     func read(context: ChannelHandlerContext) {
@@ -79,15 +135,26 @@ final class UpstreamHandler: ChannelDuplexHandler {
         isBroken = true
         let exchange = self.exchange
         self.exchange = nil
-        exchange?.upstreamFailed(.closed)
+        if parser.inputClosed(unread: unread?.readableBytes ?? 0) == .endedResponse {
+            // A response without length or chunking ends when the upstream closes.
+            exchange?.upstreamResponseEnd()
+        } else {
+            exchange?.upstreamFailed(.closed)
+        }
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        fail(.closed, context: context)
+    }
+
+    /// The connection is unusable: the exchange learns why, and the connection closes.
+    private func fail(_ failure: UpstreamFailure, context: ChannelHandlerContext) {
         isBroken = true
+        unread = nil
         let exchange = self.exchange
         self.exchange = nil
-        exchange?.upstreamFailed(error is HTTPParserError ? .malformed : .closed)
+        exchange?.upstreamFailed(failure)
         context.close(promise: nil)
     }
 }

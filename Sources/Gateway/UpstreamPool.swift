@@ -55,7 +55,6 @@ final class UpstreamPool {
                     encoder.automaticallySetFramingHeaders = false
                     let handlers: [any ChannelHandler] = [
                         HTTPRequestEncoder(configuration: encoder),
-                        ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)),
                         UpstreamHandler(),
                     ]
                     try channel.pipeline.syncOperations.addHandlers(handlers)

@@ -26,6 +26,8 @@ final class RecordingUpstream: Sendable {
         /// Answers with exactly these bytes, past NIO's response encoder (for responses the
         /// encoder would never write).
         case raw([UInt8])
+        /// The same, then closes the connection (a response delimited by the close).
+        case rawThenClose([UInt8])
     }
 
     private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -117,6 +119,11 @@ private final class UpstreamRecorder: ChannelInboundHandler {
             // Written from the encoder's context: straight to the socket, unencoded.
             guard let encoder = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self) else { return }
             encoder.writeAndFlush(NIOAny(ByteBuffer(bytes: bytes)), promise: nil)
+        case .rawThenClose(let bytes):
+            guard let encoder = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self) else { return }
+            encoder.writeAndFlush(NIOAny(ByteBuffer(bytes: bytes))).assumeIsolated().whenComplete { _ in
+                context.close(promise: nil)
+            }
         case .large(let size):
             var headers = HTTPHeaders()
             headers.add(name: "Transfer-Encoding", value: "chunked")

@@ -55,9 +55,9 @@ final class WireClient {
 
     func send(_ text: String) throws { try send(Array(text.utf8)) }
 
-    /// Reads one response (Content-Length or chunked framing); nil when the connection closed
-    /// or timed out first.
-    func response() -> Response? {
+    /// Reads one response (Content-Length or chunked framing; none when `bodiless`, as for
+    /// HEAD); nil when the connection closed or timed out first.
+    func response(bodiless: Bool = false) -> Response? {
         guard let headEnd = readUntil([13, 10, 13, 10]) else { return nil }
         let head = String(decoding: buffer[..<headEnd], as: UTF8.self)
         buffer.removeFirst(headEnd + 4)
@@ -69,6 +69,7 @@ final class WireClient {
             return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
         }
         var response = Response(status: status, headers: headers, body: [])
+        if bodiless { return response }
         if let length = response.header("content-length").flatMap(Int.init) {
             guard fill(length) else { return nil }
             response.body = Array(buffer[..<length])
@@ -85,6 +86,30 @@ final class WireClient {
             }
         }
         return response
+    }
+
+    /// The bytes up to and including `marker`, exactly as they came; nil when the connection
+    /// closed or timed out first.
+    func bytes(through marker: [UInt8]) -> [UInt8]? {
+        guard let start = readUntil(marker) else { return nil }
+        let bytes = Array(buffer[..<(start + marker.count)])
+        buffer.removeFirst(start + marker.count)
+        return bytes
+    }
+
+    /// Everything until the peer closes (or the receive timeout), and whether it closed.
+    func bytesUntilClose() -> (bytes: [UInt8], closed: Bool) {
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = recv(fd, &chunk, chunk.count, 0)
+            if n > 0 {
+                buffer += chunk[..<n]
+                continue
+            }
+            let bytes = buffer
+            buffer.removeAll()
+            return (bytes, n == 0 || errno == ECONNRESET)
+        }
     }
 
     /// Whether the peer closed the connection (reads 0 bytes) within the receive timeout.
