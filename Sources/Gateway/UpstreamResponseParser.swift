@@ -11,19 +11,6 @@ enum UpstreamResponseEvent {
     case end
 }
 
-/// The upstream sent something that is not an HTTP/1.1 response the gateway can forward.
-struct UpstreamResponseError: Error, Hashable, CustomStringConvertible {
-    let description: String
-    /// A CR not followed by LF, which llhttp lets pass in places (after the status line): the
-    /// one refusal where this parser is stricter than NIOHTTP1's by design, since the
-    /// gateway forwards lines as they came and a lone CR would reach the client.
-    let loneCR: Bool
-    init(_ description: String, loneCR: Bool = false) {
-        self.description = description
-        self.loneCR = loneCR
-    }
-}
-
 /// An incremental parser of the upstream's responses that does not decode them: it checks
 /// the status line and field lines in place (RFC 9112's grammar, strictly: CRLF line ends, no
 /// obs-fold, token names, no control bytes in values), learns only the framing and whether
@@ -195,7 +182,7 @@ struct UpstreamResponseParser {
             guard isDigit(head[index]) else { throw UpstreamResponseError("status code not three digits") }
             status = status * 10 + Int(head[index] &- 0x30)
         }
-        guard status >= 100 else { throw UpstreamResponseError("status code \(status)") }
+        guard status >= 100 else { throw UpstreamResponseError("status code \(status)", stricter: .statusBelow100) }
         // The gateway forwards no upgrade (it drops `Upgrade` from requests), so a switch of
         // protocols is a response to something it did not send.
         guard status != 101 else { throw UpstreamResponseError("101 Switching Protocols") }
@@ -207,7 +194,7 @@ struct UpstreamResponseParser {
             while head[index] != 0x0D && head[index] != 0x0A { index += 1 }
         }
         guard head[index] == 0x0D else { throw UpstreamResponseError("malformed status line") }
-        guard head[index + 1] == 0x0A else { throw UpstreamResponseError("CR without LF after the status line", loneCR: true) }
+        guard head[index + 1] == 0x0A else { throw UpstreamResponseError("CR without LF after the status line", stricter: .loneCR) }
         index += 2
 
         var contentLength: Int?
@@ -231,7 +218,7 @@ struct UpstreamResponseParser {
                 guard isFieldValueByte(head[index]) else { throw UpstreamResponseError("control byte in a field value") }
                 index += 1
             }
-            guard head[index + 1] == 0x0A else { throw UpstreamResponseError("CR without LF in a field", loneCR: true) }
+            guard head[index + 1] == 0x0A else { throw UpstreamResponseError("CR without LF in a field", stricter: .loneCR) }
             var valueEnd = index
             while valueEnd > valueStart && (head[valueEnd - 1] == 0x20 || head[valueEnd - 1] == 0x09) { valueEnd -= 1 }
             let value = UnsafeRawBufferPointer(rebasing: head[valueStart..<valueEnd])

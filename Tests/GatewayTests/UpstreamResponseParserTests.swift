@@ -99,6 +99,7 @@ import UpstreamResponseReference
     @Test(arguments: [
         "HTTP/2.0 200 OK\r\n\r\n",
         "HTTP/1.1 20 OK\r\n\r\n",
+        "HTTP/1.1 099 Low\r\nContent-Length: 0\r\n\r\n",
         "HTTP/1.1 200 OK\nContent-Length: 0\r\n\r\n",
         "HTTP/1.1 200 OK\r\nBad Name: 1\r\n\r\n",
         "HTTP/1.1 200 OK\r\n : 1\r\n\r\n",

@@ -38,9 +38,13 @@ public enum ResponseDifferential {
             return "the gateway read \(ours.count) responses (\(decoded.error ?? "no error")), "
                 + "llhttp only \(theirs.count) (\(reference.error ?? "no error"))"
         }
-        // The one refusal by design where llhttp reads on: a CR without LF, which the
-        // gateway would otherwise forward. It must really be there.
-        let stricterByDesign = decoded.refusedLoneCR && containsLoneCR(input)
+        // The refusals by design where llhttp reads on: each must really be in the input.
+        let stricterByDesign =
+            switch decoded.stricterRule {
+            case .loneCR: containsLoneCR(input)
+            case .statusBelow100: containsStatusBelow100(input)
+            case nil: false
+            }
         if !stricterByDesign && (ours.count != theirs.count || (decoded.error == nil) != (reference.error == nil)) {
             return "the gateway read \(ours.count) responses (\(decoded.error ?? "no error")), "
                 + "llhttp \(theirs.count) (\(reference.error ?? "no error"))"
@@ -94,7 +98,7 @@ public enum ResponseDifferential {
                 }
             } catch {
                 transcript.error = error.description
-                transcript.refusedLoneCR = error.loneCR
+                transcript.stricterRule = error.stricterThanLLHTTP
                 return transcript
             }
             unread.discardReadBytes()
@@ -132,6 +136,15 @@ public enum ResponseDifferential {
         }
         if collector.transcript.error == nil { _ = try? channel.finish() }
         return collector.transcript
+    }
+
+    /// A status line with a code starting with 0 ("HTTP/1.x 0").
+    static func containsStatusBelow100(_ input: [UInt8]) -> Bool {
+        let prefix = Array("HTTP/1.".utf8)
+        return input.indices.contains { start in
+            start + 10 < input.count && input[start..<(start + 7)].elementsEqual(prefix) && input[start + 8] == 0x20
+                && input[start + 9] == 0x30
+        }
     }
 
     static func containsLoneCR(_ input: [UInt8]) -> Bool {

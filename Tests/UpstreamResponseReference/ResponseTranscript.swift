@@ -1,3 +1,5 @@
+@testable import Gateway
+
 /// What a parser made of a stream of upstream responses: the responses it read and how the
 /// stream ended. Both `UpstreamResponseParser` and NIOHTTP1's decoder (llhttp) are read into
 /// one, so that the differential tests and the fuzz target can compare them.
@@ -24,8 +26,8 @@ public struct ResponseTranscript: Equatable, Sendable {
     /// Why the parser refused the stream (or found it cut short at its close); nil when it
     /// ended between responses or inside one delimited by the close.
     public var error: String?
-    /// The gateway refused a CR without LF (where llhttp may read on).
-    public var refusedLoneCR = false
+    /// The gateway's refusal was one where it is stricter than llhttp by design: its rule.
+    var stricterRule: UpstreamResponseError.StricterRule?
     /// The bytes the gateway would send on (heads as received, then body bytes).
     public var relayed: [UInt8] = []
 
