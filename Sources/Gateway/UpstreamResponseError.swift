@@ -12,6 +12,9 @@ struct UpstreamResponseError: Error, Hashable, CustomStringConvertible {
         /// A status code below 100 (llhttp takes any three digits): not a status (RFC 9110
         /// section 15), and nginx refuses it too.
         case statusBelow100
+        /// 101 Switching Protocols (llhttp reads it and hands on what follows as another
+        /// protocol): the gateway forwards no `Upgrade`, so it is an answer to nothing it sent.
+        case switchingProtocols
     }
 
     init(_ description: String, stricter: StricterRule? = nil) {

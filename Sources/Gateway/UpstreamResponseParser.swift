@@ -185,7 +185,7 @@ struct UpstreamResponseParser {
         guard status >= 100 else { throw UpstreamResponseError("status code \(status)", stricter: .statusBelow100) }
         // The gateway forwards no upgrade (it drops `Upgrade` from requests), so a switch of
         // protocols is a response to something it did not send.
-        guard status != 101 else { throw UpstreamResponseError("101 Switching Protocols") }
+        guard status != 101 else { throw UpstreamResponseError("101 Switching Protocols", stricter: .switchingProtocols) }
         var index = 12
         if head[index] == 0x20 {
             // The reason phrase is any bytes but CR and LF, as llhttp reads it; it passes on
@@ -238,7 +238,7 @@ struct UpstreamResponseParser {
                 guard contentLength == nil else { throw UpstreamResponseError("more than one Content-Length") }
                 contentLength = try length(value)
             case 17 where UpstreamResponseHead.equal(name, "transfer-encoding"):
-                try transferEncoding.add(value)
+                transferEncoding.add(UnsafeRawBufferPointer(rebasing: head[valueStart..<(index - 2)]))
             default:
                 break
             }
@@ -266,18 +266,32 @@ struct UpstreamResponseParser {
             bytes: bytes, status: status, keepAlive: keepAlive, framing: framing, connectionNamesFields: namesFields)
     }
 
-    /// The transfer codings a head lists: chunked must come last and only once.
+    /// What the `Transfer-Encoding` fields say of the framing, read as llhttp reads them (so
+    /// that the gateway frames a response as an llhttp client behind it would): the body is
+    /// chunked when the last non-blank field ends in the token `chunked` (followed by spaces
+    /// only); any other coding last means the body runs to the close (RFC 9112 section 6.3).
+    /// "chunked, chunked" is chunked, as llhttp has it; the relay forwards the field as it
+    /// came, so both ends of the gateway read one framing.
     private enum TransferEncoding: Equatable {
         case absent, chunked, other
 
-        mutating func add(_ value: UnsafeRawBufferPointer) throws(UpstreamResponseError) {
-            var failure: UpstreamResponseError?
-            // An empty value says nothing (as llhttp reads it); the field is not forwarded.
-            forEachToken(value) { token in
-                if self == .chunked { failure = UpstreamResponseError("a transfer coding after chunked") }
-                self = UpstreamResponseHead.equal(token, "chunked") ? .chunked : .other
+        /// `value`: the field value after its leading whitespace, with its trailing whitespace.
+        mutating func add(_ value: UnsafeRawBufferPointer) {
+            // A blank value says nothing (llhttp neither sets nor clears chunked for it); the
+            // field is not forwarded.
+            guard value.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { return }
+            var end = value.count
+            while end > 0 && value[end - 1] == 0x20 { end -= 1 }
+            let token = Array("chunked".utf8)
+            guard end >= token.count else {
+                self = .other
+                return
             }
-            if let failure { throw failure }
+            let start = end - token.count
+            let endsInToken = zip(value[start..<end], token).allSatisfy { ($0 | 0x20) == $1 }
+            var before = start
+            while before > 0 && (value[before - 1] == 0x20 || value[before - 1] == 0x09) { before -= 1 }
+            self = endsInToken && (before == 0 || value[before - 1] == 0x2C) ? .chunked : .other
         }
     }
 

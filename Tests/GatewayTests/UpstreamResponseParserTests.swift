@@ -77,6 +77,23 @@ import UpstreamResponseReference
         #expect(Self.read("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n").error != nil)
     }
 
+    /// The framing the `Transfer-Encoding` fields give, as llhttp reads them: chunked when the
+    /// last non-blank field ends in the token `chunked` (then spaces only), else to the close.
+    @Test(arguments: [
+        ("chunked", true), ("CHUNKED", true), ("gzip, chunked", true), (",chunked", true), ("gzip ,\tchunked", true),
+        ("chunked  ", true), ("chunked, chunked", true), ("chunked\r\nTransfer-Encoding: ", true),
+        ("gzip\r\nTransfer-Encoding: chunked", true), ("chunked, gzip", false), ("chunked,", false),
+        ("chunked\t", false), ("chunked;q=1", false), ("xchunked", false), ("gzip chunked", false),
+        ("\"chunked\"", false), ("chunked\r\nTransfer-Encoding: gzip", false), ("identity", false),
+    ])
+    func transferCodingsFrameTheBodyAsLlhttpReadsThem(_ value: String, chunked: Bool) {
+        let stream = "HTTP/1.1 200 OK\r\nTransfer-Encoding: \(value)\r\n\r\n1\r\nx\r\n0\r\n\r\n"
+        let (heads, _, error) = Self.read(stream, dechunk: true)
+        #expect(error == nil)
+        #expect(heads.first?.framing == (chunked ? .chunked : .untilClose))
+        #expect(ResponseDifferential.disagreement(Array(stream.utf8), firstIsHead: false, pieceSize: 7) == nil)
+    }
+
     @Test func keepAliveFollowsTheVersionAndConnection() {
         let cases: [(String, Bool)] = [
             ("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", true),
@@ -84,6 +101,12 @@ import UpstreamResponseReference
             ("HTTP/1.1 200 OK\r\nConnection: Keep-Alive, CLOSE\r\nContent-Length: 0\r\n\r\n", false),
             ("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n", false),
             ("HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n", true),
+            // Options end at spaces and tabs alike (NIO's llhttp 9.3 misses the tab; 9.4 reads it).
+            ("HTTP/1.1 200 OK\r\nConnection: close\t\r\nContent-Length: 0\r\n\r\n", false),
+            ("HTTP/1.0 200 OK\r\nConnection: keep-alive\t\r\nContent-Length: 0\r\n\r\n", true),
+            // Both options: close wins (llhttp keeps an HTTP/1.0 connection; closing is never wrong).
+            ("HTTP/1.0 200 OK\r\nConnection: keep-alive, close\r\nContent-Length: 0\r\n\r\n", false),
+            ("HTTP/1.0 200 OK\r\nConnection: close\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n", false),
             // Delimited by the close: never reusable.
             ("HTTP/1.1 200 OK\r\n\r\nbody", false),
             ("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nbody", false),
@@ -92,6 +115,8 @@ import UpstreamResponseReference
             let (heads, _, error) = Self.read(stream)
             #expect(error == nil, "\(stream.debugDescription)")
             #expect(heads.first?.keepAlive == keepAlive, "\(stream.debugDescription)")
+            let twice = Array((stream + stream).utf8)
+            #expect(ResponseDifferential.disagreement(twice, firstIsHead: false, pieceSize: 9) == nil, "\(stream.debugDescription)")
         }
     }
 
@@ -100,6 +125,7 @@ import UpstreamResponseReference
         "HTTP/2.0 200 OK\r\n\r\n",
         "HTTP/1.1 20 OK\r\n\r\n",
         "HTTP/1.1 099 Low\r\nContent-Length: 0\r\n\r\n",
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n",
         "HTTP/1.1 200 OK\nContent-Length: 0\r\n\r\n",
         "HTTP/1.1 200 OK\r\nBad Name: 1\r\n\r\n",
         "HTTP/1.1 200 OK\r\n : 1\r\n\r\n",
@@ -111,7 +137,6 @@ import UpstreamResponseReference
         "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
         "HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\n",
         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n0\r\n\r\n",
-        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\n",
         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n",
         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFFFF\r\n",
@@ -119,6 +144,8 @@ import UpstreamResponseReference
     ])
     func malformedResponsesAreRefused(_ stream: String) {
         #expect(Self.read(stream).error != nil)
+        // llhttp refuses it too, or it is one of the refusals by design.
+        #expect(ResponseDifferential.disagreement(Array(stream.utf8), firstIsHead: false, pieceSize: 5) == nil)
     }
 
     @Test func aHeadOverTheLimitIsRefusedEvenWhenItArrivesAByteAtATime() {

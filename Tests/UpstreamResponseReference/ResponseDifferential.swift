@@ -21,6 +21,10 @@ public enum ResponseDifferential {
         let relayed = gateway(input, firstIsHead: firstIsHead, dechunk: false, pieceSize: pieceSize)
         let ours = decoded.complete
         let theirs = reference.complete
+        // Where the gateway stops reusing a connection llhttp would reuse: never wrong (the
+        // gateway refuses what follows, a fresh connection serves the next request), so the
+        // comparison ends there.
+        var closedWhereLLHTTPReuses: Int?
         for (index, (mine, other)) in zip(ours, theirs).enumerated() {
             if mine.status != other.status { return "response \(index): status \(mine.status), llhttp \(other.status)" }
             if mine.body != other.body {
@@ -30,9 +34,24 @@ public enum ResponseDifferential {
             // to the close, were there a body); it has none (RFC 9112 section 6.3), so the
             // gateway keeps the connection.
             let headWithoutLength = index == 0 && firstIsHead
-            if !mine.untilClose && !headWithoutLength && mine.keepAlive != other.keepAlive {
+            if mine.untilClose || headWithoutLength || mine.keepAlive == other.keepAlive { continue }
+            if !mine.keepAlive {
+                closedWhereLLHTTPReuses = index
+                break
+            }
+            // NIO's llhttp (9.3) misses a connection option followed by a tab, which llhttp
+            // 9.4 reads (nodejs/llhttp#866) and so does the gateway: "keep-alive<HTAB>" keeps
+            // an HTTP/1.0 connection. llhttp reads nothing after it, so nothing more compares.
+            guard containsTokenThenTab(input, "keep-alive") else {
                 return "response \(index): keep-alive \(mine.keepAlive), llhttp \(other.keepAlive)"
             }
+            return nil
+        }
+        if let closedWhereLLHTTPReuses {
+            guard ours.count == closedWhereLLHTTPReuses + 1, decoded.responses.count == ours.count else {
+                return "the gateway read on after response \(closedWhereLLHTTPReuses), which closes its connection"
+            }
+            return nil
         }
         if ours.count > theirs.count {
             return "the gateway read \(ours.count) responses (\(decoded.error ?? "no error")), "
@@ -42,7 +61,8 @@ public enum ResponseDifferential {
         let stricterByDesign =
             switch decoded.stricterRule {
             case .loneCR: containsLoneCR(input)
-            case .statusBelow100: containsStatusBelow100(input)
+            case .statusBelow100: containsStatus(input) { $0 < 100 }
+            case .switchingProtocols: containsStatus(input) { $0 == 101 }
             case nil: false
             }
         if !stricterByDesign && (ours.count != theirs.count || (decoded.error == nil) != (reference.error == nil)) {
@@ -134,16 +154,31 @@ public enum ResponseDifferential {
             _ = try? channel.writeInbound(channel.allocator.buffer(bytes: input[offset..<end]))
             offset = end
         }
-        if collector.transcript.error == nil { _ = try? channel.finish() }
+        // Finished even after an error: an unfinished EmbeddedChannel keeps its pipeline (a leak
+        // libFuzzer reports). The collector reads nothing after the error.
+        _ = try? channel.finish()
         return collector.transcript
     }
 
-    /// A status line with a code starting with 0 ("HTTP/1.x 0").
-    static func containsStatusBelow100(_ input: [UInt8]) -> Bool {
+    /// A status line ("HTTP/1.x NNN") whose code passes `test`.
+    static func containsStatus(_ input: [UInt8], _ test: (Int) -> Bool) -> Bool {
         let prefix = Array("HTTP/1.".utf8)
         return input.indices.contains { start in
-            start + 10 < input.count && input[start..<(start + 7)].elementsEqual(prefix) && input[start + 8] == 0x20
-                && input[start + 9] == 0x30
+            guard start + 12 <= input.count, input[start..<(start + 7)].elementsEqual(prefix), input[start + 8] == 0x20 else {
+                return false
+            }
+            let digits = input[(start + 9)..<(start + 12)]
+            guard digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return false }
+            return test(digits.reduce(0) { $0 * 10 + Int($1 - 0x30) })
+        }
+    }
+
+    /// `token` (any case) followed by a horizontal tab.
+    static func containsTokenThenTab(_ input: [UInt8], _ token: String) -> Bool {
+        let pattern = Array(token.utf8) + [0x09]
+        guard input.count >= pattern.count else { return false }
+        return (0...(input.count - pattern.count)).contains { start in
+            zip(input[start..<(start + pattern.count)], pattern).allSatisfy { ($0 | 0x20) == ($1 | 0x20) }
         }
     }
 
