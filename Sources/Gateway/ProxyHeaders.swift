@@ -6,15 +6,22 @@ import NIOHTTP1
 enum ProxyHeaders {
     /// Whether `name` is a field that describes one connection and is never forwarded
     /// (RFC 9110 section 7.6.1, plus the non-standard `Proxy-Connection` and `Keep-Alive`).
-    static func isHopByHop(_ name: String) -> Bool {
-        switch name.utf8.count {
-        case 2: equal(name, "te")
-        case 7: equal(name, "trailer") || equal(name, "upgrade")
-        case 10: equal(name, "connection") || equal(name, "keep-alive")
-        case 16: equal(name, "proxy-connection")
-        case 17: equal(name, "transfer-encoding")
-        case 18: equal(name, "proxy-authenticate")
-        case 19: equal(name, "proxy-authorization")
+    static func isHopByHop(_ name: String) -> Bool { isHopByHop(name.utf8) }
+
+    /// `isHopByHop` on a name's bytes (the upstream's response heads are read as bytes).
+    static func isHopByHop<Name: Collection<UInt8>>(_ name: Name) -> Bool {
+        func equal(_ lowercase: StaticString) -> Bool {
+            let expected = UnsafeBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount)
+            return zip(name, expected).allSatisfy { lower($0) == $1 }
+        }
+        return switch name.count {
+        case 2: equal("te")
+        case 7: equal("trailer") || equal("upgrade")
+        case 10: equal("connection") || equal("keep-alive")
+        case 16: equal("proxy-connection")
+        case 17: equal("transfer-encoding")
+        case 18: equal("proxy-authenticate")
+        case 19: equal("proxy-authorization")
         default: false
         }
     }

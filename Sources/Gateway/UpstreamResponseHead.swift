@@ -69,7 +69,7 @@ struct UpstreamResponseHead {
         let colon = line.firstIndex(of: UInt8(ascii: ":"))!
         let name = UnsafeRawBufferPointer(rebasing: line[..<colon])
         if Self.equal(name, "transfer-encoding") { return framing == .chunked && !dechunk }
-        if Self.isHopByHop(name) { return false }
+        if ProxyHeaders.isHopByHop(name) { return false }
         return !named.contains { Self.equal(name, $0) }
     }
 
@@ -105,20 +105,6 @@ struct UpstreamResponseHead {
                     UnsafeRawBufferPointer(rebasing: head[valueStart..<valueEnd]))
                 lineStart = lineEnd + 1
             }
-        }
-    }
-
-    /// The hop-by-hop fields of `ProxyHeaders.isHopByHop`, on a name's bytes.
-    static func isHopByHop(_ name: UnsafeRawBufferPointer) -> Bool {
-        switch name.count {
-        case 2: equal(name, "te")
-        case 7: equal(name, "trailer") || equal(name, "upgrade")
-        case 10: equal(name, "connection") || equal(name, "keep-alive")
-        case 16: equal(name, "proxy-connection")
-        case 17: equal(name, "transfer-encoding")
-        case 18: equal(name, "proxy-authenticate")
-        case 19: equal(name, "proxy-authorization")
-        default: false
         }
     }
 
