@@ -122,8 +122,13 @@ struct UpstreamResponseParser {
             scanned = 0
             let head = try Self.parseHead(bytes, requestIsHead: requestIsHead)
             // Interim responses (100 Continue, 103 Early Hints) are not passed on: the client
-            // of an HTTP/1.0 proxy hop may not expect them.
-            guard head.status >= 200 else { continue }
+            // of an HTTP/1.0 proxy hop may not expect them. One that does not keep the
+            // connection (an HTTP/1.0 one, or with `close`) ends it, as llhttp has it.
+            guard head.status >= 200 else {
+                if head.keepAlive { continue }
+                state = .closed
+                return try next(&buffer)
+            }
             keepAlive = head.keepAlive
             switch head.framing {
             case .none, .length(0): state = .ending
