@@ -79,6 +79,8 @@ struct UpstreamResponseParser {
         case .head:
             return try head(&buffer)
         case .closed:
+            // Line ends may trail (as llhttp has it); anything else is refused.
+            while let byte = buffer.readableBytesView.first, byte == 0x0D || byte == 0x0A { buffer.moveReaderIndex(forwardBy: 1) }
             guard buffer.readableBytes == 0 else { throw UpstreamResponseError("bytes after a response that closes the connection") }
             return nil
         case .fixed(let remaining):

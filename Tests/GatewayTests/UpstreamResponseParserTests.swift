@@ -76,6 +76,9 @@ import UpstreamResponseReference
         #expect(interim.heads.map(\.status) == [201])
         #expect(Self.read("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n").error != nil)
         // An interim response that closes the connection (HTTP/1.0 has no keep-alive by default) ends it.
+        let closingThenLineEnds = "HTTP/1.0 100 Continue\r\n\r\n\n\r\n"
+        #expect(Self.read(closingThenLineEnds).error == nil)
+        #expect(ResponseDifferential.disagreement(Array(closingThenLineEnds.utf8), firstIsHead: false, pieceSize: 3) == nil)
         for closing in ["HTTP/1.0 100 Continue\r\n\r\n", "HTTP/1.1 103 Early\r\nConnection: close\r\n\r\n"] {
             let stream = closing + "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
             #expect(Self.read(stream).error != nil)
