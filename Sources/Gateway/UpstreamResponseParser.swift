@@ -1,16 +1,5 @@
 import NIOCore
 
-/// What the upstream's bytes say next.
-enum UpstreamResponseEvent {
-    /// A final (2xx-5xx) response head; 1xx interim heads are read and dropped.
-    case head(UpstreamResponseHead)
-    /// Body bytes to forward: the wire bytes as they came (chunk framing and trailers
-    /// included), or only the chunk data when de-chunking for an HTTP/1.0 client.
-    case body(ByteBuffer)
-    /// The response is complete.
-    case end
-}
-
 /// An incremental parser of the upstream's responses that does not decode them: it checks
 /// the status line and field lines in place (RFC 9112's grammar, strictly: CRLF line ends, no
 /// obs-fold, token names, no control bytes in values), learns only the framing and whether
@@ -80,7 +69,7 @@ struct UpstreamResponseParser {
             return try head(&buffer)
         case .closed:
             // Line ends may trail (as llhttp has it); anything else is refused.
-            while let byte = buffer.readableBytesView.first, byte == 0x0D || byte == 0x0A { buffer.moveReaderIndex(forwardBy: 1) }
+            Self.skipLineEnds(&buffer)
             guard buffer.readableBytes == 0 else { throw UpstreamResponseError("bytes after a response that closes the connection") }
             return nil
         case .fixed(let remaining):
@@ -111,14 +100,15 @@ struct UpstreamResponseParser {
 
     // MARK: heads
 
+    private static func skipLineEnds(_ buffer: inout ByteBuffer) {
+        while let byte = buffer.readableBytesView.first, byte == 0x0D || byte == 0x0A { buffer.moveReaderIndex(forwardBy: 1) }
+    }
+
     private mutating func head(_ buffer: inout ByteBuffer) throws(UpstreamResponseError) -> UpstreamResponseEvent? {
         while true {
             // Empty lines before a status line are skipped (RFC 9112 section 2.2), as llhttp
             // does: some servers send a CRLF too many after a body.
-            while let byte = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self), byte == 0x0D || byte == 0x0A {
-                guard scanned == 0 else { break }
-                buffer.moveReaderIndex(forwardBy: 1)
-            }
+            if scanned == 0 { Self.skipLineEnds(&buffer) }
             guard let length = try headLength(buffer) else { return nil }
             let bytes = buffer.readSlice(length: length)!
             scanned = 0
