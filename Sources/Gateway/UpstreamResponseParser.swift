@@ -274,18 +274,16 @@ struct UpstreamResponseParser {
 
         /// `value`: the field value after its leading whitespace, with its trailing whitespace.
         mutating func add(_ value: UnsafeRawBufferPointer) {
-            // A blank value says nothing (llhttp neither sets nor clears chunked for it); the
-            // field is not forwarded.
+            // A blank value says nothing (llhttp neither sets nor clears chunked for it).
             guard value.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { return }
             var end = value.count
             while end > 0 && value[end - 1] == 0x20 { end -= 1 }
-            let token = Array("chunked".utf8)
-            guard end >= token.count else {
+            guard end >= 7 else {
                 self = .other
                 return
             }
-            let start = end - token.count
-            let endsInToken = zip(value[start..<end], token).allSatisfy { ($0 | 0x20) == $1 }
+            let start = end - 7
+            let endsInToken = UpstreamResponseHead.equal(UnsafeRawBufferPointer(rebasing: value[start..<end]), "chunked")
             var before = start
             while before > 0 && (value[before - 1] == 0x20 || value[before - 1] == 0x09) { before -= 1 }
             self = endsInToken && (before == 0 || value[before - 1] == 0x2C) ? .chunked : .other
