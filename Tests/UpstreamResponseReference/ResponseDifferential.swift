@@ -23,8 +23,9 @@ public enum ResponseDifferential {
         let theirs = reference.complete
         // Where the gateway stops reusing a connection llhttp would reuse: never wrong (the
         // gateway refuses what follows, a fresh connection serves the next request), so the
-        // comparison ends there.
+        // comparison with llhttp ends there (the relayed bytes are still checked below).
         var closedWhereLLHTTPReuses: Int?
+        var llhttpStopped = false
         for (index, (mine, other)) in zip(ours, theirs).enumerated() {
             if mine.status != other.status { return "response \(index): status \(mine.status), llhttp \(other.status)" }
             if mine.body != other.body {
@@ -45,14 +46,26 @@ public enum ResponseDifferential {
             guard containsTokenThenTab(input, "keep-alive") else {
                 return "response \(index): keep-alive \(mine.keepAlive), llhttp \(other.keepAlive)"
             }
-            return nil
+            llhttpStopped = true
+            break
         }
         if let closedWhereLLHTTPReuses {
             guard ours.count == closedWhereLLHTTPReuses + 1, decoded.responses.count == ours.count else {
                 return "the gateway read on after response \(closedWhereLLHTTPReuses), which closes its connection"
             }
-            return nil
         }
+        let comparedToTheEnd = closedWhereLLHTTPReuses == nil && !llhttpStopped
+        if comparedToTheEnd, let difference = countsOrRefusalsDiffer(input, decoded: decoded, reference: reference) {
+            return difference
+        }
+        return relayDisagreement(decoded: decoded, relayed: relayed)
+    }
+
+    /// Where the two parsers read a different number of responses or one refuses the stream
+    /// and the other does not, unless the gateway's refusal is one by design.
+    static func countsOrRefusalsDiffer(_ input: [UInt8], decoded: ResponseTranscript, reference: ResponseTranscript) -> String? {
+        let ours = decoded.complete
+        let theirs = reference.complete
         if ours.count > theirs.count {
             return "the gateway read \(ours.count) responses (\(decoded.error ?? "no error")), "
                 + "llhttp only \(theirs.count) (\(reference.error ?? "no error"))"
@@ -69,7 +82,12 @@ public enum ResponseDifferential {
             return "the gateway read \(ours.count) responses (\(decoded.error ?? "no error")), "
                 + "llhttp \(theirs.count) (\(reference.error ?? "no error"))"
         }
-        // Passing chunked bodies on as they came must not change what they decode to.
+        return nil
+    }
+
+    /// Passing chunked bodies on as they came must not change what they decode to.
+    static func relayDisagreement(decoded: ResponseTranscript, relayed: ResponseTranscript) -> String? {
+        let ours = decoded.complete
         if relayed.complete.count != ours.count || (relayed.error == nil) != (decoded.error == nil) {
             return "relaying read \(relayed.complete.count) responses, de-chunking \(ours.count)"
         }
