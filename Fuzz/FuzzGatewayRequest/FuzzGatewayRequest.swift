@@ -11,7 +11,7 @@ import Policy
 /// NIO's HTTP/1 server pipeline (as `Gateway` configures it) in an `EmbeddedChannel`, then
 /// for each request the validator's view of it (method, header fields in order, the body),
 /// the decision, the claim headers of an allowed request and the head the upstream would
-/// receive (`ProxyHeaders.upstreamRequest`). Properties: no crash, hang or unbounded
+/// receive (`ProxyHeaders.writeUpstreamRequest`, read back by llhttp). Properties: no crash, hang or unbounded
 /// allocation; the upstream head carries no hop-by-hop field (but the `Transfer-Encoding:
 /// chunked` the gateway restates), no field the client's `Connection` names, exactly one
 /// `X-Forwarded-Proto`, and claim headers only as the gateway set them (a client cannot
@@ -44,9 +44,21 @@ func check(_ head: HTTPRequestHead, _ body: [UInt8], _ input: UnsafeRawBufferPoi
     if case .allow(let tokens) = GatewayFixture.validator.validate(request: request, now: FuzzKeys.now) {
         claimHeaders = ClaimHeaderValues.values(for: GatewayFixture.mappings, from: tokens)
     }
-    let upstream = ProxyHeaders.upstreamRequest(
+    var bytes = ByteBuffer()
+    let chunked = ProxyHeaders.writeUpstreamRequest(
         head, target: GatewayFixture.target, clientAddress: "192.0.2.1", claimHeaders: claimHeaders,
-        strippedNames: GatewayFixture.mappings.map(\.lowercasedHeader))
+        strippedNames: GatewayFixture.mappings.map(\.lowercasedHeader), into: &bytes)
+    // What the upstream reads: the bytes through llhttp again, as one whole head.
+    let reparsed = reparse(bytes, input)
+    guard reparsed.count == 1, let upstream = reparsed.first else {
+        fuzzFailure("the upstream head reads as \(reparsed.count) requests: \(String(buffer: bytes))", input)
+    }
+    if upstream.method != head.method || upstream.uri != "/base" + (head.uri.hasPrefix("/") ? head.uri : "/" + head.uri) {
+        fuzzFailure("upstream request line \(upstream.method) \(upstream.uri) for \(head.method) \(head.uri)", input)
+    }
+    if chunked != upstream.headers.contains(name: "transfer-encoding") {
+        fuzzFailure("chunked \(chunked), but the head's Transfer-Encoding says otherwise", input)
+    }
     let options = ProxyHeaders.connectionOptions(head.headers)
     var proto = 0
     var claims = 0
@@ -64,11 +76,31 @@ func check(_ head: HTTPRequestHead, _ body: [UInt8], _ input: UnsafeRawBufferPoi
     if claims != claimHeaders.count { fuzzFailure("claim headers upstream: \(claims), set by the gateway: \(claimHeaders.count)", input) }
 }
 
+/// The heads llhttp reads from `bytes` (an upstream head: no body follows it).
+func reparse(_ bytes: ByteBuffer, _ input: UnsafeRawBufferPointer) -> [HTTPRequestHead] {
+    let channel = EmbeddedChannel()
+    let collector = RequestCollector()
+    defer { _ = try? channel.finish() }
+    do {
+        try channel.pipeline.syncOperations.addHandlers([
+            HTTPResponseEncoder(configuration: .init()), ByteToMessageHandler(HTTPRequestDecoder()), collector,
+        ])
+        try channel.writeInbound(bytes)
+    } catch {
+        fuzzFailure("llhttp refuses the upstream head (\(error)): \(String(buffer: bytes))", input)
+    }
+    // A head with a chunked body is complete only after its last chunk.
+    if collector.requests.isEmpty, let head = collector.pendingHead { return [head] }
+    return collector.requests.map(\.0)
+}
+
 /// Collects each request's head and body from the HTTP server pipeline.
 final class RequestCollector: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     var requests: [(HTTPRequestHead, [UInt8])] = []
     private var head: HTTPRequestHead?
+    /// The head of a request whose end has not arrived.
+    var pendingHead: HTTPRequestHead? { head }
     private var body: [UInt8] = []
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

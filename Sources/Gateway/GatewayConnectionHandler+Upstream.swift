@@ -6,15 +6,22 @@ extension GatewayConnectionHandler: UpstreamExchange {
     /// Gets an upstream connection (pooled, else new), then sends the head and whatever
     /// queued while deciding and connecting.
     func connect(_ request: GatewayRequest, claims: [(String, String)], context: ChannelHandlerContext) {
-        let head = ProxyHeaders.upstreamRequest(
+        // Sized for the client's head plus the fields the gateway adds: one allocation.
+        var head = context.channel.allocator.buffer(capacity: request.headBytes + 256)
+        request.upstreamChunked = ProxyHeaders.writeUpstreamRequest(
             request.head, target: loop.configuration.upstream, clientAddress: clientAddress, claimHeaders: claims,
-            strippedNames: request.policy.claimHeaders.map(\.lowercasedHeader))
-        send(request, head: head, over: loop.pool.acquire())
+            strippedNames: request.policy.strippedNames, into: &head)
+        if let pooled = loop.pool.takeIdle() {
+            // The common case, with no future and no callback to allocate.
+            attach(request, head: head, to: pooled)
+        } else {
+            send(request, head: head, over: loop.pool.connect())
+        }
     }
 
     /// Sends `head` and the queued parts over the connection `connection` delivers, or answers
-    /// 502 when none can be had. Both the first attempt and the one retry come through here.
-    private func send(_ request: GatewayRequest, head: HTTPRequestHead, over connection: EventLoopFuture<UpstreamConnection>) {
+    /// 502 when none can be had: a new connection, and the one retry.
+    private func send(_ request: GatewayRequest, head: ByteBuffer, over connection: EventLoopFuture<UpstreamConnection>) {
         connection.assumeIsolated().whenComplete { [self] result in
             guard self.request === request, let context = self.context else {
                 // The client left (or the request was answered) while connecting.
@@ -28,33 +35,42 @@ extension GatewayConnectionHandler: UpstreamExchange {
                 request.detail = "upstream: \(failure)"
                 respond(.error(.badGateway, .upstreamUnreachable), to: request, context: context)
             case .success(let upstream):
-                request.upstream = upstream
-                request.upstreamHead = head
-                upstream.handler.exchange = self
-                upstream.handler.dechunk = request.head.version == .http1_0
-                upstream.channel.write(HTTPClientRequestPart.head(head), promise: nil)
-                while let part = request.queued.popFirst() {
-                    switch part {
-                    case .body(let buffer):
-                        request.bodyForwarded = true
-                        upstream.channel.write(HTTPClientRequestPart.body(.byteBuffer(buffer)), promise: nil)
-                    case .end:
-                        sendRequestEnd(upstream, request: request)
-                    case .head:
-                        break
-                    }
-                }
-                request.queuedBytes = 0
-                upstream.channel.flush()
-                resumeClientReads()
+                attach(request, head: head, to: upstream)
             }
         }
     }
 
+    /// Sends `head` and the queued parts over `upstream`.
+    private func attach(_ request: GatewayRequest, head: ByteBuffer, to upstream: UpstreamConnection) {
+        request.upstream = upstream
+        request.upstreamHead = head
+        upstream.handler.exchange = self
+        upstream.handler.dechunk = request.head.version == .http1_0
+        upstream.handler.requestIsHead = request.head.method == .HEAD
+        upstream.channel.write(head, promise: nil)
+        let queued = request.queued
+        request.queued = []
+        for part in queued {
+            switch part {
+            case .body(let buffer):
+                request.bodyForwarded = true
+                UpstreamBodyFraming.write(buffer, chunked: request.upstreamChunked, to: upstream.channel)
+            case .end:
+                sendRequestEnd(upstream, request: request, flush: false)
+            case .head:
+                break
+            }
+        }
+        request.queuedBytes = 0
+        upstream.channel.flush()
+        resumeClientReads()
+    }
+
     /// The request's end goes to the upstream, and the upstream's response deadline starts.
-    func sendRequestEnd(_ upstream: UpstreamConnection, request: GatewayRequest) {
+    func sendRequestEnd(_ upstream: UpstreamConnection, request: GatewayRequest, flush: Bool = true) {
         request.upstreamRequestEnded = true
-        upstream.channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+        UpstreamBodyFraming.writeEnd(chunked: request.upstreamChunked, to: upstream.channel)
+        if flush { upstream.channel.flush() }
         guard !request.responseStarted else { return }
         setDeadline(.upstream, after: loop.upstreamResponseNanoseconds)
     }

@@ -150,7 +150,8 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
         }
         if let upstream = request.upstream, request.outcome.isAllowed {
             request.bodyForwarded = true
-            upstream.channel.writeAndFlush(HTTPClientRequestPart.body(.byteBuffer(buffer)), promise: nil)
+            UpstreamBodyFraming.write(buffer, chunked: request.upstreamChunked, to: upstream.channel)
+            upstream.channel.flush()
         } else if request.outcome.isPending || request.outcome.isAllowed {
             request.queued.append(.body(buffer))
             request.queuedBytes += buffer.readableBytes

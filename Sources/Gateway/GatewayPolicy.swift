@@ -24,6 +24,11 @@ public final class GatewayPolicy: Sendable {
     let mayBlock: Bool
     /// Claims forwarded as headers, with the header names lower-cased for matching.
     let claimHeaders: [(claim: ClaimHeader, lowercasedHeader: String)]
+    /// The header fields the validator reads: those of the header tokens, and `Content-Type`
+    /// when a token is in the body. Only these are copied into its view of a request.
+    let validationHeaderNames: [String]
+    /// The lower-cased names of `claimHeaders`: a client's fields of those names are dropped.
+    let strippedNames: [String]
     /// The policy's denylist and its file watcher (nil: no `jwtbench.revocation`); polling
     /// runs until `shutdown()`.
     public let revocation: RevocationReloader?
@@ -66,6 +71,8 @@ public final class GatewayPolicy: Sendable {
         readsBody = policy.tokens.contains { $0.method == .body }
         mayBlock = sources.validationMayBlock
         claimHeaders = policy.claimHeaders.map { ($0, $0.header.lowercased()) }
+        strippedNames = claimHeaders.map(\.lowercasedHeader)
+        validationHeaderNames = policy.tokens.filter { $0.method == .header }.map(\.name) + (readsBody ? ["Content-Type"] : [])
     }
 
     /// Decides `request` at `now`: the strategy's per-request step first (which blocks only

@@ -16,14 +16,18 @@ final class GatewayRequest {
     /// The body read before deciding (requests whose policy takes a token from the body).
     var bufferedBody: ByteBuffer?
     /// Parts read while the decision or the upstream connection is pending, in order.
-    var queued: CircularBuffer<HTTPServerRequestPart> = []
+    /// (An array, not a `CircularBuffer`: an empty array allocates nothing, and most requests
+    /// queue nothing.)
+    var queued: [HTTPServerRequestPart] = []
     var queuedBytes = 0
     /// Body bytes received from the client.
     var bodyBytes = 0
     /// The upstream connection, once the request is allowed and connected.
     var upstream: UpstreamConnection?
-    /// The head as sent to the upstream (kept for one retry on a new connection).
-    var upstreamHead: HTTPRequestHead?
+    /// The head's bytes as sent to the upstream (kept for one retry on a new connection).
+    var upstreamHead: ByteBuffer?
+    /// The body goes to the upstream chunked (`UpstreamBodyFraming`).
+    var upstreamChunked = false
     /// The request's end was written to the upstream.
     var upstreamRequestEnded = false
     /// Body bytes already written to the upstream (then the request cannot be retried).
@@ -61,13 +65,22 @@ final class GatewayRequest {
         lastRead = started
     }
 
-    /// What the validator sees: method, header fields in order, and the body when buffered.
+    /// What the validator sees: method, the header fields it reads (`validationHeaderNames`)
+    /// in order, and the body when buffered.
     func validationRequest() -> HTTPRequest {
         var headers: [HTTPHeader] = []
-        headers.reserveCapacity(head.headers.count)
-        for (name, value) in head.headers { headers.append(HTTPHeader(name, value)) }
+        for (name, value) in head.headers where policy.validationHeaderNames.contains(where: { ProxyHeaders.equal(name, $0) }) {
+            headers.append(HTTPHeader(name, value))
+        }
         let body = bufferedBody.map { Array($0.readableBytesView) } ?? []
         return HTTPRequest(method: head.method.rawValue, headers: headers, body: body)
+    }
+
+    /// About the size of the head as the client sent it (the upstream's head is sized from it).
+    var headBytes: Int {
+        var bytes = head.method.rawValue.utf8.count + head.uri.utf8.count + 12
+        for (name, value) in head.headers { bytes += name.utf8.count + value.utf8.count + 4 }
+        return bytes
     }
 
     /// Whether the body will be read before deciding: the policy takes a token from the body

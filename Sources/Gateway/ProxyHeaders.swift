@@ -1,3 +1,4 @@
+import NIOCore
 import NIOHTTP1
 
 /// The header rewriting of a reverse proxy (RFC 9110 section 7.6): what reaches the upstream
@@ -26,20 +27,33 @@ enum ProxyHeaders {
         }
     }
 
-    /// The request head the upstream receives: the client's method, target (after the
-    /// upstream's path prefix), version 1.1 and header fields in order, less hop-by-hop ones
-    /// (and those the client's `Connection` names) and any the gateway sets from claims
-    /// (`strippedNames`, lower-case); framing as the client sent it (`Content-Length` kept,
-    /// chunked stays chunked); then `X-Forwarded-For` (the client's address appended),
-    /// `X-Forwarded-Proto` and `X-Forwarded-Host`, and the claim headers.
-    static func upstreamRequest(
+    /// Writes the request head the upstream receives into `buffer`, as bytes (no
+    /// `HTTPRequestHead` and no NIOHTTP1 encoder in between: building the head's fields as
+    /// `String`s and encoding them again cost a tenth of a gateway request's CPU). The
+    /// client's method, target (after the upstream's path prefix), version 1.1 and header
+    /// fields in order, less hop-by-hop ones (and those the client's `Connection` names) and
+    /// any the gateway sets from claims (`strippedNames`, lower-case); framing as the client
+    /// sent it (`Content-Length` kept, chunked stays chunked); then `X-Forwarded-For` (the
+    /// client's address appended), `X-Forwarded-Proto` and `X-Forwarded-Host`, and the claim
+    /// headers. The fields come from NIO's request parser (no CR, LF or NUL in them) and the
+    /// claim values from `ClaimHeaderValues` (no control characters), so nothing written can
+    /// split a field.
+    /// - Returns: whether the body goes chunked (the caller frames it, `UpstreamBodyFraming`).
+    @discardableResult
+    static func writeUpstreamRequest(
         _ head: HTTPRequestHead, target: UpstreamTarget, clientAddress: String?, claimHeaders: [(String, String)],
-        strippedNames: [String]
-    ) -> HTTPRequestHead {
+        strippedNames: [String], into buffer: inout ByteBuffer
+    ) -> Bool {
         let connectionTokens = connectionOptions(head.headers)
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(head.headers.count + 4 + claimHeaders.count)
-        var forwardedFor: String?
+        buffer.writeString(head.method.rawValue)
+        buffer.writeStaticString(" ")
+        if !target.pathPrefix.isEmpty {
+            buffer.writeString(target.pathPrefix)
+            if !head.uri.hasPrefix("/") { buffer.writeStaticString("/") }
+        }
+        buffer.writeString(head.uri)
+        buffer.writeStaticString(" HTTP/1.1\r\n")
+        var forwardedFor: [String] = []
         var host: String?
         var chunked = false
         for (name, value) in head.headers {
@@ -53,30 +67,60 @@ enum ProxyHeaders {
                 continue
             }
             if name.utf8.count >= 15 && hasPrefixIgnoringCase(name, "x-forwarded-") {
-                if equal(name, "x-forwarded-for") { forwardedFor = forwardedFor.map { "\($0), \(value)" } ?? value }
+                if equal(name, "x-forwarded-for") { forwardedFor.append(value) }
                 // -Proto and -Host are the gateway's to say; others pass.
                 if equal(name, "x-forwarded-for") || equal(name, "x-forwarded-proto") || equal(name, "x-forwarded-host") { continue }
             } else if host == nil && equal(name, "host") {
                 host = value
             }
-            headers.add(name: name, value: value)
+            writeField(name, value, into: &buffer)
         }
         if chunked {
             // Transfer-Encoding wins over Content-Length (RFC 9112 section 6.3); NIO's parser
             // refuses requests with both, so only chunking needs restating.
-            headers.add(name: "Transfer-Encoding", value: "chunked")
+            buffer.writeStaticString("Transfer-Encoding: chunked\r\n")
         }
-        if host == nil { headers.add(name: "Host", value: target.hostHeader) }
-        if let clientAddress {
-            headers.add(name: "X-Forwarded-For", value: forwardedFor.map { "\($0), \(clientAddress)" } ?? clientAddress)
-        } else if let forwardedFor {
-            headers.add(name: "X-Forwarded-For", value: forwardedFor)
+        if host == nil { writeField("Host", target.hostHeader, into: &buffer) }
+        if clientAddress != nil || !forwardedFor.isEmpty {
+            // The earlier hops' list, then this client: one field (RFC 7239's de facto form).
+            buffer.writeStaticString("X-Forwarded-For: ")
+            for (index, value) in forwardedFor.enumerated() {
+                if index > 0 { buffer.writeStaticString(", ") }
+                buffer.writeString(value)
+            }
+            if let clientAddress {
+                if !forwardedFor.isEmpty { buffer.writeStaticString(", ") }
+                buffer.writeString(clientAddress)
+            }
+            buffer.writeStaticString("\r\n")
         }
-        headers.add(name: "X-Forwarded-Proto", value: "http")
-        if let host { headers.add(name: "X-Forwarded-Host", value: host) }
-        for (name, value) in claimHeaders { headers.add(name: name, value: value) }
-        let uri = target.pathPrefix.isEmpty ? head.uri : target.pathPrefix + (head.uri.hasPrefix("/") ? head.uri : "/" + head.uri)
-        return HTTPRequestHead(version: .http1_1, method: head.method, uri: uri, headers: headers)
+        buffer.writeStaticString("X-Forwarded-Proto: http\r\n")
+        if let host { writeField("X-Forwarded-Host", host, into: &buffer) }
+        for (name, value) in claimHeaders { writeField(name, value, into: &buffer) }
+        buffer.writeStaticString("\r\n")
+        return chunked
+    }
+
+    /// `name: value` CRLF, copied in one reservation: four `writeString`s per field, each
+    /// checking the buffer's capacity and uniqueness, cost more than the copying.
+    private static func writeField(_ name: String, _ value: String, into buffer: inout ByteBuffer) {
+        var name = name
+        var value = value
+        name.withUTF8 { name in
+            value.withUTF8 { value in
+                let count = name.count + value.count + 4
+                buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { out in
+                    let base = out.baseAddress!
+                    if name.count > 0 { base.copyMemory(from: name.baseAddress!, byteCount: name.count) }
+                    base.storeBytes(of: UInt8(ascii: ":"), toByteOffset: name.count, as: UInt8.self)
+                    base.storeBytes(of: UInt8(ascii: " "), toByteOffset: name.count + 1, as: UInt8.self)
+                    if value.count > 0 { (base + name.count + 2).copyMemory(from: value.baseAddress!, byteCount: value.count) }
+                    base.storeBytes(of: UInt8(ascii: "\r"), toByteOffset: count - 2, as: UInt8.self)
+                    base.storeBytes(of: UInt8(ascii: "\n"), toByteOffset: count - 1, as: UInt8.self)
+                    return count
+                }
+            }
+        }
     }
 
     /// `Connection: close` when closing; `Connection: keep-alive` for an HTTP/1.0 client kept open.

@@ -1,5 +1,4 @@
 import NIOCore
-import NIOHTTP1
 
 /// What an upstream connection reports to the client exchange using it.
 protocol UpstreamExchange: AnyObject {
@@ -42,11 +41,11 @@ enum UpstreamFailure: Error, Hashable {
 /// The last handler of an upstream connection's pipeline: reads the upstream's responses
 /// with `UpstreamResponseParser` (no HTTP decoder below it), hands their head, body bytes
 /// and end to the exchange currently using the connection, and holds reads while the client
-/// cannot take more. Requests go out through NIOHTTP1's encoder below it.
-final class UpstreamHandler: ChannelDuplexHandler {
+/// cannot take more. Requests go out as bytes the exchange writes on the channel
+/// (`ProxyHeaders.writeUpstreamRequest`, `UpstreamBodyFraming`): there is no HTTP codec in
+/// the pipeline either way.
+final class UpstreamHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
-    typealias OutboundIn = HTTPClientRequestPart
-    typealias OutboundOut = HTTPClientRequestPart
 
     /// The exchange using the connection; nil while it idles in the pool. Weak: a client that
     /// goes away must not be kept alive by its upstream.
@@ -70,10 +69,11 @@ final class UpstreamHandler: ChannelDuplexHandler {
         set { parser.dechunk = newValue }
     }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        // A response to HEAD has no body whatever its head says: the parser must know.
-        if case .head(let head) = unwrapOutboundIn(data) { parser.requestIsHead = head.method == .HEAD }
-        context.write(data, promise: promise)
+    /// The request is a HEAD, whose response has no body whatever its head says; set before
+    /// the request goes out.
+    var requestIsHead: Bool {
+        get { parser.requestIsHead }
+        set { parser.requestIsHead = newValue }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

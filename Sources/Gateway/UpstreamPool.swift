@@ -1,5 +1,4 @@
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 
 /// One upstream connection: the channel and its last handler, both on one event loop.
@@ -30,15 +29,14 @@ final class UpstreamPool {
         self.maxIdle = maxIdle
     }
 
-    /// An idle connection if one is still open, else a new one.
-    func acquire() -> EventLoopFuture<UpstreamConnection> {
+    /// An idle connection that is still open, or nil (then `connect()`).
+    func takeIdle() -> UpstreamConnection? {
         while let connection = idle.popLast() {
             if connection.channel.isActive && !connection.handler.isBroken {
-                return eventLoop.makeSucceededFuture(
-                    UpstreamConnection(channel: connection.channel, handler: connection.handler, reused: true))
+                return UpstreamConnection(channel: connection.channel, handler: connection.handler, reused: true)
             }
         }
-        return connect()
+        return nil
     }
 
     /// A new connection, never one from the pool.
@@ -48,17 +46,8 @@ final class UpstreamPool {
             .connectTimeout(connectTimeout.timeAmount)
             .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    // The gateway writes the framing headers itself (it keeps the client's
-                    // Content-Length or chunking), so the encoder must not add its own.
-                    var encoder = HTTPRequestEncoder.Configuration()
-                    encoder.automaticallySetFramingHeaders = false
-                    let handlers: [any ChannelHandler] = [
-                        HTTPRequestEncoder(configuration: encoder),
-                        UpstreamHandler(),
-                    ]
-                    try channel.pipeline.syncOperations.addHandlers(handlers)
-                }
+                // No HTTP codec: requests go out as bytes, responses come in as bytes.
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(UpstreamHandler()) }
             }
         let target = self.target
         return bootstrap.connect(host: target.host, port: target.port)

@@ -1,0 +1,89 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Testing
+
+@testable import Gateway
+
+/// The request as the upstream receives it. The gateway writes the upstream's head and the
+/// body's framing as bytes itself (no HTTP encoder on the upstream side), so these read what
+/// arrives: the head less hop-by-hop fields with the forwarding fields added, a chunked body
+/// chunked again, a `Content-Length` body as it came.
+@Suite(.serialized) struct GatewayRequestForwardingTests {
+    static var bearer: String { "Bearer \(GatewayRobustnessTests.token)" }
+
+    /// Sends `request` through a gateway to a recording upstream; the client's response and
+    /// what the upstream recorded.
+    static func forward(_ request: String) async throws -> (WireClient.Response?, [RecordingUpstream.Received]) {
+        let upstream = try RecordingUpstream()
+        defer { upstream.stop() }
+        let gateway = try await GatewayFixture.start(upstream: upstream.url)
+        let response = try await GatewayFixture.send(port: gateway.port, Array(request.utf8))
+        await gateway.stop()
+        return (response, upstream.requests)
+    }
+
+    @Test func aChunkedBodyArrivesChunkedWithItsBytes() async throws {
+        let (response, arrived) = try await Self.forward(
+            "POST /up HTTP/1.1\r\nHost: gateway.test\r\nAuthorization: \(Self.bearer)\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\nX-Trailer: 1\r\n\r\n")
+        #expect(response?.status == 200)
+        #expect(arrived.count == 1)
+        #expect(arrived.first?.header("Transfer-Encoding") == ["chunked"])
+        #expect(arrived.first?.header("Content-Length") == [])
+        #expect(arrived.first.map { String(decoding: $0.body, as: UTF8.self) } == "hello world")
+    }
+
+    @Test func aContentLengthBodyArrivesAsItCame() async throws {
+        let (response, arrived) = try await Self.forward(
+            "PUT /up?q=1 HTTP/1.1\r\nHost: gateway.test\r\nAuthorization: \(Self.bearer)\r\nContent-Length: 11\r\n\r\nhello world")
+        #expect(response?.status == 200)
+        #expect(arrived.first?.method == "PUT")
+        #expect(arrived.first?.uri == "/up?q=1")
+        #expect(arrived.first?.header("Content-Length") == ["11"])
+        #expect(arrived.first?.header("Transfer-Encoding") == [])
+        #expect(arrived.first.map { String(decoding: $0.body, as: UTF8.self) } == "hello world")
+    }
+
+    @Test func earlierHopsOfXForwardedForComeFirstInOneField() async throws {
+        let (_, arrived) = try await Self.forward(
+            "GET / HTTP/1.1\r\nHost: gateway.test\r\nX-Forwarded-For: 198.51.100.7\r\nAuthorization: \(Self.bearer)\r\n"
+                + "X-Forwarded-For: 203.0.113.9\r\nX-Forwarded-Proto: https\r\nX-Forwarded-Host: evil.test\r\n\r\n")
+        #expect(arrived.first?.header("X-Forwarded-For") == ["198.51.100.7, 203.0.113.9, 127.0.0.1"])
+        #expect(arrived.first?.header("X-Forwarded-Proto") == ["http"])
+        #expect(arrived.first?.header("X-Forwarded-Host") == ["gateway.test"])
+    }
+
+    /// The head's bytes exactly: the prefix before the target, hop-by-hop fields and those
+    /// `Connection` names dropped, a claim-header name the client sent dropped, the chunking
+    /// restated once, `Host` kept, the forwarding fields and the claim headers last.
+    @Test func theUpstreamHeadIsWrittenByteForByte() throws {
+        var headers = HTTPHeaders()
+        for (name, value) in [
+            ("Host", "gateway.test"), ("Connection", "keep-alive, X-Hop"), ("X-Hop", "1"), ("Keep-Alive", "timeout=5"),
+            ("x-user", "forged"), ("Transfer-Encoding", "chunked"), ("Accept", "*/*"), ("TE", "trailers"),
+        ] {
+            headers.add(name: name, value: value)
+        }
+        let head = HTTPRequestHead(version: .http1_0, method: .POST, uri: "items?x=1", headers: headers)
+        var bytes = ByteBuffer()
+        let chunked = ProxyHeaders.writeUpstreamRequest(
+            head, target: try UpstreamTarget(url: "http://127.0.0.1:9/base/"), clientAddress: "192.0.2.1",
+            claimHeaders: [("X-User", "alice")], strippedNames: ["x-user"], into: &bytes)
+        #expect(chunked)
+        #expect(
+            String(buffer: bytes)
+                == "POST /base/items?x=1 HTTP/1.1\r\nHost: gateway.test\r\nAccept: */*\r\nTransfer-Encoding: chunked\r\n"
+                + "X-Forwarded-For: 192.0.2.1\r\nX-Forwarded-Proto: http\r\nX-Forwarded-Host: gateway.test\r\nX-User: alice\r\n\r\n")
+    }
+
+    @Test func aClientWithoutHostGetsTheUpstreamsAndNoForwardedHost() throws {
+        let head = HTTPRequestHead(version: .http1_0, method: .GET, uri: "/")
+        var bytes = ByteBuffer()
+        let chunked = ProxyHeaders.writeUpstreamRequest(
+            head, target: try UpstreamTarget(url: "http://127.0.0.1:9"), clientAddress: nil, claimHeaders: [],
+            strippedNames: [], into: &bytes)
+        #expect(!chunked)
+        #expect(String(buffer: bytes) == "GET / HTTP/1.1\r\nHost: 127.0.0.1:9\r\nX-Forwarded-Proto: http\r\n\r\n")
+    }
+}
