@@ -35,10 +35,16 @@ public struct HTTPRequest: Sendable, Hashable {
     }
 
     static func namesEqual(_ a: String, _ b: String) -> Bool {
-        let x = a.utf8
-        let y = b.utf8
-        guard x.count == y.count else { return false }
-        return zip(x, y).allSatisfy { asciiLower($0) == asciiLower($1) }
+        guard a.utf8.count == b.utf8.count else { return false }
+        // By index over contiguous bytes: a zip of the two UTF-8 views walked String indices.
+        var a = a
+        var b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                for i in 0..<x.count where asciiLower(x[i]) != asciiLower(y[i]) { return false }
+                return true
+            }
+        }
     }
 
     @inline(__always)
