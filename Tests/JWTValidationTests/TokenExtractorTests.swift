@@ -337,8 +337,8 @@ struct TokenExtractorTests {
     }
 }
 
-/// A small deterministic generator, so the garbage tests are reproducible.
-private struct SplitMix64 {
+/// A small deterministic generator, so the garbage and differential tests are reproducible.
+struct SplitMix64 {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
@@ -348,4 +348,6 @@ private struct SplitMix64 {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+
+    mutating func next(below bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }
