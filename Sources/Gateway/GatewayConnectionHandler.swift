@@ -125,6 +125,12 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
         self.request = request
         if loop.draining { request.closeAfterResponse = true }
         if Self.declaresBody(head) { armBodyDeadline() }
+        if let coding = ProxyHeaders.unsupportedTransferCoding(head.headers) {
+            request.detail = "Transfer-Encoding \(coding.prefix(40).debugDescription) is not supported"
+            request.closeAfterResponse = true
+            respond(.error(.notImplemented, .unsupportedTransferCoding), to: request, context: context)
+            return
+        }
         if request.buffersBody {
             request.bufferedBody = context.channel.allocator.buffer(capacity: 0)
             return

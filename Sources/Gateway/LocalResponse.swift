@@ -51,6 +51,9 @@ enum ProxyError: String, CaseIterable {
     case bodyTooLarge = "body_too_large"
     /// 431: the request head is over the size or field-count limit.
     case headersTooLarge = "headers_too_large"
+    /// 501: a transfer coding other than chunked (RFC 9112 section 6.1): the gateway takes the
+    /// chunking off and could not tell the upstream the body is still coded.
+    case unsupportedTransferCoding = "unsupported_transfer_coding"
     /// 502: no connection to the upstream, or it broke before the response.
     case upstreamUnreachable = "upstream_unreachable"
     /// 502: the upstream's response could not be parsed.

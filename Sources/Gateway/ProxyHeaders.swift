@@ -123,6 +123,23 @@ enum ProxyHeaders {
         }
     }
 
+    /// The first transfer coding of the request other than a single `chunked`, or nil. NIO's
+    /// parser frames a body chunked when the last coding is `chunked` and hands it on
+    /// de-chunked; any other coding (`gzip, chunked`) would reach the upstream unannounced.
+    static func unsupportedTransferCoding(_ headers: HTTPHeaders) -> Substring? {
+        var chunked = 0
+        for (name, value) in headers where equal(name, "transfer-encoding") {
+            for coding in value.split(separator: ",") {
+                let trimmed = coding.drop { $0 == " " || $0 == "\t" }
+                guard let end = trimmed.lastIndex(where: { $0 != " " && $0 != "\t" }) else { continue }
+                let token = trimmed[...end]
+                guard equal("chunked", token), chunked == 0 else { return token }
+                chunked += 1
+            }
+        }
+        return nil
+    }
+
     /// `Connection: close` when closing; `Connection: keep-alive` for an HTTP/1.0 client kept open.
     static func addConnection(_ headers: inout HTTPHeaders, version: HTTPVersion, keepAlive: Bool) {
         if !keepAlive {

@@ -54,6 +54,20 @@ import Testing
         #expect(arrived.first?.header("X-Forwarded-Host") == ["gateway.test"])
     }
 
+    /// A transfer coding beside chunked (`gzip, chunked`): the gateway would take the chunking
+    /// off and could not say the body is still gzip-coded, so the request is refused with 501
+    /// (RFC 9112 section 6.1) and never forwarded, and the connection closes.
+    @Test(arguments: ["gzip, chunked", "x-custom,chunked", "gzip\r\nTransfer-Encoding: chunked"])
+    func aTransferCodingOtherThanChunkedIs501(_ codings: String) async throws {
+        let (response, arrived) = try await Self.forward(
+            "POST /up HTTP/1.1\r\nHost: gateway.test\r\nAuthorization: \(Self.bearer)\r\nTransfer-Encoding: \(codings)\r\n\r\n"
+                + "5\r\nhello\r\n0\r\n\r\n")
+        #expect(response?.status == 501)
+        #expect(response?.header("Connection") == "close")
+        #expect(response.map { String(decoding: $0.body, as: UTF8.self) }?.contains("unsupported_transfer_coding") == true)
+        #expect(arrived.isEmpty)
+    }
+
     /// The head's bytes exactly: the prefix before the target, hop-by-hop fields and those
     /// `Connection` names dropped, a claim-header name the client sent dropped, the chunking
     /// restated once, `Host` kept, the forwarding fields and the claim headers last.
