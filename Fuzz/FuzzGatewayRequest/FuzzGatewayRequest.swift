@@ -11,11 +11,12 @@ import Policy
 /// NIO's HTTP/1 server pipeline (as `Gateway` configures it) in an `EmbeddedChannel`, then
 /// for each request the validator's view of it (method, header fields in order, the body),
 /// the decision, the claim headers of an allowed request and the head the upstream would
-/// receive (`ProxyHeaders.writeUpstreamRequest`, read back by llhttp). Properties: no crash, hang or unbounded
-/// allocation; the upstream head carries no hop-by-hop field (but the `Transfer-Encoding:
-/// chunked` the gateway restates), no field the client's `Connection` names, exactly one
-/// `X-Forwarded-Proto`, and claim headers only as the gateway set them (a client cannot
-/// inject `X-User`).
+/// receive (`ProxyHeaders.writeUpstreamRequest`, its bytes read back by llhttp). Properties:
+/// no crash, hang or unbounded allocation; the upstream head reads as exactly one request
+/// with the client's method and the prefixed target, chunked exactly when it says so; it
+/// carries no hop-by-hop field (but the `Transfer-Encoding: chunked` the gateway restates),
+/// no field the client's `Connection` names, exactly one `X-Forwarded-Proto`, and claim
+/// headers only as the gateway set them (a client cannot inject `X-User`).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzGatewayRequest(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let input = FuzzMain.bytes(data, size)

@@ -129,11 +129,8 @@ enum ProxyHeaders {
     static func unsupportedTransferCoding(_ headers: HTTPHeaders) -> Substring? {
         var chunked = 0
         for (name, value) in headers where equal(name, "transfer-encoding") {
-            for coding in value.split(separator: ",") {
-                let trimmed = coding.drop { $0 == " " || $0 == "\t" }
-                guard let end = trimmed.lastIndex(where: { $0 != " " && $0 != "\t" }) else { continue }
-                let token = trimmed[...end]
-                guard equal("chunked", token), chunked == 0 else { return token }
+            for coding in listMembers(value) {
+                guard equal("chunked", coding), chunked == 0 else { return coding }
                 chunked += 1
             }
         }
@@ -153,14 +150,17 @@ enum ProxyHeaders {
     /// empty, without allocating, when there is no `Connection` field.
     static func connectionOptions(_ headers: HTTPHeaders) -> [Substring] {
         var names: [Substring] = []
-        for (name, value) in headers where equal(name, "connection") {
-            for token in value.split(separator: ",") {
-                let trimmed = token.drop { $0 == " " || $0 == "\t" }
-                let end = trimmed.lastIndex { $0 != " " && $0 != "\t" }
-                if let end { names.append(trimmed[...end]) }
-            }
-        }
+        for (name, value) in headers where equal(name, "connection") { names += listMembers(value) }
         return names
+    }
+
+    /// The members of a comma-separated field value (RFC 9110 section 5.6.1), each without
+    /// its surrounding spaces and tabs; empty members are left out.
+    static func listMembers(_ value: String) -> [Substring] {
+        value.split(separator: ",").compactMap { member in
+            let trimmed = member.drop { $0 == " " || $0 == "\t" }
+            return trimmed.lastIndex { $0 != " " && $0 != "\t" }.map { trimmed[...$0] }
+        }
     }
 
     /// ASCII-case-insensitive equality of two field names (or tokens).

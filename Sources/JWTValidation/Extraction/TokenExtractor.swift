@@ -217,7 +217,7 @@ public enum TokenExtractor {
         while let c = token.first, c.isWhitespace { token = token.dropFirst() }
         while let c = token.last, c.isWhitespace { token = token.dropLast() }
         if !location.prefix.isEmpty {
-            guard hasPrefixIgnoringASCIICase(token, Substring(location.prefix)) else {
+            guard hasPrefixIgnoringASCIICase(token.utf8, location.prefix.utf8) else {
                 return .failure(
                     Denial(
                         .tokenMissing,
@@ -251,10 +251,13 @@ public enum TokenExtractor {
         return UnsafeBufferPointer(rebasing: bytes[lower..<upper])
     }
 
-    private static func hasPrefixIgnoringASCIICase(_ bytes: UnsafeBufferPointer<UInt8>, _ prefix: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// Whether `bytes` starts with `prefix`, ASCII case ignored (header values in place, body
+    /// values as UTF-8 views).
+    private static func hasPrefixIgnoringASCIICase<Bytes: Collection<UInt8>, Prefix: Collection<UInt8>>(
+        _ bytes: Bytes, _ prefix: Prefix
+    ) -> Bool {
         guard bytes.count >= prefix.count else { return false }
-        for i in 0..<prefix.count where HTTPRequest.asciiLower(bytes[i]) != HTTPRequest.asciiLower(prefix[i]) { return false }
-        return true
+        return zip(bytes, prefix).allSatisfy { HTTPRequest.asciiLower($0) == HTTPRequest.asciiLower($1) }
     }
 
     /// Optional whitespace (RFC 9110 section 5.6.3): spaces and tabs.
@@ -263,13 +266,6 @@ public enum TokenExtractor {
         if leading { while let c = s.first, c == " " || c == "\t" { s = s.dropFirst() } }
         if trailing { while let c = s.last, c == " " || c == "\t" { s = s.dropLast() } }
         return s
-    }
-
-    private static func hasPrefixIgnoringASCIICase(_ s: Substring, _ prefix: Substring) -> Bool {
-        let a = s.utf8
-        let p = prefix.utf8
-        guard a.count >= p.count else { return false }
-        return zip(a, p).allSatisfy { HTTPRequest.asciiLower($0) == HTTPRequest.asciiLower($1) }
     }
 
     /// Drops a matched prefix by bytes, not Characters: a combining mark after the prefix
