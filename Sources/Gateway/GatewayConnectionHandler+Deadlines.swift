@@ -22,12 +22,18 @@ extension GatewayConnectionHandler {
 
     func cancelDeadlines() { deadline = 0 }
 
-    /// Between requests: the keep-alive idle deadline runs; the first byte of the next
-    /// request (`firstByteArrived`) switches to the head deadline.
+    /// Between requests: the keep-alive idle deadline runs (the drain grace while draining);
+    /// the first byte of the next request (`firstByteArrived`) switches to the head deadline.
     func awaitNextRequest() {
         guard context != nil, !closing else { return }
-        setDeadline(.idle, after: loop.keepAliveIdleNanoseconds)
+        setDeadline(.idle, after: loop.draining ? loop.drainIdleGraceNanoseconds : loop.keepAliveIdleNanoseconds)
         firstByte.armed = true
+    }
+
+    /// Draining began while idle: the idle deadline is cut to the drain grace.
+    func shortenIdleDeadlineForDrain() {
+        guard deadlineKind == .idle, deadline != 0 else { return }
+        deadline = min(deadline, MonotonicClock.now() &+ loop.drainIdleGraceNanoseconds)
     }
 
     /// The first byte of a request: its head must be complete within the head timeout.

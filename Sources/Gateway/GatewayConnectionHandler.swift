@@ -70,6 +70,20 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        tearDown()
+        context.fireChannelInactive()
+    }
+
+    /// A channel closed before it was ever active (draining or stopping can close one that
+    /// was accepted but not yet registered) has no `channelInactive`: its books close here.
+    func handlerRemoved(context: ChannelHandlerContext) {
+        tearDown()
+    }
+
+    /// The connection is gone: its upstream exchange is abandoned and it leaves the loop's
+    /// books (once, from whichever of `channelInactive` and `handlerRemoved` comes first).
+    private func tearDown() {
+        guard context != nil else { return }
         closing = true
         cancelDeadlines()
         if let request, let upstream = request.upstream {
@@ -83,16 +97,16 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
         pipelined.removeAll()
         loop.closed(self)
         self.context = nil
-        context.fireChannelInactive()
     }
 
-    /// SIGTERM: an idle connection closes now; a busy one after its response.
+    /// SIGTERM: a busy connection closes after its response; an idle one after the drain
+    /// grace, unless a request arrives in it (then after that request's response).
     func drain() {
-        guard let context else { return }
-        if request == nil {
-            close(context)
+        guard context != nil, !closing else { return }
+        if let request {
+            request.closeAfterResponse = true
         } else {
-            request?.closeAfterResponse = true
+            shortenIdleDeadlineForDrain()
         }
     }
 

@@ -23,6 +23,11 @@ final class GatewayLoopContext {
     let requestHeaderNanoseconds: UInt64
     let bodyIdleNanoseconds: UInt64
     let upstreamResponseNanoseconds: UInt64
+    /// While draining, how long an idle connection waits for a request's first byte: one the
+    /// client sent before it could know of the drain (a new connection accepted just before
+    /// the listener closed, a keep-alive one reused at that moment) is still served. Short,
+    /// so idle clients do not hold the exit back: 1 s, or the idle or head timeout if shorter.
+    let drainIdleGraceNanoseconds: UInt64
     private var sweep: RepeatedTask?
 
     init(
@@ -43,6 +48,7 @@ final class GatewayLoopContext {
         requestHeaderNanoseconds = t.requestHeader.nanoseconds
         bodyIdleNanoseconds = t.requestBodyIdle.nanoseconds
         upstreamResponseNanoseconds = t.upstreamResponse.nanoseconds
+        drainIdleGraceNanoseconds = min(1_000_000_000, keepAliveIdleNanoseconds, requestHeaderNanoseconds)
     }
 
     /// Starts the sweep that checks every connection's deadline, a quarter of the shortest
@@ -69,11 +75,12 @@ final class GatewayLoopContext {
         if connections.removeValue(forKey: ObjectIdentifier(connection)) != nil { metrics.connectionClosed() }
     }
 
-    /// Starts draining: idle connections close now, busy ones after their response.
+    /// Starts draining: busy connections close after their response, idle ones after a
+    /// short grace (`drainIdleGraceNanoseconds`) unless a request arrives in it.
     func drain() {
         draining = true
         for connection in Array(connections.values) { connection.drain() }
-        pool.close()
+        pool.drain()
     }
 
     /// Client connections open on this loop.

@@ -20,7 +20,8 @@ final class UpstreamPool {
     private let connectTimeout: Duration
     private let maxIdle: Int
     private var idle: [UpstreamConnection] = []
-    private var closed = false
+    /// Draining: connections are closed after their exchange, not kept.
+    private var draining = false
 
     init(eventLoop: any EventLoop, target: UpstreamTarget, connectTimeout: Duration, maxIdle: Int) {
         self.eventLoop = eventLoop
@@ -41,7 +42,6 @@ final class UpstreamPool {
 
     /// A new connection, never one from the pool.
     func connect() -> EventLoopFuture<UpstreamConnection> {
-        guard !closed else { return eventLoop.makeFailedFuture(UpstreamFailure.connect("the gateway is stopping")) }
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(connectTimeout.timeAmount)
             .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
@@ -61,7 +61,7 @@ final class UpstreamPool {
     /// Back to the pool after a complete exchange, or closed when it cannot be reused.
     func release(_ connection: UpstreamConnection) {
         connection.handler.exchange = nil
-        guard !closed, connection.channel.isActive, !connection.handler.isBroken, connection.handler.responseKeepAlive,
+        guard !draining, connection.channel.isActive, !connection.handler.isBroken, connection.handler.responseKeepAlive,
             idle.count < maxIdle
         else {
             connection.channel.close(promise: nil)
@@ -70,9 +70,11 @@ final class UpstreamPool {
         idle.append(connection)
     }
 
-    /// Closes every idle connection and refuses new ones.
-    func close() {
-        closed = true
+    /// Closes every idle connection and keeps no more. New connections are still made: a
+    /// request decided while draining is forwarded like any other (the loop's group stops
+    /// once the drain is over, and takes any connection left with it).
+    func drain() {
+        draining = true
         for connection in idle { connection.channel.close(promise: nil) }
         idle.removeAll()
     }

@@ -4,7 +4,7 @@ import Logging
 import Policy
 import Testing
 
-/// Reload, drain, the admin listener, the access log and claim headers.
+/// Reload, the admin listener, the access log and claim headers (draining: `GatewayDrainTests`).
 @Suite(.serialized) struct GatewayOperationsTests {
     static var bearer: (String, String) { GatewayRobustnessTests.bearer }
 
@@ -56,25 +56,6 @@ import Testing
         #expect(throws: GatewayError.self) { try GatewayPolicy.load(path: try Self.writePolicy("issuer: [")) }
         #expect(try await Self.get(port, "/still")?.status == 403)
         await gateway.stop()
-    }
-
-    @Test func drainingFinishesRequestsInFlightAndTurnsReadinessOff() async throws {
-        let upstream = try RecordingUpstream(.delay(.milliseconds(500)))
-        defer { upstream.stop() }
-        let gateway = try await GatewayFixture.start(upstream: upstream.url, threads: 2, admin: true)
-        let (port, admin) = (gateway.port, gateway.adminPort)
-        #expect(try await Self.get(admin, "/ready", headers: [])?.status == 200)
-        let inFlight = (0..<6).map { i in Task { try await Self.get(port, "/slow/\(i)") } }
-        try await Task.sleep(for: .milliseconds(200))
-        let drained = Task { await gateway.drainAndStop() }
-        try await Task.sleep(for: .milliseconds(100))
-        #expect(!gateway.isReady)
-        // Every request in flight when draining began completes with the upstream's answer.
-        for request in inFlight { #expect(try await request.value?.status == 200) }
-        await drained.value
-        #expect(upstream.requests.count == 6)
-        // And no new connection is accepted.
-        #expect(throws: (any Error).self) { try WireClient(port: port) }
     }
 
     @Test func metricsCountDecisionsByReasonAndTheAccessLogHasOneLinePerRequest() async throws {
