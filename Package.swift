@@ -199,21 +199,21 @@ let package = Package(
                 "JWTValidation", "JOSECrypto", .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
-        // Test support, not shipped: the gateway's upstream-response parser read beside
-        // NIOHTTP1's decoder (GatewayTests and the FuzzUpstreamResponse target).
+        // Test support, not shipped: the gateway's client-request and upstream-response parsers
+        // read beside NIOHTTP1's decoders (GatewayTests, FuzzClientRequest, FuzzUpstreamResponse).
         .target(
-            name: "UpstreamResponseReference",
+            name: "HTTPParserReference",
             dependencies: [
                 "Gateway", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
-            path: "Tests/UpstreamResponseReference"
+            path: "Tests/HTTPParserReference"
         ),
         .testTarget(
             name: "GatewayTests",
             dependencies: [
                 "Gateway", "Policy", "JWTValidation", "JOSECrypto", "TokenMint", "KeySources", "Issuer", "Revocation",
-                "UpstreamResponseReference",
+                "HTTPParserReference",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -263,7 +263,8 @@ if Context.environment["JWTBENCH_FUZZ"] != nil {
                 .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        ("FuzzUpstreamResponse", ["UpstreamResponseReference"]),
+        ("FuzzUpstreamResponse", ["HTTPParserReference"]),
+        ("FuzzClientRequest", ["HTTPParserReference"]),
     ]
     package.targets += [
         .target(name: "CFuzzDriver", path: "Fuzz/CFuzzDriver"),

@@ -94,6 +94,23 @@ def seeds(target):
         for stream in streams:
             for options in (0, 1, 2, 6, 14, 255):
                 yield bytes([options]) + stream
+    elif target == "FuzzClientRequest":
+        # One options byte (the read size; 0: all at once), then client bytes: pipelined
+        # requests with fixed-length and chunked bodies (extensions, trailers), HTTP/1.0
+        # keep-alive, close, absolute and asterisk forms, an upgrade.
+        streams = [
+            b"GET /a HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer abc.def.ghi\r\n\r\n",
+            b"POST /b?q HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nContent-Type: application/json\r\n\r\nhello",
+            b"PUT /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5;a=b\r\nhello\r\n0\r\nX-T: 1\r\n\r\n",
+            b"GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /2 HTTP/1.0\r\n\r\n",
+            b"DELETE /d HTTP/1.1\r\nHost: h\r\nConnection: close\r\nX-Drop: 1\r\n\r\n",
+            b"POST /g HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n2\r\nbc\r\n0\r\n\r\nGET /h HTTP/1.1\r\nHost: h\r\n\r\n",
+            b"PATCH /i HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\nabcOPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n",
+            b"GET http://example.com/x HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\nGET /k HTTP/1.1\r\nHost: h\r\n\r\n",
+        ]
+        for stream in streams:
+            for options in (0, 1, 3, 7, 64):
+                yield bytes([options]) + stream
     elif target == "FuzzRSA":
         for first in range(24):
             for _ in range(4):

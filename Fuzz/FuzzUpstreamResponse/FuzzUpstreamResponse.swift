@@ -1,5 +1,5 @@
 import FuzzSupport
-import UpstreamResponseReference
+import HTTPParserReference
 
 /// The gateway's upstream-response parser against NIOHTTP1's decoder (llhttp) on arbitrary
 /// upstream bytes: the first byte picks whether the first request was HEAD (bit 0) and the

@@ -68,9 +68,9 @@ struct UpstreamResponseHead {
     private func keeps(_ line: UnsafeRawBufferPointer, dechunk: Bool, named: [[UInt8]]) -> Bool {
         let colon = line.firstIndex(of: UInt8(ascii: ":"))!
         let name = UnsafeRawBufferPointer(rebasing: line[..<colon])
-        if Self.equal(name, "transfer-encoding") { return framing == .chunked && !dechunk }
+        if HTTPSyntax.equal(name, "transfer-encoding") { return framing == .chunked && !dechunk }
         if ProxyHeaders.isHopByHop(name) { return false }
-        return !named.contains { Self.equal(name, $0) }
+        return !named.contains { HTTPSyntax.equal(name, $0) }
     }
 
     /// The option names of the `Connection` fields, lower-cased (the rare path: only when
@@ -78,7 +78,7 @@ struct UpstreamResponseHead {
     func connectionOptions() -> [[UInt8]] {
         var names: [[UInt8]] = []
         forEachField { name, value in
-            guard Self.equal(name, "connection") else { return }
+            guard HTTPSyntax.equal(name, "connection") else { return }
             for token in value.split(separator: UInt8(ascii: ",")) {
                 let trimmed = token.drop { $0 == 0x20 || $0 == 0x09 }.reversed().drop { $0 == 0x20 || $0 == 0x09 }.reversed()
                 if !trimmed.isEmpty { names.append(trimmed.map(ProxyHeaders.lower)) }
@@ -106,15 +106,5 @@ struct UpstreamResponseHead {
                 lineStart = lineEnd + 1
             }
         }
-    }
-
-    /// ASCII-case-insensitive equality of `bytes` with `lowercase` (lower-case).
-    static func equal<C: Collection<UInt8>>(_ bytes: UnsafeRawBufferPointer, _ lowercase: C) -> Bool {
-        guard bytes.count == lowercase.count else { return false }
-        return zip(bytes, lowercase).allSatisfy { ProxyHeaders.lower($0) == $1 }
-    }
-
-    static func equal(_ bytes: UnsafeRawBufferPointer, _ lowercase: StaticString) -> Bool {
-        equal(bytes, UnsafeRawBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount))
     }
 }

@@ -50,10 +50,6 @@ struct UpstreamResponseParser {
     /// The response being read keeps the connection.
     private var keepAlive = true
 
-    static let maxChunkLineBytes = 4096
-    /// The largest `Content-Length` or chunk size accepted (2^53, beyond any real body).
-    static let maxLength = 1 << 53
-
     init(maxHeadBytes: Int = 64 * 1024) {
         self.maxHeadBytes = maxHeadBytes
     }
@@ -176,7 +172,7 @@ struct UpstreamResponseParser {
         let minor = head[7] &- 0x30
         var status = 0
         for index in 9..<12 {
-            guard isDigit(head[index]) else { throw UpstreamResponseError("status code not three digits") }
+            guard HTTPSyntax.isDigit(head[index]) else { throw UpstreamResponseError("status code not three digits") }
             status = status * 10 + Int(head[index] &- 0x30)
         }
         guard status >= 100 else { throw UpstreamResponseError("status code \(status)", stricter: .statusBelow100) }
@@ -203,7 +199,7 @@ struct UpstreamResponseParser {
             // name ":" OWS value OWS CRLF
             let nameStart = index
             while head[index] != 0x3A {
-                guard isTokenByte(head[index]) else { throw UpstreamResponseError("invalid byte in a field name") }
+                guard HTTPSyntax.isTokenByte(head[index]) else { throw UpstreamResponseError("invalid byte in a field name") }
                 index += 1
             }
             guard index > nameStart else { throw UpstreamResponseError("empty field name") }
@@ -212,7 +208,7 @@ struct UpstreamResponseParser {
             while head[index] == 0x20 || head[index] == 0x09 { index += 1 }
             let valueStart = index
             while head[index] != 0x0D {
-                guard isFieldValueByte(head[index]) else { throw UpstreamResponseError("control byte in a field value") }
+                guard HTTPSyntax.isFieldValueByte(head[index]) else { throw UpstreamResponseError("control byte in a field value") }
                 index += 1
             }
             guard head[index + 1] == 0x0A else { throw UpstreamResponseError("CR without LF in a field", stricter: .loneCR) }
@@ -221,20 +217,21 @@ struct UpstreamResponseParser {
             let value = UnsafeRawBufferPointer(rebasing: head[valueStart..<valueEnd])
             index += 2
             switch name.count {
-            case 10 where UpstreamResponseHead.equal(name, "connection"):
-                forEachToken(value) { token in
-                    if UpstreamResponseHead.equal(token, "close") {
+            case 10 where HTTPSyntax.equal(name, "connection"):
+                HTTPSyntax.forEachToken(value) { token in
+                    if HTTPSyntax.equal(token, "close") {
                         close = true
-                    } else if UpstreamResponseHead.equal(token, "keep-alive") {
+                    } else if HTTPSyntax.equal(token, "keep-alive") {
                         keepAliveOption = true
                     } else {
                         namesFields = true
                     }
                 }
-            case 14 where UpstreamResponseHead.equal(name, "content-length"):
+            case 14 where HTTPSyntax.equal(name, "content-length"):
                 guard contentLength == nil else { throw UpstreamResponseError("more than one Content-Length") }
-                contentLength = try length(value)
-            case 17 where UpstreamResponseHead.equal(name, "transfer-encoding"):
+                guard let length = HTTPSyntax.length(value) else { throw UpstreamResponseError("invalid Content-Length") }
+                contentLength = length
+            case 17 where HTTPSyntax.equal(name, "transfer-encoding"):
                 transferEncoding.add(UnsafeRawBufferPointer(rebasing: head[valueStart..<(index - 2)]))
             default:
                 break
@@ -283,38 +280,11 @@ struct UpstreamResponseParser {
                 return
             }
             let start = end - 7
-            let endsInToken = UpstreamResponseHead.equal(UnsafeRawBufferPointer(rebasing: value[start..<end]), "chunked")
+            let endsInToken = HTTPSyntax.equal(UnsafeRawBufferPointer(rebasing: value[start..<end]), "chunked")
             var before = start
             while before > 0 && (value[before - 1] == 0x20 || value[before - 1] == 0x09) { before -= 1 }
             self = endsInToken && (before == 0 || value[before - 1] == 0x2C) ? .chunked : .other
         }
-    }
-
-    /// Calls `body` with each non-empty comma-separated element of a field value, trimmed.
-    private static func forEachToken(_ value: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Void) {
-        var start = 0
-        while start <= value.count {
-            var end = start
-            while end < value.count && value[end] != 0x2C { end += 1 }
-            var first = start
-            var last = end
-            while first < last && (value[first] == 0x20 || value[first] == 0x09) { first += 1 }
-            while last > first && (value[last - 1] == 0x20 || value[last - 1] == 0x09) { last -= 1 }
-            if last > first { body(UnsafeRawBufferPointer(rebasing: value[first..<last])) }
-            start = end + 1
-        }
-    }
-
-    /// A `Content-Length` value: digits only (a list, even of equal values, is refused).
-    private static func length(_ value: UnsafeRawBufferPointer) throws(UpstreamResponseError) -> Int {
-        guard !value.isEmpty, value.count <= 16 else { throw UpstreamResponseError("invalid Content-Length") }
-        var result = 0
-        for byte in value {
-            guard isDigit(byte) else { throw UpstreamResponseError("invalid Content-Length") }
-            result = result * 10 + Int(byte &- 0x30)
-        }
-        guard result <= maxLength else { throw UpstreamResponseError("Content-Length too large") }
-        return result
     }
 
     // MARK: chunked bodies
@@ -378,112 +348,25 @@ struct UpstreamResponseParser {
     }
 
     /// A chunk-size line at `offset`: its length and the size, or nil when incomplete.
-    /// `1*HEXDIG *( ";" ext-name [ "=" ( token / quoted-string ) ] ) CRLF`, with no
-    /// whitespace, as llhttp reads it strictly; extensions are checked, not read.
     private func chunkSizeLine(_ buffer: ByteBuffer, from offset: Int) throws(UpstreamResponseError) -> (Int, Int)? {
-        let result: Result<(Int, Int)?, UpstreamResponseError> = buffer.withUnsafeReadableBytes { all in
-            let bytes = UnsafeRawBufferPointer(rebasing: all[offset...])
-            guard let lf = bytes.prefix(Self.maxChunkLineBytes).firstIndex(of: 0x0A) else {
-                return bytes.count >= Self.maxChunkLineBytes ? .failure(UpstreamResponseError("chunk-size line too long")) : .success(nil)
-            }
-            guard lf > 0, bytes[lf - 1] == 0x0D else { return .failure(UpstreamResponseError("chunk-size line without CRLF")) }
-            var index = 0
-            var size = 0
-            while index < lf - 1, let digit = Self.hexValue(bytes[index]) {
-                size = size << 4 | digit
-                guard size <= Self.maxLength else { return .failure(UpstreamResponseError("chunk size too large")) }
-                index += 1
-            }
-            guard index > 0 else { return .failure(UpstreamResponseError("invalid chunk size")) }
-            guard Self.validExtensions(UnsafeRawBufferPointer(rebasing: bytes[index..<(lf - 1)])) else {
-                return .failure(UpstreamResponseError("invalid chunk extension"))
-            }
-            return .success((lf + 1, size))
+        let line = buffer.withUnsafeReadableBytes { HTTPSyntax.chunkSizeLine(UnsafeRawBufferPointer(rebasing: $0[offset...])) }
+        switch line {
+        case .incomplete: return nil
+        case .complete(let length, let size): return (length, size)
+        case .invalid(let why): throw UpstreamResponseError(why)
         }
-        return try result.get()
-    }
-
-    /// Whether `bytes` (between the chunk size and the CR) are well-formed extensions.
-    static func validExtensions(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        var index = 0
-        while index < bytes.count {
-            // Each extension starts with ";" and a name (which llhttp lets be empty).
-            guard bytes[index] == 0x3B else { return false }
-            index += 1
-            guard index < bytes.count, bytes[index] != 0x20 else { return false }
-            while index < bytes.count && isTokenByte(bytes[index]) { index += 1 }
-            guard index < bytes.count, bytes[index] == 0x3D else { continue }
-            index += 1
-            while index < bytes.count && isTokenByte(bytes[index]) { index += 1 }
-            guard index < bytes.count, bytes[index] == 0x22 else { continue }
-            // A quoted string: qdtext or a quoted pair, then the closing quote.
-            index += 1
-            while true {
-                guard index < bytes.count else { return false }
-                let byte = bytes[index]
-                if byte == 0x22 { break }
-                if byte == 0x5C {
-                    index += 1
-                    guard index < bytes.count, bytes[index] == 0x09 || (bytes[index] >= 0x20 && bytes[index] != 0x7F) else {
-                        return false
-                    }
-                } else if !(byte == 0x09 || byte >= 0x20) {
-                    return false
-                }
-                index += 1
-            }
-            index += 1
-        }
-        return true
     }
 
     /// A trailer field line (or the empty line that ends the trailers) at `offset`: its
     /// length, or nil when incomplete.
     private func trailerLine(_ buffer: ByteBuffer, from offset: Int, seen: Int) throws(UpstreamResponseError) -> Int? {
-        let limit = maxHeadBytes - seen
-        let result: Result<Int?, UpstreamResponseError> = buffer.withUnsafeReadableBytes { all in
-            let bytes = UnsafeRawBufferPointer(rebasing: all[offset...])
-            guard let lf = bytes.prefix(limit).firstIndex(of: 0x0A) else {
-                return bytes.count >= limit ? .failure(UpstreamResponseError("trailers over \(maxHeadBytes) bytes")) : .success(nil)
-            }
-            guard lf > 0, bytes[lf - 1] == 0x0D else { return .failure(UpstreamResponseError("trailer line without CRLF")) }
-            if lf == 1 { return .success(2) }
-            var index = 0
-            while index < lf - 1 && bytes[index] != 0x3A {
-                guard Self.isTokenByte(bytes[index]) else { return .failure(UpstreamResponseError("invalid byte in a trailer name")) }
-                index += 1
-            }
-            guard index > 0, index < lf - 1 else { return .failure(UpstreamResponseError("malformed trailer field")) }
-            for byte in bytes[(index + 1)..<(lf - 1)] where !Self.isFieldValueByte(byte) {
-                return .failure(UpstreamResponseError("control byte in a trailer value"))
-            }
-            return .success(lf + 1)
+        let line = buffer.withUnsafeReadableBytes {
+            HTTPSyntax.trailerLine(UnsafeRawBufferPointer(rebasing: $0[offset...]), limit: maxHeadBytes - seen)
         }
-        return try result.get()
-    }
-
-    // MARK: byte classes (RFC 9110 section 5.6.2 and 5.5)
-
-    static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
-
-    static func hexValue(_ byte: UInt8) -> Int? {
-        switch byte {
-        case 0x30...0x39: Int(byte - 0x30)
-        case 0x41...0x46: Int(byte - 0x41 + 10)
-        case 0x61...0x66: Int(byte - 0x61 + 10)
-        default: nil
+        switch line {
+        case .incomplete: return nil
+        case .complete(let length, _): return length
+        case .invalid(let why): throw UpstreamResponseError(why == "trailers too large" ? "trailers over \(maxHeadBytes) bytes" : why)
         }
     }
-
-    /// tchar: ALPHA, DIGIT and ``!#$%&'*+-.^_`|~``.
-    static func isTokenByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: true
-        case 0x21, 0x23, 0x24, 0x25, 0x26, 0x27, 0x2A, 0x2B, 0x2D, 0x2E, 0x5E, 0x5F, 0x60, 0x7C, 0x7E: true
-        default: false
-        }
-    }
-
-    /// field-vchar, SP or HTAB: no control byte (obs-text allowed).
-    static func isFieldValueByte(_ byte: UInt8) -> Bool { byte >= 0x20 ? byte != 0x7F : byte == 0x09 }
 }

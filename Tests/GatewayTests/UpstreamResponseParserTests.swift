@@ -1,8 +1,8 @@
+import HTTPParserReference
 import NIOCore
 import NIOHTTP1
 import Testing
 import TokenMint
-import UpstreamResponseReference
 
 @testable import Gateway
 

@@ -1,0 +1,157 @@
+import NIOCore
+
+/// RFC 9110 and 9112's byte classes and line grammar, shared by the two hand-written parsers
+/// (`ClientRequestParser` for the client's requests, `UpstreamResponseParser` for the
+/// upstream's responses): one reading of a chunk-size line or a field name for both sides.
+enum HTTPSyntax {
+    /// What a scan for one line found.
+    enum Line: Equatable {
+        /// The line is not all there yet.
+        case incomplete
+        /// The line, `length` bytes with its CRLF; `size` for a chunk-size line.
+        case complete(length: Int, size: Int)
+        case invalid(String)
+    }
+
+    /// The largest `Content-Length` or chunk size accepted (2^53, beyond any real body).
+    static let maxLength = 1 << 53
+    static let maxChunkLineBytes = 4096
+
+    /// A chunk-size line at the start of `bytes`:
+    /// `1*HEXDIG *( ";" ext-name [ "=" ( token / quoted-string ) ] ) CRLF`, with no
+    /// whitespace, as llhttp reads it strictly; extensions are checked, not read.
+    static func chunkSizeLine(_ bytes: UnsafeRawBufferPointer) -> Line {
+        guard let lf = bytes.prefix(maxChunkLineBytes).firstIndex(of: 0x0A) else {
+            return bytes.count >= maxChunkLineBytes ? .invalid("chunk-size line too long") : .incomplete
+        }
+        guard lf > 0, bytes[lf - 1] == 0x0D else { return .invalid("chunk-size line without CRLF") }
+        var index = 0
+        var size = 0
+        while index < lf - 1, let digit = hexValue(bytes[index]) {
+            size = size << 4 | digit
+            guard size <= maxLength else { return .invalid("chunk size too large") }
+            index += 1
+        }
+        guard index > 0 else { return .invalid("invalid chunk size") }
+        guard validExtensions(UnsafeRawBufferPointer(rebasing: bytes[index..<(lf - 1)])) else {
+            return .invalid("invalid chunk extension")
+        }
+        return .complete(length: lf + 1, size: size)
+    }
+
+    /// A trailer field line, or the empty line that ends the trailers, at the start of
+    /// `bytes`, within `limit` bytes.
+    static func trailerLine(_ bytes: UnsafeRawBufferPointer, limit: Int) -> Line {
+        guard let lf = bytes.prefix(limit).firstIndex(of: 0x0A) else {
+            return bytes.count >= limit ? .invalid("trailers too large") : .incomplete
+        }
+        guard lf > 0, bytes[lf - 1] == 0x0D else { return .invalid("trailer line without CRLF") }
+        if lf == 1 { return .complete(length: 2, size: 0) }
+        var index = 0
+        while index < lf - 1 && bytes[index] != 0x3A {
+            guard isTokenByte(bytes[index]) else { return .invalid("invalid byte in a trailer name") }
+            index += 1
+        }
+        guard index > 0, index < lf - 1 else { return .invalid("malformed trailer field") }
+        for byte in bytes[(index + 1)..<(lf - 1)] where !isFieldValueByte(byte) {
+            return .invalid("control byte in a trailer value")
+        }
+        return .complete(length: lf + 1, size: 0)
+    }
+
+    /// Whether `bytes` (between the chunk size and the CR) are well-formed extensions.
+    static func validExtensions(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var index = 0
+        while index < bytes.count {
+            // Each extension starts with ";" and a name (which llhttp lets be empty).
+            guard bytes[index] == 0x3B else { return false }
+            index += 1
+            guard index < bytes.count, bytes[index] != 0x20 else { return false }
+            while index < bytes.count && isTokenByte(bytes[index]) { index += 1 }
+            guard index < bytes.count, bytes[index] == 0x3D else { continue }
+            index += 1
+            while index < bytes.count && isTokenByte(bytes[index]) { index += 1 }
+            guard index < bytes.count, bytes[index] == 0x22 else { continue }
+            // A quoted string: qdtext or a quoted pair, then the closing quote.
+            index += 1
+            while true {
+                guard index < bytes.count else { return false }
+                let byte = bytes[index]
+                if byte == 0x22 { break }
+                if byte == 0x5C {
+                    index += 1
+                    guard index < bytes.count, bytes[index] == 0x09 || (bytes[index] >= 0x20 && bytes[index] != 0x7F) else {
+                        return false
+                    }
+                } else if !(byte == 0x09 || byte >= 0x20) {
+                    return false
+                }
+                index += 1
+            }
+            index += 1
+        }
+        return true
+    }
+
+    /// A `Content-Length` value: digits only (a list, even of equal values, is refused); nil
+    /// when invalid or over `maxLength`.
+    static func length(_ value: UnsafeRawBufferPointer) -> Int? {
+        guard !value.isEmpty, value.count <= 16 else { return nil }
+        var result = 0
+        for byte in value {
+            guard isDigit(byte) else { return nil }
+            result = result * 10 + Int(byte &- 0x30)
+        }
+        return result <= maxLength ? result : nil
+    }
+
+    /// Calls `body` with each non-empty comma-separated element of a field value, trimmed.
+    static func forEachToken(_ value: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Void) {
+        var start = 0
+        while start <= value.count {
+            var end = start
+            while end < value.count && value[end] != 0x2C { end += 1 }
+            var first = start
+            var last = end
+            while first < last && (value[first] == 0x20 || value[first] == 0x09) { first += 1 }
+            while last > first && (value[last - 1] == 0x20 || value[last - 1] == 0x09) { last -= 1 }
+            if last > first { body(UnsafeRawBufferPointer(rebasing: value[first..<last])) }
+            start = end + 1
+        }
+    }
+
+    /// ASCII-case-insensitive equality of `bytes` with `lowercase` (lower-case).
+    static func equal<C: Collection<UInt8>>(_ bytes: UnsafeRawBufferPointer, _ lowercase: C) -> Bool {
+        guard bytes.count == lowercase.count else { return false }
+        return zip(bytes, lowercase).allSatisfy { ProxyHeaders.lower($0) == $1 }
+    }
+
+    static func equal(_ bytes: UnsafeRawBufferPointer, _ lowercase: StaticString) -> Bool {
+        equal(bytes, UnsafeRawBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount))
+    }
+
+    // MARK: byte classes (RFC 9110 section 5.6.2 and 5.5)
+
+    static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+
+    static func hexValue(_ byte: UInt8) -> Int? {
+        switch byte {
+        case 0x30...0x39: Int(byte - 0x30)
+        case 0x41...0x46: Int(byte - 0x41 + 10)
+        case 0x61...0x66: Int(byte - 0x61 + 10)
+        default: nil
+        }
+    }
+
+    /// tchar: ALPHA, DIGIT and ``!#$%&'*+-.^_`|~``.
+    static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: true
+        case 0x21, 0x23, 0x24, 0x25, 0x26, 0x27, 0x2A, 0x2B, 0x2D, 0x2E, 0x5E, 0x5F, 0x60, 0x7C, 0x7E: true
+        default: false
+        }
+    }
+
+    /// field-vchar, SP or HTAB: no control byte (obs-text allowed).
+    static func isFieldValueByte(_ byte: UInt8) -> Bool { byte >= 0x20 ? byte != 0x7F : byte == 0x09 }
+}
