@@ -211,7 +211,6 @@ public final class Gateway: Sendable {
 
     private func proxyBootstrap() -> ServerBootstrap {
         let contexts = self.contexts
-        let limits = configuration.limits
         return ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 1024)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -222,28 +221,21 @@ public final class Gateway: Sendable {
                     guard let bound = contexts[ObjectIdentifier(channel.eventLoop)] else {
                         throw GatewayError("a connection on an event loop the gateway does not own")
                     }
-                    var decoderLimits = NIOHTTPDecoderLimitConfiguration()
-                    decoderLimits.maxHeaderListSize = limits.maxHeaderBytes
-                    decoderLimits.maxHeaderFieldSize = limits.maxHeaderBytes
-                    decoderLimits.maxHeaderFieldCount = limits.maxHeaderCount
                     let firstByte = FirstByteHandler()
                     let sync = channel.pipeline.syncOperations
                     try sync.addHandler(firstByte)
-                    // NIOHTTP1's server pipeline, by hand rather than `configureHTTPServerPipeline`:
-                    // that pairs the encoder with the decoder (each request's method queued for
-                    // its response, to leave bodies out of answers to HEAD), and the upstream's
-                    // responses go out below the encoder as bytes, so a paired encoder would
-                    // answer with the wrong request's method and queue one per relayed response
-                    // (GatewayRelayTests). The connection handler leaves the body out of its own
-                    // answers to HEAD. Errors are answered by the connection handler (400 or
-                    // 431), not NIO's generic handler, which knows only 400; pipelined requests
-                    // are queued by the connection handler too (see there why). Response headers
-                    // are not validated again on the way out (5% of a request's CPU): they are
-                    // the gateway's constants, or the upstream's, which `UpstreamResponseParser`
-                    // refused when a name or value was invalid (a 502; GatewayRobustnessTests).
+                    // Requests are read by the connection handler's own parser (see
+                    // `ClientRequestParser` for why), so there is no request decoder. NIOHTTP1's
+                    // encoder writes the gateway's own responses; the upstream's go out below it
+                    // as bytes. Not `configureHTTPServerPipeline`: that pairs the encoder with a
+                    // decoder (each request's method queued for its response, to leave bodies out
+                    // of answers to HEAD), which relayed responses would never pop
+                    // (GatewayRelayTests); the connection handler leaves the body out of its own
+                    // answers to HEAD. Response headers are not validated again on the way out
+                    // (5% of a request's CPU): they are the gateway's constants, or the
+                    // upstream's, which `UpstreamResponseParser` refused when a name or value was
+                    // invalid (a 502; GatewayRobustnessTests).
                     try sync.addHandler(HTTPResponseEncoder(configuration: .init()))
-                    try sync.addHandler(
-                        ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: decoderLimits)))
                     try sync.addHandler(GatewayConnectionHandler(loop: bound.value, firstByte: firstByte))
                 }
             }

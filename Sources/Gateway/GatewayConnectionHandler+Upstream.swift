@@ -45,7 +45,7 @@ extension GatewayConnectionHandler: UpstreamExchange {
         request.upstream = upstream
         request.upstreamHead = head
         upstream.handler.exchange = self
-        upstream.handler.dechunk = request.head.version == .http1_0
+        upstream.handler.dechunk = request.head.version.minor == 0
         upstream.handler.requestIsHead = request.head.method == .HEAD
         upstream.channel.write(head, promise: nil)
         let queued = request.queued
@@ -57,8 +57,6 @@ extension GatewayConnectionHandler: UpstreamExchange {
                 UpstreamBodyFraming.write(buffer, chunked: request.upstreamChunked, to: upstream.channel)
             case .end:
                 sendRequestEnd(upstream, request: request, flush: false)
-            case .head:
-                break
             }
         }
         request.queuedBytes = 0
@@ -95,7 +93,7 @@ extension GatewayConnectionHandler: UpstreamExchange {
         if deadlineKind == .upstream { deadline = 0 }
         request.responseStarted = true
         request.status = UInt(head.status)
-        let dechunk = request.head.version == .http1_0
+        let dechunk = request.head.version.minor == 0
         // A body that ends when the upstream closes, or a chunked one passed to an HTTP/1.0
         // client without its chunking, can only be delimited by closing the client too.
         let closeDelimited = head.framing == .untilClose || (dechunk && head.framing == .chunked)
@@ -143,7 +141,7 @@ extension GatewayConnectionHandler: UpstreamExchange {
             // sent yet) is sent again on a new connection, once.
             request.retried = true
             request.upstreamRequestEnded = false
-            if request.requestEnded { request.queued.append(.end(nil)) }
+            if request.requestEnded { request.queued.append(.end) }
             if deadlineKind == .upstream { deadline = 0 }
             send(request, head: retryHead, over: loop.pool.connect())
             return

@@ -13,14 +13,14 @@ import NIOHTTP1
 /// cannot take more (or while parts queue behind a pending decision), and reads from the
 /// upstream while the client cannot, so a 50 MB body or a slow reader costs a bounded buffer.
 ///
-/// Pipelined requests (HTTP/1.1 clients may send the next request before the previous
-/// response) are queued here, not by NIO's `HTTPServerPipelineHandler`: that handler stops
-/// reading after every request and starts again after its response, two `epoll_ctl` calls per
-/// request on every keep-alive connection, pipelined or not. Here reads go on; only parts that
-/// arrive while an ended request is still being answered are queued, and reads are held while
-/// any are.
+/// Requests are read from the connection's bytes by `ClientRequestParser`, in place (no
+/// `HTTPRequestHead`). Pipelined requests (HTTP/1.1 clients may send the next request before
+/// the previous response) wait as unparsed bytes: parsing stops at a request that has ended
+/// but is not answered yet and goes on once it is, and reads are held while such bytes wait.
+/// (NIO's `HTTPServerPipelineHandler` would stop reading after every request and start again
+/// after its response, two `epoll_ctl` calls per request on every keep-alive connection.)
 final class GatewayConnectionHandler: ChannelDuplexHandler {
-    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundIn = ByteBuffer
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
@@ -40,16 +40,13 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
     var deadlineKind: DeadlineKind = .idle
     /// The connection is closing (no more requests).
     var closing = false
-    /// Input of later requests that arrived while an ended one was still being answered.
-    var pipelined = CircularBuffer<PipelinedInput>()
-    /// `deliverPipelined` is running (it is re-entered through `finish`).
-    var replaying = false
-
-    /// A part of a pipelined request, or the parse error that ended the input.
-    enum PipelinedInput {
-        case part(HTTPServerRequestPart)
-        case parseError(HTTPParserError)
-    }
+    /// Reads requests from the client's bytes.
+    var parser: ClientRequestParser
+    /// Bytes read and not parsed yet: a partial head, or later requests waiting while an
+    /// ended one is still being answered.
+    var unparsed = ByteBuffer()
+    /// `parseInput` is running (it is re-entered through `finish`).
+    var parsing = false
 
     /// Parts queued behind a pending decision or connection before reads are held.
     static let queueHighWater = 64 * 1024
@@ -57,6 +54,8 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
     init(loop: GatewayLoopContext, firstByte: FirstByteHandler) {
         self.loop = loop
         self.firstByte = firstByte
+        parser = ClientRequestParser(
+            maxHeadBytes: loop.configuration.limits.maxHeaderBytes, maxFields: loop.configuration.limits.maxHeaderCount)
         firstByte.connection = self
     }
 
@@ -94,7 +93,7 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
             request.upstream = nil
         }
         request = nil
-        pipelined.removeAll()
+        unparsed = ByteBuffer()
         loop.closed(self)
         self.context = nil
     }
@@ -113,34 +112,53 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
     // MARK: client input
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
-        if !pipelined.isEmpty || request?.requestEnded == true {
-            pipelined.append(.part(part))
-            return
+        var bytes = unwrapInboundIn(data)
+        if unparsed.readableBytes == 0 {
+            // The common case: parsed where it was read, no copy.
+            unparsed = bytes
+        } else {
+            // A partial head or waiting requests: only the unparsed bytes are copied (appending
+            // to a buffer whose storage body slices still share would copy all of it).
+            var joined = context.channel.allocator.buffer(capacity: unparsed.readableBytes + bytes.readableBytes)
+            joined.writeBuffer(&unparsed)
+            joined.writeBuffer(&bytes)
+            unparsed = joined
         }
-        handle(part, context: context)
+        parseInput(context: context)
     }
 
-    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
-        switch part {
-        case .head(let head):
-            receivedHead(head, context: context)
-        case .body(let buffer):
-            receivedBody(buffer, context: context)
-        case .end:
-            receivedEnd(context: context)
+    /// Parses and handles what was read, request by request: it stops at a request that has
+    /// ended but is not answered yet, whose `finish` calls this again.
+    func parseInput(context: ChannelHandlerContext) {
+        guard !parsing else { return }
+        parsing = true
+        defer { parsing = false }
+        while !closing, request?.requestEnded != true {
+            let event: ClientRequestEvent?
+            do {
+                event = try parser.next(&unparsed)
+            } catch {
+                parseFailed(error, context: context)
+                return
+            }
+            guard let event else { break }
+            switch event {
+            case .head(let head): receivedHead(head, context: context)
+            case .body(let buffer): receivedBody(buffer, context: context)
+            case .end: receivedEnd(context: context)
+            }
         }
     }
 
-    private func receivedHead(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+    private func receivedHead(_ head: ClientRequestHead, context: ChannelHandlerContext) {
         cancelDeadlines()
         firstByte.armed = false
         let request = GatewayRequest(head: head, policy: loop.policy, started: MonotonicClock.now())
         self.request = request
         if loop.draining { request.closeAfterResponse = true }
-        if Self.declaresBody(head) { armBodyDeadline() }
-        if let coding = ProxyHeaders.unsupportedTransferCoding(head.headers) {
-            request.detail = "Transfer-Encoding \(coding.prefix(40).debugDescription) is not supported"
+        if head.framing != .none { armBodyDeadline() }
+        if let coding = head.unsupportedTransferCoding {
+            request.detail = "Transfer-Encoding \(coding.debugDescription) is not supported"
             request.closeAfterResponse = true
             respond(.error(.notImplemented, .unsupportedTransferCoding), to: request, context: context)
             return
@@ -182,12 +200,6 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
         }
     }
 
-    /// Whether a body follows the head (a non-zero `Content-Length`, or chunked).
-    static func declaresBody(_ head: HTTPRequestHead) -> Bool {
-        if head.headers.contains(name: "transfer-encoding") { return true }
-        return head.headers.first(name: "content-length").map { $0 != "0" } ?? false
-    }
-
     /// The most body bytes read and dropped after a local answer to keep the connection open.
     static let discardLimit = 1 << 20
 
@@ -202,7 +214,7 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
         if let upstream = request.upstream, request.outcome.isAllowed {
             sendRequestEnd(upstream, request: request)
         } else if request.outcome.isPending || request.outcome.isAllowed {
-            request.queued.append(.end(nil))
+            request.queued.append(.end)
         } else if request.localResponseWritten {
             // A local answer already written in full: the exchange is complete.
             finish(request, context: context)
@@ -210,12 +222,12 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
     }
 
     func read(context: ChannelHandlerContext) {
-        // Pipelined input waits for its turn: reading on would only queue more of it.
-        if !pipelined.isEmpty {
-            readHeld = true
-            return
-        }
         if let request {
+            // Pipelined input waits for its turn: reading on would only add to it.
+            if request.requestEnded && unparsed.readableBytes > 0 {
+                readHeld = true
+                return
+            }
             let upstreamFull = request.upstream.map { !$0.channel.isWritable } ?? false
             if upstreamFull || request.queuedBytes >= Self.queueHighWater {
                 readHeld = true
@@ -227,7 +239,8 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
 
     /// Lets a held read through once the reason for holding it is gone.
     func resumeClientReads() {
-        guard readHeld, pipelined.isEmpty, let context else { return }
+        guard readHeld, let context else { return }
+        if let request, request.requestEnded && unparsed.readableBytes > 0 { return }
         readHeld = false
         context.read()
     }
@@ -239,48 +252,27 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if let parse = error as? HTTPParserError, !pipelined.isEmpty || request?.requestEnded == true {
-            // Bad bytes after a complete request: answered in turn, after the responses before it.
-            pipelined.append(.parseError(parse))
-            return
-        }
-        if let parse = error as? HTTPParserError { parseFailed(parse, context: context) } else { close(context) }
+        close(context)
     }
 
     /// Malformed input: 400 (431 for oversized headers), then close; a connection whose
     /// response has started just closes.
-    private func parseFailed(_ parse: HTTPParserError, context: ChannelHandlerContext) {
+    private func parseFailed(_ error: ClientRequestError, context: ChannelHandlerContext) {
         guard request?.responseStarted != true else {
             close(context)
             return
         }
-        let oversized = parse == .headerOverflow
+        let oversized = error.tooLarge
         let response = LocalResponse.error(
             oversized ? .requestHeaderFieldsTooLarge : .badRequest, oversized ? .headersTooLarge : .badRequest)
         let request =
             self.request
-            ?? GatewayRequest(
-                head: HTTPRequestHead(version: .http1_1, method: .GET, uri: "-"), policy: loop.policy,
-                started: MonotonicClock.now())
+            ?? GatewayRequest(head: .placeholder, policy: loop.policy, started: MonotonicClock.now())
         self.request = request
+        request.detail = error.description
         request.closeAfterResponse = true
         request.requestEnded = true
         respond(response, to: request, context: context)
-    }
-
-    /// Hands queued pipelined input to the exchange loop, one request at a time: it stops at a
-    /// request that has ended but is not answered yet, whose `finish` calls this again.
-    private func deliverPipelined(context: ChannelHandlerContext) {
-        guard !replaying else { return }
-        replaying = true
-        defer { replaying = false }
-        while !closing, request?.requestEnded != true, let input = pipelined.popFirst() {
-            switch input {
-            case .part(let part): handle(part, context: context)
-            case .parseError(let error): parseFailed(error, context: context)
-            }
-        }
-        resumeClientReads()
     }
 
     // MARK: deciding
@@ -291,7 +283,7 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
             // Read in full to find the token: forwarded as it came once allowed.
             request.bufferedBody = nil
             if body.readableBytes > 0 { request.queued.append(.body(body)) }
-            if request.requestEnded { request.queued.append(.end(nil)) }
+            if request.requestEnded { request.queued.append(.end) }
         }
         let now = loop.now()
         let policy = request.policy
@@ -420,7 +412,8 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
             return
         }
         awaitNextRequest()
-        deliverPipelined(context: context)
+        parseInput(context: context)
+        resumeClientReads()
     }
 
     func close(_ context: ChannelHandlerContext) {

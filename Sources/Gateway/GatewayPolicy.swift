@@ -25,10 +25,10 @@ public final class GatewayPolicy: Sendable {
     /// Claims forwarded as headers, with the header names lower-cased for matching.
     let claimHeaders: [(claim: ClaimHeader, lowercasedHeader: String)]
     /// The header fields the validator reads: those of the header tokens, and `Content-Type`
-    /// when a token is in the body. Only these are copied into its view of a request.
-    let validationHeaderNames: [String]
+    /// when a token is in the body, lower-cased. Only these are copied into its view of a request.
+    let validationHeaderNames: [[UInt8]]
     /// The lower-cased names of `claimHeaders`: a client's fields of those names are dropped.
-    let strippedNames: [String]
+    let strippedNames: [[UInt8]]
     /// The policy's denylist and its file watcher (nil: no `jwtbench.revocation`); polling
     /// runs until `shutdown()`.
     public let revocation: RevocationReloader?
@@ -71,8 +71,10 @@ public final class GatewayPolicy: Sendable {
         readsBody = policy.tokens.contains { $0.method == .body }
         mayBlock = sources.validationMayBlock
         claimHeaders = policy.claimHeaders.map { ($0, $0.header.lowercased()) }
-        strippedNames = claimHeaders.map(\.lowercasedHeader)
-        validationHeaderNames = policy.tokens.filter { $0.method == .header }.map(\.name) + (readsBody ? ["Content-Type"] : [])
+        strippedNames = claimHeaders.map { Array($0.lowercasedHeader.utf8) }
+        validationHeaderNames = (policy.tokens.filter { $0.method == .header }.map(\.name) + (readsBody ? ["Content-Type"] : [])).map {
+            Array($0.lowercased().utf8)
+        }
     }
 
     /// Decides `request` at `now`: the strategy's per-request step first (which blocks only

@@ -4,7 +4,7 @@ import NIOHTTP1
 
 /// One request on a client connection, from its head to the end of its response.
 final class GatewayRequest {
-    let head: HTTPRequestHead
+    let head: ClientRequestHead
     /// The policy in force when the head arrived (a reload does not change it mid-request).
     let policy: GatewayPolicy
     /// Monotonic nanoseconds at the head.
@@ -18,7 +18,7 @@ final class GatewayRequest {
     /// Parts read while the decision or the upstream connection is pending, in order.
     /// (An array, not a `CircularBuffer`: an empty array allocates nothing, and most requests
     /// queue nothing.)
-    var queued: [HTTPServerRequestPart] = []
+    var queued: [QueuedPart] = []
     var queuedBytes = 0
     /// Body bytes received from the client.
     var bodyBytes = 0
@@ -50,6 +50,12 @@ final class GatewayRequest {
     var validationNanoseconds: Int64 = 0
     var detail: String?
 
+    /// A part of the request waiting to be forwarded.
+    enum QueuedPart {
+        case body(ByteBuffer)
+        case end
+    }
+
     enum Outcome {
         case pending
         case allowed
@@ -57,11 +63,11 @@ final class GatewayRequest {
         case proxyError(ProxyError)
     }
 
-    init(head: HTTPRequestHead, policy: GatewayPolicy, started: UInt64) {
+    init(head: ClientRequestHead, policy: GatewayPolicy, started: UInt64) {
         self.head = head
         self.policy = policy
         self.started = started
-        keepAlive = head.isKeepAlive
+        keepAlive = head.keepAlive
         lastRead = started
     }
 
@@ -69,19 +75,17 @@ final class GatewayRequest {
     /// in order, and the body when buffered.
     func validationRequest() -> HTTPRequest {
         var headers: [HTTPHeader] = []
-        for (name, value) in head.headers where policy.validationHeaderNames.contains(where: { ProxyHeaders.equal(name, $0) }) {
-            headers.append(HTTPHeader(name, value))
+        let names = policy.validationHeaderNames
+        head.forEachField { name, value in
+            guard names.contains(where: { HTTPSyntax.equal(name, $0) }) else { return }
+            headers.append(HTTPHeader(String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
         }
         let body = bufferedBody.map { Array($0.readableBytesView) } ?? []
         return HTTPRequest(method: head.method.rawValue, headers: headers, body: body)
     }
 
     /// About the size of the head as the client sent it (the upstream's head is sized from it).
-    var headBytes: Int {
-        var bytes = head.method.rawValue.utf8.count + head.uri.utf8.count + 12
-        for (name, value) in head.headers { bytes += name.utf8.count + value.utf8.count + 4 }
-        return bytes
-    }
+    var headBytes: Int { head.bytes.readableBytes }
 
     /// Whether the body will be read before deciding: the policy takes a token from the body
     /// and the method is one a body token is allowed on (others are denied at the head).

@@ -27,114 +27,135 @@ enum ProxyHeaders {
         }
     }
 
-    /// Writes the request head the upstream receives into `buffer`, as bytes (no
-    /// `HTTPRequestHead` and no NIOHTTP1 encoder in between: building the head's fields as
-    /// `String`s and encoding them again cost a tenth of a gateway request's CPU). The
-    /// client's method, target (after the upstream's path prefix), version 1.1 and header
-    /// fields in order, less hop-by-hop ones (and those the client's `Connection` names) and
-    /// any the gateway sets from claims (`strippedNames`, lower-case); framing as the client
-    /// sent it (`Content-Length` kept, chunked stays chunked); then `X-Forwarded-For` (the
-    /// client's address appended), `X-Forwarded-Proto` and `X-Forwarded-Host`, and the claim
-    /// headers. The fields come from NIO's request parser (no CR, LF or NUL in them) and the
-    /// claim values from `ClaimHeaderValues` (no control characters), so nothing written can
-    /// split a field.
+    /// Writes the request head the upstream receives into `buffer`, from the client's head
+    /// as it came (no `String` per field, no NIOHTTP1 encoder: decoding the client's fields
+    /// and encoding them again was a fifth of a gateway request's user time). The client's
+    /// method, target (after the upstream's path prefix), version 1.1 and header fields in
+    /// order, less hop-by-hop ones (and those the client's `Connection` names) and any the
+    /// gateway sets from claims (`strippedNames`, lower-case); framing as the client sent it
+    /// (`Content-Length` kept, chunked stays chunked); then `X-Forwarded-For` (the client's
+    /// address appended), `X-Forwarded-Proto` and `X-Forwarded-Host`, and the claim headers.
+    /// The fields passed `ClientRequestParser` (no CR, LF or NUL in them) and the claim values
+    /// `ClaimHeaderValues` (no control characters), so nothing written can split a field.
     /// - Returns: whether the body goes chunked (the caller frames it, `UpstreamBodyFraming`).
     @discardableResult
     static func writeUpstreamRequest(
-        _ head: HTTPRequestHead, target: UpstreamTarget, clientAddress: String?, claimHeaders: [(String, String)],
-        strippedNames: [String], into buffer: inout ByteBuffer
+        _ head: ClientRequestHead, target: UpstreamTarget, clientAddress: String?, claimHeaders: [(String, String)],
+        strippedNames: [[UInt8]], into buffer: inout ByteBuffer
     ) -> Bool {
-        let connectionTokens = connectionOptions(head.headers)
         buffer.writeString(head.method.rawValue)
         buffer.writeStaticString(" ")
-        if !target.pathPrefix.isEmpty {
-            buffer.writeString(target.pathPrefix)
-            if !head.uri.hasPrefix("/") { buffer.writeStaticString("/") }
+        head.withTarget { uri in
+            if !target.pathPrefix.isEmpty {
+                buffer.writeString(target.pathPrefix)
+                if uri.first != UInt8(ascii: "/") { buffer.writeStaticString("/") }
+            }
+            buffer.writeBytes(uri)
         }
-        buffer.writeString(head.uri)
         buffer.writeStaticString(" HTTP/1.1\r\n")
-        var forwardedFor: [String] = []
-        var host: String?
-        var chunked = false
-        for (name, value) in head.headers {
-            if equal(name, "transfer-encoding") {
-                chunked = chunked || containsIgnoringCase(value, "chunked")
-                continue
+        let chunked = head.framing == .chunked
+        var host: Range<Int>?
+        var forwardedFor = 0
+        head.bytes.withUnsafeReadableBytes { bytes in
+            // The option names of the client's `Connection` fields (hop-by-hop too): offsets
+            // into the head, and nothing allocated without such a field.
+            var options: [Range<Int>] = []
+            for field in head.fields where field.nameEnd - field.nameStart == 10 {
+                let name = UnsafeRawBufferPointer(rebasing: bytes[Int(field.nameStart)..<Int(field.nameEnd)])
+                guard HTTPSyntax.equal(name, "connection") else { continue }
+                let value = UnsafeRawBufferPointer(rebasing: bytes[Int(field.valueStart)..<Int(field.valueEnd)])
+                HTTPSyntax.forEachToken(value) { token in
+                    let start = token.baseAddress! - bytes.baseAddress!
+                    options.append(start..<(start + token.count))
+                }
             }
-            if isHopByHop(name) || connectionTokens.contains(where: { equal(name, $0) })
-                || strippedNames.contains(where: { equal(name, $0) })
-            {
-                continue
+            for field in head.fields {
+                let name = UnsafeRawBufferPointer(rebasing: bytes[Int(field.nameStart)..<Int(field.nameEnd)])
+                if isHopByHop(name) || strippedNames.contains(where: { HTTPSyntax.equal(name, $0) }) { continue }
+                if !options.isEmpty
+                    && options.contains(where: { option in equalIgnoringCase(name, UnsafeRawBufferPointer(rebasing: bytes[option])) })
+                {
+                    continue
+                }
+                if name.count >= 15 && HTTPSyntax.equal(UnsafeRawBufferPointer(rebasing: name[..<12]), "x-forwarded-") {
+                    if HTTPSyntax.equal(name, "x-forwarded-for") { forwardedFor += 1 }
+                    // -For is joined below; -Proto and -Host are the gateway's to say; others pass.
+                    if HTTPSyntax.equal(name, "x-forwarded-for") || HTTPSyntax.equal(name, "x-forwarded-proto")
+                        || HTTPSyntax.equal(name, "x-forwarded-host")
+                    {
+                        continue
+                    }
+                } else if host == nil && HTTPSyntax.equal(name, "host") {
+                    host = Int(field.valueStart)..<Int(field.valueEnd)
+                }
+                writeField(name, UnsafeRawBufferPointer(rebasing: bytes[Int(field.valueStart)..<Int(field.valueEnd)]), into: &buffer)
             }
-            if name.utf8.count >= 15 && hasPrefixIgnoringCase(name, "x-forwarded-") {
-                if equal(name, "x-forwarded-for") { forwardedFor.append(value) }
-                // -Proto and -Host are the gateway's to say; others pass.
-                if equal(name, "x-forwarded-for") || equal(name, "x-forwarded-proto") || equal(name, "x-forwarded-host") { continue }
-            } else if host == nil && equal(name, "host") {
-                host = value
+            if chunked {
+                // Restated: the client's field may list other codings (answered 501 before
+                // this) and is hop-by-hop. Content-Length never comes with it (the parser
+                // refuses both).
+                buffer.writeStaticString("Transfer-Encoding: chunked\r\n")
             }
-            writeField(name, value, into: &buffer)
+            if host == nil {
+                var value = target.hostHeader
+                value.withUTF8 { writeField("Host", UnsafeRawBufferPointer($0), into: &buffer) }
+            }
+            if clientAddress != nil || forwardedFor > 0 {
+                // The earlier hops' list, then this client: one field (RFC 7239's de facto form).
+                buffer.writeStaticString("X-Forwarded-For: ")
+                var first = true
+                for field in head.fields where forwardedFor > 0 && field.nameEnd - field.nameStart == 15 {
+                    let name = UnsafeRawBufferPointer(rebasing: bytes[Int(field.nameStart)..<Int(field.nameEnd)])
+                    guard HTTPSyntax.equal(name, "x-forwarded-for") else { continue }
+                    if !first { buffer.writeStaticString(", ") }
+                    buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[Int(field.valueStart)..<Int(field.valueEnd)]))
+                    first = false
+                }
+                if let clientAddress {
+                    if !first { buffer.writeStaticString(", ") }
+                    buffer.writeString(clientAddress)
+                }
+                buffer.writeStaticString("\r\n")
+            }
+            buffer.writeStaticString("X-Forwarded-Proto: http\r\n")
+            if let host { writeField("X-Forwarded-Host", UnsafeRawBufferPointer(rebasing: bytes[host]), into: &buffer) }
         }
-        if chunked {
-            // Transfer-Encoding wins over Content-Length (RFC 9112 section 6.3); NIO's parser
-            // refuses requests with both, so only chunking needs restating.
-            buffer.writeStaticString("Transfer-Encoding: chunked\r\n")
-        }
-        if host == nil { writeField("Host", target.hostHeader, into: &buffer) }
-        if clientAddress != nil || !forwardedFor.isEmpty {
-            // The earlier hops' list, then this client: one field (RFC 7239's de facto form).
-            buffer.writeStaticString("X-Forwarded-For: ")
-            for (index, value) in forwardedFor.enumerated() {
-                if index > 0 { buffer.writeStaticString(", ") }
-                buffer.writeString(value)
-            }
-            if let clientAddress {
-                if !forwardedFor.isEmpty { buffer.writeStaticString(", ") }
-                buffer.writeString(clientAddress)
-            }
-            buffer.writeStaticString("\r\n")
-        }
-        buffer.writeStaticString("X-Forwarded-Proto: http\r\n")
-        if let host { writeField("X-Forwarded-Host", host, into: &buffer) }
         for (name, value) in claimHeaders { writeField(name, value, into: &buffer) }
         buffer.writeStaticString("\r\n")
         return chunked
     }
 
-    /// `name: value` CRLF, copied in one reservation: four `writeString`s per field, each
-    /// checking the buffer's capacity and uniqueness, cost more than the copying.
+    /// `name: value` CRLF, copied in one reservation: four writes per field, each checking
+    /// the buffer's capacity and uniqueness, cost more than the copying.
+    private static func writeField(_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, into buffer: inout ByteBuffer) {
+        let count = name.count + value.count + 4
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { out in
+            let base = out.baseAddress!
+            if name.count > 0 { base.copyMemory(from: name.baseAddress!, byteCount: name.count) }
+            base.storeBytes(of: UInt8(ascii: ":"), toByteOffset: name.count, as: UInt8.self)
+            base.storeBytes(of: UInt8(ascii: " "), toByteOffset: name.count + 1, as: UInt8.self)
+            if value.count > 0 { (base + name.count + 2).copyMemory(from: value.baseAddress!, byteCount: value.count) }
+            base.storeBytes(of: UInt8(ascii: "\r"), toByteOffset: count - 2, as: UInt8.self)
+            base.storeBytes(of: UInt8(ascii: "\n"), toByteOffset: count - 1, as: UInt8.self)
+            return count
+        }
+    }
+
     private static func writeField(_ name: String, _ value: String, into buffer: inout ByteBuffer) {
         var name = name
         var value = value
         name.withUTF8 { name in
-            value.withUTF8 { value in
-                let count = name.count + value.count + 4
-                buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { out in
-                    let base = out.baseAddress!
-                    if name.count > 0 { base.copyMemory(from: name.baseAddress!, byteCount: name.count) }
-                    base.storeBytes(of: UInt8(ascii: ":"), toByteOffset: name.count, as: UInt8.self)
-                    base.storeBytes(of: UInt8(ascii: " "), toByteOffset: name.count + 1, as: UInt8.self)
-                    if value.count > 0 { (base + name.count + 2).copyMemory(from: value.baseAddress!, byteCount: value.count) }
-                    base.storeBytes(of: UInt8(ascii: "\r"), toByteOffset: count - 2, as: UInt8.self)
-                    base.storeBytes(of: UInt8(ascii: "\n"), toByteOffset: count - 1, as: UInt8.self)
-                    return count
-                }
-            }
+            value.withUTF8 { value in writeField(UnsafeRawBufferPointer(name), UnsafeRawBufferPointer(value), into: &buffer) }
         }
     }
 
-    /// The first transfer coding of the request other than a single `chunked`, or nil. NIO's
-    /// parser frames a body chunked when the last coding is `chunked` and hands it on
-    /// de-chunked; any other coding (`gzip, chunked`) would reach the upstream unannounced.
-    static func unsupportedTransferCoding(_ headers: HTTPHeaders) -> Substring? {
-        var chunked = 0
-        for (name, value) in headers where equal(name, "transfer-encoding") {
-            for coding in listMembers(value) {
-                guard equal("chunked", coding), chunked == 0 else { return coding }
-                chunked += 1
-            }
-        }
-        return nil
+    private static func writeField(_ name: StaticString, _ value: UnsafeRawBufferPointer, into buffer: inout ByteBuffer) {
+        writeField(UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount), value, into: &buffer)
+    }
+
+    /// ASCII-case-insensitive equality of two byte strings.
+    static func equalIgnoringCase(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { lower($0) == lower($1) }
     }
 
     /// `Connection: close` when closing; `Connection: keep-alive` for an HTTP/1.0 client kept open.
@@ -146,44 +167,10 @@ enum ProxyHeaders {
         }
     }
 
-    /// The option names the `Connection` fields list (they are hop-by-hop too), as sent;
-    /// empty, without allocating, when there is no `Connection` field.
-    static func connectionOptions(_ headers: HTTPHeaders) -> [Substring] {
-        var names: [Substring] = []
-        for (name, value) in headers where equal(name, "connection") { names += listMembers(value) }
-        return names
-    }
-
-    /// The members of a comma-separated field value (RFC 9110 section 5.6.1), each without
-    /// its surrounding spaces and tabs; empty members are left out.
-    static func listMembers(_ value: String) -> [Substring] {
-        value.split(separator: ",").compactMap { member in
-            let trimmed = member.drop { $0 == " " || $0 == "\t" }
-            return trimmed.lastIndex { $0 != " " && $0 != "\t" }.map { trimmed[...$0] }
-        }
-    }
-
     /// ASCII-case-insensitive equality of two field names (or tokens).
     static func equal<S: StringProtocol>(_ a: String, _ b: S) -> Bool {
         guard a.utf8.count == b.utf8.count else { return false }
         return zip(a.utf8, b.utf8).allSatisfy { lower($0) == lower($1) }
-    }
-
-    static func hasPrefixIgnoringCase(_ text: String, _ prefix: String) -> Bool {
-        guard text.utf8.count >= prefix.utf8.count else { return false }
-        return zip(text.utf8, prefix.utf8).allSatisfy { lower($0) == lower($1) }
-    }
-
-    /// Whether `needle` (lower-case) occurs in `text`, ignoring ASCII case.
-    static func containsIgnoringCase(_ text: String, _ needle: String) -> Bool {
-        let haystack = Array(text.utf8)
-        let pattern = Array(needle.utf8)
-        guard haystack.count >= pattern.count else { return false }
-        for start in 0...(haystack.count - pattern.count)
-        where zip(haystack[start..<(start + pattern.count)], pattern).allSatisfy({ lower($0) == $1 }) {
-            return true
-        }
-        return false
     }
 
     @inline(__always)
