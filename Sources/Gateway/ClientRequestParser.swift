@@ -1,6 +1,12 @@
 import NIOCore
 import NIOHTTP1
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// An incremental parser of the client's requests that checks each head in place and does
 /// not decode it (`ClientRequestHead` keeps the bytes and offsets), then hands the body on as
 /// slices of the bytes read: a `Content-Length` body as it came, a chunked one as its data.
@@ -127,31 +133,33 @@ struct ClientRequestParser {
     }
 
     /// The length of the head at the start of `buffer` (through its empty line), or nil when
-    /// it is not all there yet. A line end other than CRLF is refused as soon as it is seen.
+    /// it is not all there yet. Line ends are found with memchr (a head is mostly one long
+    /// token, and byte-at-a-time scanning was a tenth of a request's time); an LF without CR
+    /// is refused as soon as it is seen, a CR without LF when the head is checked.
     private mutating func headLength(_ buffer: ByteBuffer) throws(ClientRequestError) -> Int? {
         let start = scanned
-        let found: Result<Int?, ClientRequestError> = buffer.withUnsafeReadableBytes { bytes in
-            var index = start
-            while index < bytes.count {
-                let byte = bytes[index]
-                if byte == 0x0A {
-                    guard index > 0, bytes[index - 1] == 0x0D else { return .failure(ClientRequestError("a line ends in LF without CR")) }
-                    if index >= 3 && bytes[index - 2] == 0x0A && bytes[index - 3] == 0x0D { return .success(index + 1) }
-                } else if index > 0 && bytes[index - 1] == 0x0D {
-                    return .failure(ClientRequestError("CR without LF"))
-                }
-                index += 1
+        let found: Result<(length: Int?, resume: Int), ClientRequestError> = buffer.withUnsafeReadableBytes { bytes in
+            guard let base = bytes.baseAddress else { return .success((nil, 0)) }
+            var lineStart = start
+            while lineStart < bytes.count {
+                guard let hit = memchr(base + lineStart, 0x0A, bytes.count - lineStart) else { break }
+                let lf = UnsafeRawPointer(hit) - base
+                guard lf > 0, bytes[lf - 1] == 0x0D else { return .failure(ClientRequestError("a line ends in LF without CR")) }
+                if lf - lineStart == 1 { return .success((lf + 1, 0)) }
+                lineStart = lf + 1
             }
-            return .success(nil)
+            return .success((nil, lineStart))
         }
-        if let length = try found.get() {
+        let (length, resume) = try found.get()
+        if let length {
             guard length <= maxHeadBytes else { throw ClientRequestError("request head over \(maxHeadBytes) bytes", tooLarge: true) }
             return length
         }
         guard buffer.readableBytes < maxHeadBytes else {
             throw ClientRequestError("request head over \(maxHeadBytes) bytes", tooLarge: true)
         }
-        scanned = buffer.readableBytes
+        // The incomplete line is scanned again when more bytes come; the lines before it not.
+        scanned = resume
         return nil
     }
 
@@ -185,7 +193,7 @@ struct ClientRequestParser {
         }
         index += 1
         guard index + 10 <= head.count, head[index..<(index + 7)].elementsEqual("HTTP/1.".utf8),
-            head[index + 7] == 0x30 || head[index + 7] == 0x31, head[index + 8] == 0x0D
+            head[index + 7] == 0x30 || head[index + 7] == 0x31, head[index + 8] == 0x0D, head[index + 9] == 0x0A
         else {
             throw ClientRequestError("not an HTTP/1.0 or HTTP/1.1 request line")
         }
@@ -213,10 +221,20 @@ struct ClientRequestParser {
             index += 1
             while head[index] == 0x20 || head[index] == 0x09 { index += 1 }
             let valueStart = index
-            while head[index] != 0x0D {
-                guard HTTPSyntax.isFieldValueByte(head[index]) else { throw ClientRequestError("control byte in a field value") }
-                index += 1
+            // Eight bytes at a time while none is a control byte or DEL (a token is a
+            // kilobyte of them); the bytes of a word that has one are looked at one by one.
+            value: while true {
+                while index + 8 <= head.count && !HTTPSyntax.hasControlOrDelete(head.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                {
+                    index += 8
+                }
+                for _ in 0..<8 {
+                    if head[index] == 0x0D { break value }
+                    guard HTTPSyntax.isFieldValueByte(head[index]) else { throw ClientRequestError("control byte in a field value") }
+                    index += 1
+                }
             }
+            guard head[index + 1] == 0x0A else { throw ClientRequestError("CR without LF") }
             var valueEnd = index
             while valueEnd > valueStart && (head[valueEnd - 1] == 0x20 || head[valueEnd - 1] == 0x09) { valueEnd -= 1 }
             let value = UnsafeRawBufferPointer(rebasing: head[valueStart..<valueEnd])

@@ -5,8 +5,11 @@ extension GatewayConfiguration.Limits {
     /// The limits `jwtbench gateway` was given (`--max-body`, `--max-header-bytes`,
     /// `--max-headers`), refused with a usage error naming the option when out of range.
     public init(maxBodyBytes: Int, maxHeaderBytes: Int, maxHeaderCount: Int) throws(HarnessError) {
-        guard maxBodyBytes >= 0, maxHeaderBytes >= 1024, maxHeaderCount >= 1 else {
-            throw HarnessError.usage("--max-body must be at least 0, --max-header-bytes at least 1024, --max-headers at least 1")
+        // A head is read whole into memory, and its offsets are kept in 32 bits: 16 MiB and
+        // 100,000 fields bound it far above any real request (nginx allows 32 KiB).
+        guard maxBodyBytes >= 0, (1024...(16 << 20)).contains(maxHeaderBytes), (1...100_000).contains(maxHeaderCount) else {
+            throw HarnessError.usage(
+                "--max-body must be at least 0, --max-header-bytes from 1024 to 16777216, --max-headers from 1 to 100000")
         }
         self.init()
         (self.maxBodyBytes, self.maxHeaderBytes, self.maxHeaderCount) = (maxBodyBytes, maxHeaderBytes, maxHeaderCount)

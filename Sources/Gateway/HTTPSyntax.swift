@@ -154,4 +154,18 @@ enum HTTPSyntax {
 
     /// field-vchar, SP or HTAB: no control byte (obs-text allowed).
     static func isFieldValueByte(_ byte: UInt8) -> Bool { byte >= 0x20 ? byte != 0x7F : byte == 0x09 }
+
+    /// Whether any of the eight bytes of `word` is below 0x20 or is 0x7F (a word of field-value
+    /// bytes without HTAB gives false). Exact as to whether one is there, not which: the
+    /// subtraction's borrow can flag a byte above the one that is. The classic bit trick (see
+    /// "Determine if a word has a byte less than n", Bit Twiddling Hacks).
+    @inline(__always)
+    static func hasControlOrDelete(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let below20 = (word &- ones &* 0x20) & ~word & high
+        let delete = word ^ (ones &* 0x7F)
+        let isDelete = (delete &- ones) & ~delete & high
+        return below20 | isDelete != 0
+    }
 }

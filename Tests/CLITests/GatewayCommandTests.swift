@@ -82,6 +82,7 @@ import FoundationNetworking
             (["--upstream", "https://127.0.0.1:1"], "TLS to the upstream is not supported"),
             (["--upstream", "http://127.0.0.1:1", "--listen", "nope"], "is not HOST:PORT"),
             (["--upstream", "http://127.0.0.1:1", "--header-timeout", "soon"], "--header-timeout"),
+            (["--upstream", "http://127.0.0.1:1", "--max-header-bytes", "4294967296"], "--max-header-bytes from 1024"),
         ] {
             let r = try CLI.run(["gateway", "--policy", fixture.policy, "--keys", fixture.jwks] + arguments)
             #expect(r.status == 2, "\(arguments): \(r.stderr)")

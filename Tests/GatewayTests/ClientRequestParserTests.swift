@@ -147,6 +147,32 @@ import TokenMint
         }
     }
 
+    /// The word-at-a-time test the value scan skips with, against the byte-at-a-time rule:
+    /// every byte value at every position of an otherwise valid word, then random words.
+    @Test func theWordTestFindsEveryControlByteAndDeleteAndNothingElse() {
+        func bytewise(_ word: UInt64) -> Bool {
+            (0..<8).contains {
+                let byte = UInt8(truncatingIfNeeded: word >> (8 * $0))
+                return byte < 0x20 || byte == 0x7F
+            }
+        }
+        for position in 0..<8 {
+            for value in 0...255 {
+                for filler in [UInt8(0x41), 0x80, 0xFF, 0x20] {
+                    var word = UInt64(filler) &* 0x0101_0101_0101_0101
+                    word &= ~(UInt64(0xFF) << (8 * position))
+                    word |= UInt64(value) << (8 * position)
+                    #expect(HTTPSyntax.hasControlOrDelete(word) == bytewise(word), "byte \(value) at \(position) among \(filler)")
+                }
+            }
+        }
+        var random = MintRandom(seed: 0x0D0A)
+        for _ in 0..<200_000 {
+            let word = random.next()
+            if HTTPSyntax.hasControlOrDelete(word) != bytewise(word) { Issue.record("word \(String(word, radix: 16))") }
+        }
+    }
+
     // MARK: agreement with llhttp
 
     static let seeds: [String] = [
