@@ -221,22 +221,14 @@ public final class Gateway: Sendable {
                     guard let bound = contexts[ObjectIdentifier(channel.eventLoop)] else {
                         throw GatewayError("a connection on an event loop the gateway does not own")
                     }
-                    let firstByte = FirstByteHandler()
-                    let sync = channel.pipeline.syncOperations
-                    try sync.addHandler(firstByte)
-                    // Requests are read by the connection handler's own parser (see
-                    // `ClientRequestParser` for why), so there is no request decoder. NIOHTTP1's
-                    // encoder writes the gateway's own responses; the upstream's go out below it
-                    // as bytes. Not `configureHTTPServerPipeline`: that pairs the encoder with a
-                    // decoder (each request's method queued for its response, to leave bodies out
-                    // of answers to HEAD), which relayed responses would never pop
-                    // (GatewayRelayTests); the connection handler leaves the body out of its own
-                    // answers to HEAD. Response headers are not validated again on the way out
-                    // (5% of a request's CPU): they are the gateway's constants, or the
-                    // upstream's, which `UpstreamResponseParser` refused when a name or value was
-                    // invalid (a 502; GatewayRobustnessTests).
-                    try sync.addHandler(HTTPResponseEncoder(configuration: .init()))
-                    try sync.addHandler(GatewayConnectionHandler(loop: bound.value, firstByte: firstByte))
+                    // One handler: it reads requests with its own parser and writes every
+                    // response as bytes, relayed (`UpstreamResponseParser`) or its own
+                    // (`LocalResponse`), so no HTTP codec sits in between (see
+                    // `ClientRequestParser` for why). Response fields are not validated again on
+                    // the way out: they are the gateway's constants, or the upstream's, which
+                    // `UpstreamResponseParser` refused when a name or value was invalid (a 502;
+                    // GatewayRobustnessTests).
+                    try channel.pipeline.syncOperations.addHandler(GatewayConnectionHandler(loop: bound.value))
                 }
             }
     }

@@ -27,7 +27,7 @@ extension GatewayConnectionHandler {
     func awaitNextRequest() {
         guard context != nil, !closing else { return }
         setDeadline(.idle, after: loop.draining ? loop.drainIdleGraceNanoseconds : loop.keepAliveIdleNanoseconds)
-        firstByte.armed = true
+        firstByteArmed = true
     }
 
     /// Draining began while idle: the idle deadline is cut to the drain grace.
@@ -57,14 +57,12 @@ extension GatewayConnectionHandler {
             if request == nil { close(context) }
         case .head:
             guard request == nil else { return }
-            // A head that did not arrive in time: 408, then close (RFC 9110 section 15.5.9),
-            // written below the HTTP codec, which has no request to pair it with.
+            // A head that did not arrive in time: 408, then close (RFC 9110 section 15.5.9).
             closing = true
             loop.metrics.recordProxyError(.requestTimeout)
-            let body = LocalResponse.error(.requestTimeout, .requestTimeout).body
-            firstByte.respondRawAndClose(
-                "HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
-            )
+            let response = LocalResponse.error(.requestTimeout, .requestTimeout).bytes(
+                version: .http1_1, keepAlive: false, withBody: true, allocator: context.channel.allocator)
+            context.writeAndFlush(wrapOutboundOut(response)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
         case .body:
             guard let request, !request.requestEnded else { return }
             request.closeAfterResponse = true

@@ -85,9 +85,8 @@ extension GatewayConnectionHandler: UpstreamExchange {
 
     var clientIsWritable: Bool { context?.channel.isWritable ?? false }
 
-    /// The upstream's head goes to the client as bytes, below NIOHTTP1's encoder (see
-    /// `UpstreamResponseParser` for why), rewritten only where a proxy must: the version, the
-    /// hop-by-hop fields, `Connection`.
+    /// The upstream's head goes to the client as bytes (see `UpstreamResponseParser` for
+    /// why), rewritten only where a proxy must: the version, the hop-by-hop fields, `Connection`.
     func upstreamResponseHead(_ head: UpstreamResponseHead) {
         guard let request, let context else { return }
         if deadlineKind == .upstream { deadline = 0 }
@@ -99,17 +98,20 @@ extension GatewayConnectionHandler: UpstreamExchange {
         let closeDelimited = head.framing == .untilClose || (dechunk && head.framing == .chunked)
         let keepAlive = request.keepAlive && !request.closeAfterResponse && !loop.draining && !closeDelimited
         if !keepAlive { request.closeAfterResponse = true }
-        firstByte.writeRaw(
-            head.clientHead(version: request.head.version, keepAlive: keepAlive, dechunk: dechunk, allocator: context.channel.allocator))
+        context.write(
+            wrapOutboundOut(
+                head.clientHead(version: request.head.version, keepAlive: keepAlive, dechunk: dechunk, allocator: context.channel.allocator)
+            ),
+            promise: nil)
     }
 
     func upstreamResponseBody(_ buffer: ByteBuffer) {
-        guard request?.responseStarted == true else { return }
-        firstByte.writeRaw(buffer)
+        guard request?.responseStarted == true, let context else { return }
+        context.write(wrapOutboundOut(buffer), promise: nil)
     }
 
     func upstreamReadComplete() {
-        firstByte.flushRaw()
+        context?.flush()
     }
 
     func upstreamResponseEnd() {
@@ -120,7 +122,7 @@ extension GatewayConnectionHandler: UpstreamExchange {
             // neither connection can be reused.
             request.closeAfterResponse = true
         }
-        finish(request, context: context, end: .raw)
+        finish(request, context: context, end: .unflushed)
     }
 
     func upstreamFailed(_ failure: UpstreamFailure) {

@@ -21,11 +21,10 @@ import NIOHTTP1
 /// after its response, two `epoll_ctl` calls per request on every keep-alive connection.)
 final class GatewayConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
-    typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     let loop: GatewayLoopContext
-    let firstByte: FirstByteHandler
     var context: ChannelHandlerContext?
     var clientAddress: String?
     /// The request in progress (nil between requests).
@@ -47,16 +46,17 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
     var unparsed = ByteBuffer()
     /// `parseInput` is running (it is re-entered through `finish`).
     var parsing = false
+    /// Set between requests: the next bytes clear it and start the head deadline (so a
+    /// slowloris client, a byte at a time, is cut off, while an idle keep-alive one is not).
+    var firstByteArmed = false
 
     /// Parts queued behind a pending decision or connection before reads are held.
     static let queueHighWater = 64 * 1024
 
-    init(loop: GatewayLoopContext, firstByte: FirstByteHandler) {
+    init(loop: GatewayLoopContext) {
         self.loop = loop
-        self.firstByte = firstByte
         parser = ClientRequestParser(
             maxHeadBytes: loop.configuration.limits.maxHeaderBytes, maxFields: loop.configuration.limits.maxHeaderCount)
-        firstByte.connection = self
     }
 
     // MARK: lifecycle
@@ -112,6 +112,10 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
     // MARK: client input
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if firstByteArmed {
+            firstByteArmed = false
+            firstByteArrived()
+        }
         var bytes = unwrapInboundIn(data)
         if unparsed.readableBytes == 0 {
             // The common case: parsed where it was read, no copy.
@@ -152,7 +156,7 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
 
     private func receivedHead(_ head: ClientRequestHead, context: ChannelHandlerContext) {
         cancelDeadlines()
-        firstByte.armed = false
+        firstByteArmed = false
         let request = GatewayRequest(head: head, policy: loop.policy, started: MonotonicClock.now())
         self.request = request
         if loop.draining { request.closeAfterResponse = true }
@@ -342,30 +346,25 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
         request.status = response.status.code
         let keepAlive = request.keepAlive && !request.closeAfterResponse && !loop.draining
         if !keepAlive { request.closeAfterResponse = true }
-        context.write(wrapOutboundOut(.head(response.head(version: request.head.version, keepAlive: keepAlive))), promise: nil)
-        if request.head.method != .HEAD {
-            // An answer to HEAD has the head only (its Content-Length is the body it would have).
-            var body = context.channel.allocator.buffer(capacity: response.body.utf8.count)
-            body.writeString(response.body)
-            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-        }
+        let bytes = response.bytes(
+            version: request.head.version, keepAlive: keepAlive, withBody: request.head.method != .HEAD,
+            allocator: context.channel.allocator)
+        context.write(wrapOutboundOut(bytes), promise: nil)
         if request.requestEnded || request.closeAfterResponse {
-            finish(request, context: context, end: .encoder)
+            finish(request, context: context, end: .unflushed)
         } else {
             request.localResponseWritten = true
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            context.flush()
             armBodyDeadline()
         }
     }
 
-    /// How the response's end still has to go out when its exchange finishes.
+    /// Whether the response's last bytes still have to be flushed when its exchange finishes.
     enum ResponseEnd {
-        /// It is out already.
+        /// They are out already.
         case written
-        /// Through NIOHTTP1's encoder (a response of the gateway's own).
-        case encoder
-        /// Flushed below the encoder (a relayed upstream response, whose bytes carry their end).
-        case raw
+        /// Written, not flushed (the response's bytes carry their own end).
+        case unflushed
     }
 
     /// The exchange is over: its books are closed here, before the response's end is written
@@ -392,13 +391,12 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
         switch end {
         case .written:
             written = nil
-        case .encoder:
-            written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-        case .raw:
+        case .unflushed:
             if closeAfter {
-                written = firstByte.flushRawWhenWritten()
+                // The close waits for the bytes to be out.
+                written = context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)))
             } else {
-                firstByte.flushRaw()
+                context.flush()
                 written = nil
             }
         }

@@ -5,7 +5,8 @@ import NIOHTTP1
 /// A response the gateway writes itself: a denial, or a proxy error.
 struct LocalResponse {
     var status: HTTPResponseStatus
-    var headers: HTTPHeaders
+    /// The `WWW-Authenticate` challenge of a denial.
+    var challenge: String?
     var body: String
     /// For the access log and metrics: the reason code, or the proxy error's name.
     var reason: String
@@ -14,11 +15,9 @@ struct LocalResponse {
     /// and `{"decision":"deny","reason":...,"http_status":...}`. The detail stays in the access
     /// log: it can say which header held what, which is the operator's business, not the client's.
     static func denial(_ denial: Denial) -> LocalResponse {
-        var headers = HTTPHeaders()
-        headers.add(name: "WWW-Authenticate", value: denial.reason.wwwAuthenticate)
         let status = denial.httpStatus
         return LocalResponse(
-            status: HTTPResponseStatus(statusCode: status), headers: headers,
+            status: HTTPResponseStatus(statusCode: status), challenge: denial.reason.wwwAuthenticate,
             body: "{\"decision\":\"deny\",\"reason\":\"\(denial.reason.rawValue)\",\"http_status\":\(status)}\n",
             reason: denial.reason.rawValue)
     }
@@ -26,18 +25,38 @@ struct LocalResponse {
     /// A proxy error: `{"error":"upstream_unreachable","http_status":502}`.
     static func error(_ status: HTTPResponseStatus, _ name: ProxyError) -> LocalResponse {
         LocalResponse(
-            status: status, headers: HTTPHeaders(), body: "{\"error\":\"\(name.rawValue)\",\"http_status\":\(status.code)}\n",
+            status: status, challenge: nil, body: "{\"error\":\"\(name.rawValue)\",\"http_status\":\(status.code)}\n",
             reason: name.rawValue)
     }
 
-    /// The head, with a JSON content type, the length and the connection's fate.
-    func head(version: HTTPVersion, keepAlive: Bool) -> HTTPResponseHead {
-        var fields = headers
-        fields.add(name: "Content-Type", value: "application/json")
-        fields.add(name: "Content-Length", value: String(body.utf8.count))
-        fields.add(name: "Cache-Control", value: "no-store")
-        ProxyHeaders.addConnection(&fields, version: version, keepAlive: keepAlive)
-        return HTTPResponseHead(version: version, status: status, headers: fields)
+    /// The response as bytes: the status line, `WWW-Authenticate` for a denial, a JSON
+    /// content type, the length, `no-store`, the connection's fate (`Connection: close` when
+    /// closing, `keep-alive` for an HTTP/1.0 client kept open), then the body unless the
+    /// request was HEAD (its `Content-Length` is still the body it would have). Written as
+    /// bytes, as relayed responses are: no HTTP encoder sits in the client's pipeline.
+    func bytes(version: HTTPVersion, keepAlive: Bool, withBody: Bool, allocator: ByteBufferAllocator) -> ByteBuffer {
+        var out = allocator.buffer(capacity: 192 + (challenge?.utf8.count ?? 0) + body.utf8.count)
+        out.writeStaticString(version.minor == 0 ? "HTTP/1.0 " : "HTTP/1.1 ")
+        out.writeString(String(status.code))
+        out.writeStaticString(" ")
+        out.writeString(status.reasonPhrase)
+        out.writeStaticString("\r\n")
+        if let challenge {
+            out.writeStaticString("WWW-Authenticate: ")
+            out.writeString(challenge)
+            out.writeStaticString("\r\n")
+        }
+        out.writeStaticString("Content-Type: application/json\r\nContent-Length: ")
+        out.writeString(String(body.utf8.count))
+        out.writeStaticString("\r\nCache-Control: no-store\r\n")
+        if !keepAlive {
+            out.writeStaticString("Connection: close\r\n")
+        } else if version.minor == 0 {
+            out.writeStaticString("Connection: keep-alive\r\n")
+        }
+        out.writeStaticString("\r\n")
+        if withBody { out.writeString(body) }
+        return out
     }
 }
 

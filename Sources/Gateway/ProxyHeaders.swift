@@ -158,15 +158,6 @@ enum ProxyHeaders {
         a.count == b.count && zip(a, b).allSatisfy { lower($0) == lower($1) }
     }
 
-    /// `Connection: close` when closing; `Connection: keep-alive` for an HTTP/1.0 client kept open.
-    static func addConnection(_ headers: inout HTTPHeaders, version: HTTPVersion, keepAlive: Bool) {
-        if !keepAlive {
-            headers.add(name: "Connection", value: "close")
-        } else if version.major == 1 && version.minor == 0 {
-            headers.add(name: "Connection", value: "keep-alive")
-        }
-    }
-
     /// ASCII-case-insensitive equality of two field names (or tokens).
     static func equal<S: StringProtocol>(_ a: String, _ b: S) -> Bool {
         guard a.utf8.count == b.utf8.count else { return false }
