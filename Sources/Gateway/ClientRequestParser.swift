@@ -1,12 +1,6 @@
 import NIOCore
 import NIOHTTP1
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// An incremental parser of the client's requests that checks each head in place and does
 /// not decode it (`ClientRequestHead` keeps the bytes and offsets), then hands the body on as
 /// slices of the bytes read: a `Content-Length` body as it came, a chunked one as its data.
@@ -133,34 +127,24 @@ struct ClientRequestParser {
     }
 
     /// The length of the head at the start of `buffer` (through its empty line), or nil when
-    /// it is not all there yet. Line ends are found with memchr (a head is mostly one long
-    /// token, and byte-at-a-time scanning was a tenth of a request's time); an LF without CR
-    /// is refused as soon as it is seen, a CR without LF when the head is checked.
+    /// it is not all there yet. An LF without CR is refused as soon as it is seen, a CR
+    /// without LF when the head is checked.
     private mutating func headLength(_ buffer: ByteBuffer) throws(ClientRequestError) -> Int? {
         let start = scanned
-        let found: Result<(length: Int?, resume: Int), ClientRequestError> = buffer.withUnsafeReadableBytes { bytes in
-            guard let base = bytes.baseAddress else { return .success((nil, 0)) }
-            var lineStart = start
-            while lineStart < bytes.count {
-                guard let hit = memchr(base + lineStart, 0x0A, bytes.count - lineStart) else { break }
-                let lf = UnsafeRawPointer(hit) - base
-                guard lf > 0, bytes[lf - 1] == 0x0D else { return .failure(ClientRequestError("a line ends in LF without CR")) }
-                if lf - lineStart == 1 { return .success((lf + 1, 0)) }
-                lineStart = lf + 1
-            }
-            return .success((nil, lineStart))
-        }
-        let (length, resume) = try found.get()
-        if let length {
+        switch buffer.withUnsafeReadableBytes({ HTTPSyntax.headEnd($0, from: start) }) {
+        case .bareLF:
+            throw ClientRequestError("a line ends in LF without CR")
+        case .complete(let length):
             guard length <= maxHeadBytes else { throw ClientRequestError("request head over \(maxHeadBytes) bytes", tooLarge: true) }
             return length
+        case .incomplete(let resume):
+            guard buffer.readableBytes < maxHeadBytes else {
+                throw ClientRequestError("request head over \(maxHeadBytes) bytes", tooLarge: true)
+            }
+            // The incomplete line is scanned again when more bytes come; the lines before it not.
+            scanned = resume
+            return nil
         }
-        guard buffer.readableBytes < maxHeadBytes else {
-            throw ClientRequestError("request head over \(maxHeadBytes) bytes", tooLarge: true)
-        }
-        // The incomplete line is scanned again when more bytes come; the lines before it not.
-        scanned = resume
-        return nil
     }
 
     /// Checks a whole head (request line through the empty line) and reads its framing.
@@ -221,19 +205,10 @@ struct ClientRequestParser {
             index += 1
             while head[index] == 0x20 || head[index] == 0x09 { index += 1 }
             let valueStart = index
-            // Eight bytes at a time while none is a control byte or DEL (a token is a
-            // kilobyte of them); the bytes of a word that has one are looked at one by one.
-            value: while true {
-                while index + 8 <= head.count && !HTTPSyntax.hasControlOrDelete(head.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-                {
-                    index += 8
-                }
-                for _ in 0..<8 {
-                    if head[index] == 0x0D { break value }
-                    guard HTTPSyntax.isFieldValueByte(head[index]) else { throw ClientRequestError("control byte in a field value") }
-                    index += 1
-                }
+            guard let valueCR = HTTPSyntax.fieldValueEnd(head, from: index) else {
+                throw ClientRequestError("control byte in a field value")
             }
+            index = valueCR
             guard head[index + 1] == 0x0A else { throw ClientRequestError("CR without LF") }
             var valueEnd = index
             while valueEnd > valueStart && (head[valueEnd - 1] == 0x20 || head[valueEnd - 1] == 0x09) { valueEnd -= 1 }

@@ -1,5 +1,11 @@
 import NIOCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// RFC 9110 and 9112's byte classes and line grammar, shared by the two hand-written parsers
 /// (`ClientRequestParser` for the client's requests, `UpstreamResponseParser` for the
 /// upstream's responses): one reading of a chunk-size line or a field name for both sides.
@@ -11,6 +17,52 @@ enum HTTPSyntax {
         /// The line, `length` bytes with its CRLF; `size` for a chunk-size line.
         case complete(length: Int, size: Int)
         case invalid(String)
+    }
+
+    /// What a search for the end of a head found.
+    enum HeadEnd: Equatable {
+        /// The head is `length` bytes, through its empty line.
+        case complete(length: Int)
+        /// Not all there: the search goes on from `resume` (the start of the incomplete line).
+        case incomplete(resume: Int)
+        /// A line ends in LF without CR.
+        case bareLF
+    }
+
+    /// Finds the end of a head in `bytes`, from the line starting at `start`. Line ends are
+    /// found with memchr: a head is mostly long values (a kilobyte token), and scanning them
+    /// a byte at a time was a tenth of a proxied request's time. A CR not followed by LF is
+    /// left for the head's check to refuse.
+    static func headEnd(_ bytes: UnsafeRawBufferPointer, from start: Int) -> HeadEnd {
+        guard let base = bytes.baseAddress else { return .incomplete(resume: 0) }
+        var lineStart = start
+        while lineStart < bytes.count {
+            guard let hit = memchr(base + lineStart, 0x0A, bytes.count - lineStart) else { break }
+            let lf = UnsafeRawPointer(hit) - base
+            guard lf > 0, bytes[lf - 1] == 0x0D else { return .bareLF }
+            if lf - lineStart == 1 { return .complete(length: lf + 1) }
+            lineStart = lf + 1
+        }
+        return .incomplete(resume: lineStart)
+    }
+
+    /// The end of a field value starting at `index` in a complete head: the index of the CR
+    /// that ends it, or nil when a byte before it is a control byte (HTAB aside) or DEL.
+    /// Eight bytes at a time while none is one; the bytes of a word that has one are looked
+    /// at one by one. The head ends in CRLF CRLF, so the scan stops inside it.
+    @inline(__always)
+    static func fieldValueEnd(_ head: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        var index = start
+        while true {
+            while index + 8 <= head.count && !hasControlOrDelete(head.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+                index += 8
+            }
+            for _ in 0..<8 {
+                if head[index] == 0x0D { return index }
+                guard isFieldValueByte(head[index]) else { return nil }
+                index += 1
+            }
+        }
     }
 
     /// The largest `Content-Length` or chunk size accepted (2^53, beyond any real body).

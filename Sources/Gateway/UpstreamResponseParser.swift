@@ -129,25 +129,21 @@ struct UpstreamResponseParser {
     }
 
     /// The length of the head at the start of `buffer` (through its empty line), or nil
-    /// when it is not all there yet.
+    /// when it is not all there yet. An LF without CR is refused (as llhttp does), a CR
+    /// without LF when the head is checked.
     private mutating func headLength(_ buffer: ByteBuffer) throws(UpstreamResponseError) -> Int? {
-        let found: Int? = buffer.withUnsafeReadableBytes { bytes in
-            var index = max(scanned, 3)
-            while index < bytes.count {
-                if bytes[index] == 0x0A && bytes[index - 1] == 0x0D && bytes[index - 2] == 0x0A && bytes[index - 3] == 0x0D {
-                    return index + 1
-                }
-                index += 1
-            }
+        let start = scanned
+        switch buffer.withUnsafeReadableBytes({ HTTPSyntax.headEnd($0, from: start) }) {
+        case .bareLF:
+            throw UpstreamResponseError("a line ends in LF without CR")
+        case .complete(let length):
+            guard length <= maxHeadBytes else { throw UpstreamResponseError("response head over \(maxHeadBytes) bytes") }
+            return length
+        case .incomplete(let resume):
+            guard buffer.readableBytes < maxHeadBytes else { throw UpstreamResponseError("response head over \(maxHeadBytes) bytes") }
+            scanned = resume
             return nil
         }
-        if let found {
-            guard found <= maxHeadBytes else { throw UpstreamResponseError("response head over \(maxHeadBytes) bytes") }
-            return found
-        }
-        guard buffer.readableBytes < maxHeadBytes else { throw UpstreamResponseError("response head over \(maxHeadBytes) bytes") }
-        scanned = max(buffer.readableBytes - 3, 0)
-        return nil
     }
 
     /// Checks a whole head (status line through the empty line) and reads its framing.
@@ -207,10 +203,10 @@ struct UpstreamResponseParser {
             index += 1
             while head[index] == 0x20 || head[index] == 0x09 { index += 1 }
             let valueStart = index
-            while head[index] != 0x0D {
-                guard HTTPSyntax.isFieldValueByte(head[index]) else { throw UpstreamResponseError("control byte in a field value") }
-                index += 1
+            guard let valueCR = HTTPSyntax.fieldValueEnd(head, from: index) else {
+                throw UpstreamResponseError("control byte in a field value")
             }
+            index = valueCR
             guard head[index + 1] == 0x0A else { throw UpstreamResponseError("CR without LF in a field", stricter: .loneCR) }
             var valueEnd = index
             while valueEnd > valueStart && (head[valueEnd - 1] == 0x20 || head[valueEnd - 1] == 0x09) { valueEnd -= 1 }
