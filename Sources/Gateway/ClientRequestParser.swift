@@ -149,14 +149,7 @@ struct ClientRequestParser {
 
     /// Checks a whole head (request line through the empty line) and reads its framing.
     static func parseHead(_ bytes: ByteBuffer, maxFields: Int) throws(ClientRequestError) -> ClientRequestHead {
-        let parsed: Result<ClientRequestHead, ClientRequestError> = bytes.withUnsafeReadableBytes { head in
-            do throws(ClientRequestError) {
-                return .success(try parseHead(head, bytes: bytes, maxFields: maxFields))
-            } catch {
-                return .failure(error)
-            }
-        }
-        return try parsed.get()
+        try HTTPSyntax.reading(bytes) { (head) throws(ClientRequestError) in try parseHead(head, bytes: bytes, maxFields: maxFields) }
     }
 
     private static func parseHead(
@@ -193,31 +186,16 @@ struct ClientRequestParser {
         var keepAliveOption = false
         var hosts = 0
         while !(head[index] == 0x0D && head[index + 1] == 0x0A) {
-            // name ":" OWS value OWS CRLF
             guard fields.count < maxFields else { throw ClientRequestError("more than \(maxFields) header fields", tooLarge: true) }
-            let nameStart = index
-            while head[index] != 0x3A {
-                guard HTTPSyntax.isTokenByte(head[index]) else { throw ClientRequestError("invalid byte in a field name") }
-                index += 1
-            }
-            guard index > nameStart else { throw ClientRequestError("empty field name") }
-            let name = UnsafeRawBufferPointer(rebasing: head[nameStart..<index])
-            index += 1
-            while head[index] == 0x20 || head[index] == 0x09 { index += 1 }
-            let valueStart = index
-            guard let valueCR = HTTPSyntax.fieldValueEnd(head, from: index) else {
-                throw ClientRequestError("control byte in a field value")
-            }
-            index = valueCR
-            guard head[index + 1] == 0x0A else { throw ClientRequestError("CR without LF") }
-            var valueEnd = index
-            while valueEnd > valueStart && (head[valueEnd - 1] == 0x20 || head[valueEnd - 1] == 0x09) { valueEnd -= 1 }
-            let value = UnsafeRawBufferPointer(rebasing: head[valueStart..<valueEnd])
-            index += 2
+            let line: HTTPSyntax.FieldLine
+            do { line = try HTTPSyntax.fieldLine(head, at: index) } catch { throw ClientRequestError(error.message) }
+            index = line.lineEnd + 2
+            let name = UnsafeRawBufferPointer(rebasing: head[line.nameStart..<line.nameEnd])
+            let value = UnsafeRawBufferPointer(rebasing: head[line.valueStart..<line.valueEnd])
             fields.append(
                 .init(
-                    nameStart: Int32(nameStart), nameEnd: Int32(nameStart + name.count), valueStart: Int32(valueStart),
-                    valueEnd: Int32(valueEnd)))
+                    nameStart: Int32(line.nameStart), nameEnd: Int32(line.nameEnd), valueStart: Int32(line.valueStart),
+                    valueEnd: Int32(line.valueEnd)))
             switch name.count {
             case 4 where HTTPSyntax.equal(name, "host"):
                 hosts += 1

@@ -65,6 +65,62 @@ enum HTTPSyntax {
         }
     }
 
+    /// One field line of a complete head: offsets of its name, its value without surrounding
+    /// OWS, and its CR.
+    struct FieldLine {
+        let nameStart: Int
+        let nameEnd: Int
+        let valueStart: Int
+        let valueEnd: Int
+        /// The CR that ends the line (the value with its trailing OWS ends here).
+        let lineEnd: Int
+    }
+
+    /// Why a field line is malformed.
+    struct FieldLineError: Error {
+        let message: String
+        /// A CR not followed by LF (llhttp reads some of those on; see the callers).
+        let loneCR: Bool
+    }
+
+    /// The field line `name ":" OWS value OWS CRLF` at `start` of a complete head (which ends
+    /// in CRLF CRLF, so every scan stops inside it): a token name, no space before the colon,
+    /// no control byte but HTAB in the value, CRLF.
+    static func fieldLine(_ head: UnsafeRawBufferPointer, at start: Int) throws(FieldLineError) -> FieldLine {
+        var index = start
+        while head[index] != 0x3A {
+            guard isTokenByte(head[index]) else { throw FieldLineError(message: "invalid byte in a field name", loneCR: false) }
+            index += 1
+        }
+        guard index > start else { throw FieldLineError(message: "empty field name", loneCR: false) }
+        let nameEnd = index
+        index += 1
+        while head[index] == 0x20 || head[index] == 0x09 { index += 1 }
+        let valueStart = index
+        guard let cr = fieldValueEnd(head, from: index) else {
+            throw FieldLineError(message: "control byte in a field value", loneCR: false)
+        }
+        guard head[cr + 1] == 0x0A else { throw FieldLineError(message: "CR without LF in a field", loneCR: true) }
+        var valueEnd = cr
+        while valueEnd > valueStart && (head[valueEnd - 1] == 0x20 || head[valueEnd - 1] == 0x09) { valueEnd -= 1 }
+        return FieldLine(nameStart: start, nameEnd: nameEnd, valueStart: valueStart, valueEnd: valueEnd, lineEnd: cr)
+    }
+
+    /// `body` over the readable bytes of `bytes`, its typed error passed on (NIO's
+    /// `withUnsafeReadableBytes` rethrows untyped).
+    static func reading<Value, Failure: Error>(
+        _ bytes: ByteBuffer, _ body: (UnsafeRawBufferPointer) throws(Failure) -> Value
+    ) throws(Failure) -> Value {
+        let result: Result<Value, Failure> = bytes.withUnsafeReadableBytes { pointer in
+            do throws(Failure) {
+                return .success(try body(pointer))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
     /// The largest `Content-Length` or chunk size accepted (2^53, beyond any real body).
     static let maxLength = 1 << 53
     static let maxChunkLineBytes = 4096

@@ -148,14 +148,9 @@ struct UpstreamResponseParser {
 
     /// Checks a whole head (status line through the empty line) and reads its framing.
     static func parseHead(_ bytes: ByteBuffer, requestIsHead: Bool) throws(UpstreamResponseError) -> UpstreamResponseHead {
-        let parsed: Result<UpstreamResponseHead, UpstreamResponseError> = bytes.withUnsafeReadableBytes { head in
-            do throws(UpstreamResponseError) {
-                return .success(try parseHead(head, bytes: bytes, requestIsHead: requestIsHead))
-            } catch {
-                return .failure(error)
-            }
+        try HTTPSyntax.reading(bytes) { (head) throws(UpstreamResponseError) in
+            try parseHead(head, bytes: bytes, requestIsHead: requestIsHead)
         }
-        return try parsed.get()
     }
 
     private static func parseHead(
@@ -192,26 +187,15 @@ struct UpstreamResponseParser {
         var keepAliveOption = false
         var namesFields = false
         while !(head[index] == 0x0D && head[index + 1] == 0x0A) {
-            // name ":" OWS value OWS CRLF
-            let nameStart = index
-            while head[index] != 0x3A {
-                guard HTTPSyntax.isTokenByte(head[index]) else { throw UpstreamResponseError("invalid byte in a field name") }
-                index += 1
+            let line: HTTPSyntax.FieldLine
+            do {
+                line = try HTTPSyntax.fieldLine(head, at: index)
+            } catch {
+                throw UpstreamResponseError(error.message, stricter: error.loneCR ? .loneCR : nil)
             }
-            guard index > nameStart else { throw UpstreamResponseError("empty field name") }
-            let name = UnsafeRawBufferPointer(rebasing: head[nameStart..<index])
-            index += 1
-            while head[index] == 0x20 || head[index] == 0x09 { index += 1 }
-            let valueStart = index
-            guard let valueCR = HTTPSyntax.fieldValueEnd(head, from: index) else {
-                throw UpstreamResponseError("control byte in a field value")
-            }
-            index = valueCR
-            guard head[index + 1] == 0x0A else { throw UpstreamResponseError("CR without LF in a field", stricter: .loneCR) }
-            var valueEnd = index
-            while valueEnd > valueStart && (head[valueEnd - 1] == 0x20 || head[valueEnd - 1] == 0x09) { valueEnd -= 1 }
-            let value = UnsafeRawBufferPointer(rebasing: head[valueStart..<valueEnd])
-            index += 2
+            index = line.lineEnd + 2
+            let name = UnsafeRawBufferPointer(rebasing: head[line.nameStart..<line.nameEnd])
+            let value = UnsafeRawBufferPointer(rebasing: head[line.valueStart..<line.valueEnd])
             switch name.count {
             case 10 where HTTPSyntax.equal(name, "connection"):
                 HTTPSyntax.forEachToken(value) { token in
@@ -228,7 +212,7 @@ struct UpstreamResponseParser {
                 guard let length = HTTPSyntax.length(value) else { throw UpstreamResponseError("invalid Content-Length") }
                 contentLength = length
             case 17 where HTTPSyntax.equal(name, "transfer-encoding"):
-                transferEncoding.add(UnsafeRawBufferPointer(rebasing: head[valueStart..<(index - 2)]))
+                transferEncoding.add(UnsafeRawBufferPointer(rebasing: head[line.valueStart..<line.lineEnd]))
             default:
                 break
             }

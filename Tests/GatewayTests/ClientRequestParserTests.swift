@@ -201,22 +201,10 @@ import TokenMint
     /// seeds, from a fixed-seed generator (the fuzz target explores further).
     @Test func mutationsOfTheSeedsReadAsLlhttpReadsThem() {
         var random = MintRandom(seed: 0x5EED_4321)
-        let interesting: [UInt8] = Array("\r\n:;, 0aF-\t /".utf8) + [0, 0x7F, 0x80, 0xFF]
+        let mutator = SeedMutator(seeds: Self.seeds, interesting: "\r\n:;, 0aF-\t /")
         var checked = 0
         for round in 0..<3000 {
-            var stream = Array(Self.seeds[round % Self.seeds.count].utf8)
-            for _ in 0..<(1 + Int(random.next() % 3)) {
-                let position = Int(random.next() % UInt64(stream.count + 1))
-                switch random.next() % 4 {
-                case 0 where position < stream.count: stream[position] = interesting[Int(random.next() % UInt64(interesting.count))]
-                case 1: stream.insert(interesting[Int(random.next() % UInt64(interesting.count))], at: position)
-                case 2 where position < stream.count: stream.remove(at: position)
-                default:
-                    let other = Array(Self.seeds[Int(random.next() % UInt64(Self.seeds.count))].utf8)
-                    let cut = Int(random.next() % UInt64(other.count))
-                    stream = Array(stream[..<position]) + other[cut...]
-                }
-            }
+            let stream = mutator.mutation(round) { random.next() }
             let pieceSize = [1, 5, 4096][Int(random.next() % 3)]
             let difference = RequestDifferential.disagreement(stream, pieceSize: pieceSize)
             #expect(
