@@ -35,9 +35,7 @@ struct ClientRequestParser {
     private(set) var state: State = .head
     let maxHeadBytes: Int
     let maxFields: Int
-    /// How far the search for the end of a partial head has got, so that a head arriving a
-    /// byte at a time is scanned once, not once per byte.
-    private var scanned = 0
+    private var headScan = HTTPSyntax.HeadScan()
     /// The request being read keeps the connection.
     private var keepAlive = true
 
@@ -109,13 +107,15 @@ struct ClientRequestParser {
     // MARK: heads
 
     private mutating func head(_ buffer: inout ByteBuffer) throws(ClientRequestError) -> ClientRequestEvent? {
-        // Empty lines before a request line are skipped (RFC 9112 section 2.2), as llhttp does.
-        if scanned == 0 {
-            while let byte = buffer.readableBytesView.first, byte == 0x0D || byte == 0x0A { buffer.moveReaderIndex(forwardBy: 1) }
+        let length: Int
+        switch headScan.next(&buffer, maxBytes: maxHeadBytes) {
+        case .incomplete: return nil
+        case .complete(let count): length = count
+        // A CR without LF is refused when the head is checked.
+        case .bareLF: throw ClientRequestError("a line ends in LF without CR")
+        case .tooLarge: throw ClientRequestError("request head over \(maxHeadBytes) bytes", tooLarge: true)
         }
-        guard let length = try headLength(buffer) else { return nil }
         let bytes = buffer.readSlice(length: length)!
-        scanned = 0
         let head = try Self.parseHead(bytes, maxFields: maxFields)
         keepAlive = head.keepAlive
         switch head.framing {
@@ -124,27 +124,6 @@ struct ClientRequestParser {
         case .chunked: state = .chunkSize
         }
         return .head(head)
-    }
-
-    /// The length of the head at the start of `buffer` (through its empty line), or nil when
-    /// it is not all there yet. An LF without CR is refused as soon as it is seen, a CR
-    /// without LF when the head is checked.
-    private mutating func headLength(_ buffer: ByteBuffer) throws(ClientRequestError) -> Int? {
-        let start = scanned
-        switch buffer.withUnsafeReadableBytes({ HTTPSyntax.headEnd($0, from: start) }) {
-        case .bareLF:
-            throw ClientRequestError("a line ends in LF without CR")
-        case .complete(let length):
-            guard length <= maxHeadBytes else { throw ClientRequestError("request head over \(maxHeadBytes) bytes", tooLarge: true) }
-            return length
-        case .incomplete(let resume):
-            guard buffer.readableBytes < maxHeadBytes else {
-                throw ClientRequestError("request head over \(maxHeadBytes) bytes", tooLarge: true)
-            }
-            // The incomplete line is scanned again when more bytes come; the lines before it not.
-            scanned = resume
-            return nil
-        }
     }
 
     /// Checks a whole head (request line through the empty line) and reads its framing.

@@ -29,6 +29,43 @@ enum HTTPSyntax {
         case bareLF
     }
 
+    /// The search for the end of a head across reads: the lines already seen are not scanned
+    /// again when more bytes come, so a head arriving a byte at a time is scanned once.
+    struct HeadScan {
+        /// The start of the first line not seen whole (0: none seen yet).
+        private(set) var scanned = 0
+
+        enum Outcome: Equatable {
+            /// The head is the first `length` bytes.
+            case complete(length: Int)
+            case incomplete
+            case bareLF
+            /// Over `maxBytes` with no end in sight.
+            case tooLarge
+        }
+
+        /// Where the head at the start of `buffer` ends, if it is all there (then the scan
+        /// starts over for the next head). Empty lines before a head are skipped (RFC 9112
+        /// section 2.2), as llhttp does: some peers send a CRLF too many after a body.
+        mutating func next(_ buffer: inout ByteBuffer, maxBytes: Int) -> Outcome {
+            if scanned == 0 {
+                while let byte = buffer.readableBytesView.first, byte == 0x0D || byte == 0x0A { buffer.moveReaderIndex(forwardBy: 1) }
+            }
+            let start = scanned
+            switch buffer.withUnsafeReadableBytes({ headEnd($0, from: start) }) {
+            case .bareLF:
+                return .bareLF
+            case .complete(let length):
+                scanned = 0
+                return length <= maxBytes ? .complete(length: length) : .tooLarge
+            case .incomplete(let resume):
+                guard buffer.readableBytes < maxBytes else { return .tooLarge }
+                scanned = resume
+                return .incomplete
+            }
+        }
+    }
+
     /// Finds the end of a head in `bytes`, from the line starting at `start`. Line ends are
     /// found with memchr: a head is mostly long values (a kilobyte token), and scanning them
     /// a byte at a time was a tenth of a proxied request's time. A CR not followed by LF is

@@ -44,9 +44,7 @@ struct UpstreamResponseParser {
     var requestIsHead = false
     /// Chunked bodies are handed on as chunk data only (for an HTTP/1.0 client).
     var dechunk = false
-    /// How far the search for the end of a partial head has got, so that a head arriving a
-    /// byte at a time is scanned once, not once per byte.
-    private var scanned = 0
+    private var headScan = HTTPSyntax.HeadScan()
     /// The response being read keeps the connection.
     private var keepAlive = true
 
@@ -102,12 +100,15 @@ struct UpstreamResponseParser {
 
     private mutating func head(_ buffer: inout ByteBuffer) throws(UpstreamResponseError) -> UpstreamResponseEvent? {
         while true {
-            // Empty lines before a status line are skipped (RFC 9112 section 2.2), as llhttp
-            // does: some servers send a CRLF too many after a body.
-            if scanned == 0 { Self.skipLineEnds(&buffer) }
-            guard let length = try headLength(buffer) else { return nil }
+            let length: Int
+            switch headScan.next(&buffer, maxBytes: maxHeadBytes) {
+            case .incomplete: return nil
+            case .complete(let count): length = count
+            // A CR without LF is refused when the head is checked.
+            case .bareLF: throw UpstreamResponseError("a line ends in LF without CR")
+            case .tooLarge: throw UpstreamResponseError("response head over \(maxHeadBytes) bytes")
+            }
             let bytes = buffer.readSlice(length: length)!
-            scanned = 0
             let head = try Self.parseHead(bytes, requestIsHead: requestIsHead)
             // Interim responses (100 Continue, 103 Early Hints) are not passed on: the client
             // of an HTTP/1.0 proxy hop may not expect them. One that does not keep the
@@ -125,24 +126,6 @@ struct UpstreamResponseParser {
             case .untilClose: state = .untilClose
             }
             return .head(head)
-        }
-    }
-
-    /// The length of the head at the start of `buffer` (through its empty line), or nil
-    /// when it is not all there yet. An LF without CR is refused (as llhttp does), a CR
-    /// without LF when the head is checked.
-    private mutating func headLength(_ buffer: ByteBuffer) throws(UpstreamResponseError) -> Int? {
-        let start = scanned
-        switch buffer.withUnsafeReadableBytes({ HTTPSyntax.headEnd($0, from: start) }) {
-        case .bareLF:
-            throw UpstreamResponseError("a line ends in LF without CR")
-        case .complete(let length):
-            guard length <= maxHeadBytes else { throw UpstreamResponseError("response head over \(maxHeadBytes) bytes") }
-            return length
-        case .incomplete(let resume):
-            guard buffer.readableBytes < maxHeadBytes else { throw UpstreamResponseError("response head over \(maxHeadBytes) bytes") }
-            scanned = resume
-            return nil
         }
     }
 

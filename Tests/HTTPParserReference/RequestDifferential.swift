@@ -90,15 +90,7 @@ public enum RequestDifferential {
         } catch {
             preconditionFailure("the reference pipeline could not be set up: \(error)")
         }
-        var offset = 0
-        while offset < input.count && collector.transcript.error == nil {
-            let end = min(offset + max(pieceSize, 1), input.count)
-            _ = try? channel.writeInbound(channel.allocator.buffer(bytes: input[offset..<end]))
-            offset = end
-        }
-        // Finished even after an error: an unfinished EmbeddedChannel keeps its pipeline (a leak
-        // libFuzzer reports). The collector reads nothing after the error.
-        _ = try? channel.finish()
+        ResponseDifferential.feed(input, pieceSize: pieceSize, to: channel) { collector.transcript.error != nil }
         return collector.transcript
     }
 

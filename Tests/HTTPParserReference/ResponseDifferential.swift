@@ -166,16 +166,21 @@ public enum ResponseDifferential {
         } catch {
             preconditionFailure("the reference pipeline could not be set up: \(error)")
         }
+        feed(input, pieceSize: pieceSize, to: channel) { collector.transcript.error != nil }
+        return collector.transcript
+    }
+
+    /// Writes `input` into `channel` in reads of `pieceSize` bytes until `stop` says so, then
+    /// finishes the channel: even after an error, as an unfinished EmbeddedChannel keeps its
+    /// pipeline (a leak libFuzzer reports); the collectors read nothing after an error.
+    static func feed(_ input: [UInt8], pieceSize: Int, to channel: EmbeddedChannel, stop: () -> Bool) {
         var offset = 0
-        while offset < input.count && collector.transcript.error == nil {
+        while offset < input.count && !stop() {
             let end = min(offset + max(pieceSize, 1), input.count)
             _ = try? channel.writeInbound(channel.allocator.buffer(bytes: input[offset..<end]))
             offset = end
         }
-        // Finished even after an error: an unfinished EmbeddedChannel keeps its pipeline (a leak
-        // libFuzzer reports). The collector reads nothing after the error.
         _ = try? channel.finish()
-        return collector.transcript
     }
 
     /// A status line ("HTTP/1.x NNN") whose code passes `test`.
