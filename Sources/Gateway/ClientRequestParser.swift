@@ -281,20 +281,31 @@ struct ClientRequestParser {
     /// lets TAB and FF through, which the gateway does not).
     private static func isTargetByte(_ byte: UInt8) -> Bool { byte > 0x20 && byte < 0x7F }
 
-    /// origin-form ("/..."), asterisk-form ("*") or absolute-form ("scheme://...").
+    /// origin-form ("/..."), asterisk-form ("*") or absolute-form: a scheme of letters, "://",
+    /// an authority of letters, digits, "-._~", ":" and "[]" (a port, an IPv6 literal), then
+    /// the path and query. Narrower than RFC 3986 allows and than llhttp reads (no userinfo,
+    /// no percent-encoding or sub-delimiters in the host): an authority a proxy forwards should
+    /// be plain.
     private static func validTarget(_ target: UnsafeRawBufferPointer) -> Bool {
         guard let first = target.first else { return false }
         if first == 0x2F { return true }
         if first == 0x2A { return target.count == 1 }
-        guard (first | 0x20) >= 0x61 && (first | 0x20) <= 0x7A else { return false }
-        var index = 1
-        while index < target.count, isSchemeByte(target[index]) { index += 1 }
-        return target.count > index + 3 && target[index] == 0x3A && target[index + 1] == 0x2F && target[index + 2] == 0x2F
+        var index = 0
+        while index < target.count, isLetter(target[index]) { index += 1 }
+        guard index > 0, target.count > index + 3, target[index] == 0x3A, target[index + 1] == 0x2F, target[index + 2] == 0x2F
+        else { return false }
+        index += 3
+        let authorityStart = index
+        while index < target.count, isAuthorityByte(target[index]) { index += 1 }
+        guard index > authorityStart else { return false }
+        return index == target.count || target[index] == 0x2F || target[index] == 0x3F
     }
 
-    private static func isSchemeByte(_ byte: UInt8) -> Bool {
+    private static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
+
+    private static func isAuthorityByte(_ byte: UInt8) -> Bool {
         switch byte {
-        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x2B, 0x2D, 0x2E: true
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x2D, 0x2E, 0x5F, 0x7E, 0x3A, 0x5B, 0x5D: true
         default: false
         }
     }

@@ -85,6 +85,11 @@ import TokenMint
         "get / HTTP/1.1\r\nHost: h\r\n\r\n",
         "FOO / HTTP/1.1\r\nHost: h\r\n\r\n",
         "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n",
+        // FuzzClientRequest's first finding: llhttp refuses a "|" in the host.
+        "GET http://examp|e.com/x HTTP/1.1\r\nHost: h\r\n\r\n",
+        "GET http://user@example.com/x HTTP/1.1\r\nHost: h\r\n\r\n",
+        "GET 1http://example.com/ HTTP/1.1\r\nHost: h\r\n\r\n",
+        "GET http:///x HTTP/1.1\r\nHost: h\r\n\r\n",
         "GET /a\tb HTTP/1.1\r\nHost: h\r\n\r\n",
         "GET a HTTP/1.1\r\nHost: h\r\n\r\n",
         "GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\nx",
