@@ -12,9 +12,10 @@ import NIOHTTP1
 /// CRLF line ends only, no obs-fold, token field names with no space before the colon, no
 /// control bytes in values, one `Content-Length` of digits, `Transfer-Encoding` only without
 /// `Content-Length` and ending in `chunked`, HTTP/1.0 and HTTP/1.1 only, one `Host` (required
-/// in HTTP/1.1), llhttp's methods less `CONNECT`. `RequestDifferential` (tests and the FuzzClientRequest target) holds it to
-/// llhttp: it never reads a request llhttp would not, and where both read one, they read the
-/// same method, target, version, fields, body and keep-alive.
+/// in HTTP/1.1), llhttp's methods less `CONNECT`. `RequestDifferential` (the tests and the
+/// FuzzClientRequest target) holds it to llhttp: it never reads a request llhttp would not,
+/// and where both read one, they read the same method, target, version, fields, body and
+/// keep-alive.
 ///
 /// Memory is bounded: a head or trailer section over `maxHeadBytes`, more than `maxFields`
 /// fields, or a chunk-size line over 4 KiB is an error; body bytes are never held.
