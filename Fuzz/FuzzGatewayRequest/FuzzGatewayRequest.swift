@@ -74,14 +74,14 @@ func check(_ head: ClientRequestHead, _ body: [UInt8], _ input: UnsafeRawBufferP
     var proto = 0
     var claims = 0
     for (name, value) in upstream.headers {
-        if ProxyHeaders.isHopByHop(name) && !(ProxyHeaders.equal(name, "transfer-encoding") && value == "chunked") {
+        if ProxyHeaders.isHopByHop(name.utf8) && !(sameName(name, "transfer-encoding") && value == "chunked") {
             fuzzFailure("hop-by-hop field \(name) forwarded", input)
         }
-        if options.contains(where: { ProxyHeaders.equal(name, $0) }) && !GatewayFixture.setByGateway(name) {
+        if options.contains(where: { sameName(name, $0) }) && !GatewayFixture.setByGateway(name) {
             fuzzFailure("field \(name), named by the client's Connection, forwarded", input)
         }
-        if ProxyHeaders.equal(name, "x-forwarded-proto") { proto += 1 }
-        if GatewayFixture.mappings.contains(where: { ProxyHeaders.equal(name, $0.lowercasedHeader) }) { claims += 1 }
+        if sameName(name, "x-forwarded-proto") { proto += 1 }
+        if GatewayFixture.mappings.contains(where: { sameName(name, $0.lowercasedHeader) }) { claims += 1 }
     }
     if proto != 1 { fuzzFailure("\(proto) X-Forwarded-Proto fields upstream", input) }
     if claims != claimHeaders.count { fuzzFailure("claim headers upstream: \(claims), set by the gateway: \(claimHeaders.count)", input) }
@@ -147,11 +147,14 @@ enum GatewayFixture {
 
     /// Fields the gateway itself writes upstream, whatever the client's `Connection` says.
     static func setByGateway(_ name: String) -> Bool {
-        ["transfer-encoding", "host", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"].contains { ProxyHeaders.equal(name, $0) }
-            || mappings.contains { ProxyHeaders.equal(name, $0.lowercasedHeader) }
+        ["transfer-encoding", "host", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"].contains { sameName(name, $0) }
+            || mappings.contains { sameName(name, $0.lowercasedHeader) }
     }
 }
 
 @main enum FuzzGatewayRequestMain {
     static func main() { FuzzMain.run(fuzzGatewayRequest) }
 }
+
+/// ASCII-case-insensitive equality of two field names.
+func sameName(_ a: String, _ b: some StringProtocol) -> Bool { a.lowercased() == b.lowercased() }

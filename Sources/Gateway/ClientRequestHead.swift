@@ -19,6 +19,16 @@ struct ClientRequestHead {
         let nameEnd: Int32
         let valueStart: Int32
         let valueEnd: Int32
+
+        /// The name's bytes in `head` (the head's readable bytes).
+        func name(in head: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+            UnsafeRawBufferPointer(rebasing: head[Int(nameStart)..<Int(nameEnd)])
+        }
+
+        /// The value's bytes in `head`, without surrounding OWS.
+        func value(in head: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+            UnsafeRawBufferPointer(rebasing: head[Int(valueStart)..<Int(valueEnd)])
+        }
     }
 
     /// The request line through the empty line, each line ending in CRLF.
@@ -46,11 +56,7 @@ struct ClientRequestHead {
     /// Calls `body` with each field's name and value, in order.
     func forEachField(_ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Void) {
         bytes.withUnsafeReadableBytes { head in
-            for field in fields {
-                body(
-                    UnsafeRawBufferPointer(rebasing: head[Int(field.nameStart)..<Int(field.nameEnd)]),
-                    UnsafeRawBufferPointer(rebasing: head[Int(field.valueStart)..<Int(field.valueEnd)]))
-            }
+            for field in fields { body(field.name(in: head), field.value(in: head)) }
         }
     }
 

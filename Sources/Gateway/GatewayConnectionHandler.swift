@@ -226,12 +226,12 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
     }
 
     func read(context: ChannelHandlerContext) {
+        // Pipelined input waits for its turn: reading on would only add to it.
+        if pipelinedInputWaits {
+            readHeld = true
+            return
+        }
         if let request {
-            // Pipelined input waits for its turn: reading on would only add to it.
-            if request.requestEnded && unparsed.readableBytes > 0 {
-                readHeld = true
-                return
-            }
             let upstreamFull = request.upstream.map { !$0.channel.isWritable } ?? false
             if upstreamFull || request.queuedBytes >= Self.queueHighWater {
                 readHeld = true
@@ -241,10 +241,12 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
         context.read()
     }
 
+    /// Bytes of later requests wait while an ended request is still being answered.
+    private var pipelinedInputWaits: Bool { request?.requestEnded == true && unparsed.readableBytes > 0 }
+
     /// Lets a held read through once the reason for holding it is gone.
     func resumeClientReads() {
-        guard readHeld, let context else { return }
-        if let request, request.requestEnded && unparsed.readableBytes > 0 { return }
+        guard readHeld, !pipelinedInputWaits, let context else { return }
         readHeld = false
         context.read()
     }

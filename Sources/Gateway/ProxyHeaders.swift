@@ -5,11 +5,8 @@ import NIOHTTP1
 /// and what goes back to the client. Names are compared ASCII-case-insensitively in place:
 /// lower-casing every field of every request cost more than the rest of the rewrite.
 enum ProxyHeaders {
-    /// Whether `name` is a field that describes one connection and is never forwarded
+    /// Whether the field named `name` describes one connection and is never forwarded
     /// (RFC 9110 section 7.6.1, plus the non-standard `Proxy-Connection` and `Keep-Alive`).
-    static func isHopByHop(_ name: String) -> Bool { isHopByHop(name.utf8) }
-
-    /// `isHopByHop` on a name's bytes (the upstream's response heads are read as bytes).
     static func isHopByHop<Name: Collection<UInt8>>(_ name: Name) -> Bool {
         func equal(_ lowercase: StaticString) -> Bool {
             let expected = UnsafeBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount)
@@ -54,29 +51,20 @@ enum ProxyHeaders {
         }
         buffer.writeStaticString(" HTTP/1.1\r\n")
         let chunked = head.framing == .chunked
-        var host: Range<Int>?
+        var host: UnsafeRawBufferPointer?
         var forwardedFor = 0
         head.bytes.withUnsafeReadableBytes { bytes in
-            // The option names of the client's `Connection` fields (hop-by-hop too): offsets
-            // into the head, and nothing allocated without such a field.
-            var options: [Range<Int>] = []
+            // The option names of the client's `Connection` fields (hop-by-hop too), in place;
+            // nothing allocated without such a field.
+            var options: [UnsafeRawBufferPointer] = []
             for field in head.fields where field.nameEnd - field.nameStart == 10 {
-                let name = UnsafeRawBufferPointer(rebasing: bytes[Int(field.nameStart)..<Int(field.nameEnd)])
-                guard HTTPSyntax.equal(name, "connection") else { continue }
-                let value = UnsafeRawBufferPointer(rebasing: bytes[Int(field.valueStart)..<Int(field.valueEnd)])
-                HTTPSyntax.forEachToken(value) { token in
-                    let start = token.baseAddress! - bytes.baseAddress!
-                    options.append(start..<(start + token.count))
-                }
+                guard HTTPSyntax.equal(field.name(in: bytes), "connection") else { continue }
+                HTTPSyntax.forEachToken(field.value(in: bytes)) { options.append($0) }
             }
             for field in head.fields {
-                let name = UnsafeRawBufferPointer(rebasing: bytes[Int(field.nameStart)..<Int(field.nameEnd)])
+                let name = field.name(in: bytes)
                 if isHopByHop(name) || strippedNames.contains(where: { HTTPSyntax.equal(name, $0) }) { continue }
-                if !options.isEmpty
-                    && options.contains(where: { option in equalIgnoringCase(name, UnsafeRawBufferPointer(rebasing: bytes[option])) })
-                {
-                    continue
-                }
+                if !options.isEmpty && options.contains(where: { equalIgnoringCase(name, $0) }) { continue }
                 if name.count >= 15 && HTTPSyntax.equal(UnsafeRawBufferPointer(rebasing: name[..<12]), "x-forwarded-") {
                     if HTTPSyntax.equal(name, "x-forwarded-for") { forwardedFor += 1 }
                     // -For is joined below; -Proto and -Host are the gateway's to say; others pass.
@@ -86,9 +74,9 @@ enum ProxyHeaders {
                         continue
                     }
                 } else if host == nil && HTTPSyntax.equal(name, "host") {
-                    host = Int(field.valueStart)..<Int(field.valueEnd)
+                    host = field.value(in: bytes)
                 }
-                writeField(name, UnsafeRawBufferPointer(rebasing: bytes[Int(field.valueStart)..<Int(field.valueEnd)]), into: &buffer)
+                writeField(name, field.value(in: bytes), into: &buffer)
             }
             if chunked {
                 // Restated: the client's field may list other codings (answered 501 before
@@ -105,10 +93,9 @@ enum ProxyHeaders {
                 buffer.writeStaticString("X-Forwarded-For: ")
                 var first = true
                 for field in head.fields where forwardedFor > 0 && field.nameEnd - field.nameStart == 15 {
-                    let name = UnsafeRawBufferPointer(rebasing: bytes[Int(field.nameStart)..<Int(field.nameEnd)])
-                    guard HTTPSyntax.equal(name, "x-forwarded-for") else { continue }
+                    guard HTTPSyntax.equal(field.name(in: bytes), "x-forwarded-for") else { continue }
                     if !first { buffer.writeStaticString(", ") }
-                    buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[Int(field.valueStart)..<Int(field.valueEnd)]))
+                    buffer.writeBytes(field.value(in: bytes))
                     first = false
                 }
                 if let clientAddress {
@@ -118,7 +105,7 @@ enum ProxyHeaders {
                 buffer.writeStaticString("\r\n")
             }
             buffer.writeStaticString("X-Forwarded-Proto: http\r\n")
-            if let host { writeField("X-Forwarded-Host", UnsafeRawBufferPointer(rebasing: bytes[host]), into: &buffer) }
+            if let host { writeField("X-Forwarded-Host", host, into: &buffer) }
         }
         for (name, value) in claimHeaders { writeField(name, value, into: &buffer) }
         buffer.writeStaticString("\r\n")
@@ -156,12 +143,6 @@ enum ProxyHeaders {
     /// ASCII-case-insensitive equality of two byte strings.
     static func equalIgnoringCase(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
         a.count == b.count && zip(a, b).allSatisfy { lower($0) == lower($1) }
-    }
-
-    /// ASCII-case-insensitive equality of two field names (or tokens).
-    static func equal<S: StringProtocol>(_ a: String, _ b: S) -> Bool {
-        guard a.utf8.count == b.utf8.count else { return false }
-        return zip(a.utf8, b.utf8).allSatisfy { lower($0) == lower($1) }
     }
 
     @inline(__always)
