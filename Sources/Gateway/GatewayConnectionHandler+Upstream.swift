@@ -45,6 +45,7 @@ extension GatewayConnectionHandler: UpstreamExchange {
         request.upstream = upstream
         request.upstreamHead = head
         upstream.handler.exchange = self
+        upstream.handler.holdReads = !(context?.channel.isWritable ?? true)
         upstream.handler.dechunk = request.head.version.minor == 0
         upstream.handler.requestIsHead = request.head.method == .HEAD
         upstream.channel.write(head, promise: nil)
@@ -82,8 +83,6 @@ extension GatewayConnectionHandler: UpstreamExchange {
     }
 
     // MARK: UpstreamExchange
-
-    var clientIsWritable: Bool { context?.channel.isWritable ?? false }
 
     /// The upstream's head goes to the client as bytes (see `UpstreamResponseParser` for
     /// why), rewritten only where a proxy must: the version, the hop-by-hop fields, `Connection`.

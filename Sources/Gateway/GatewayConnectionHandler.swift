@@ -252,8 +252,13 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        // The client can take more response bytes: ask the upstream for them.
-        if context.channel.isWritable, let upstream = request?.upstream { upstream.channel.read() }
+        // Response backpressure: the upstream's reads stop while the client cannot take more,
+        // and go on (asked for again) once it can.
+        if let upstream = request?.upstream {
+            let writable = context.channel.isWritable
+            upstream.handler.holdReads = !writable
+            if writable { upstream.channel.read() }
+        }
         context.fireChannelWritabilityChanged()
     }
 

@@ -12,8 +12,6 @@ protocol UpstreamExchange: AnyObject {
     func upstreamFailed(_ error: UpstreamFailure)
     /// The upstream connection's writability changed (request-body backpressure).
     func upstreamWritabilityChanged(_ writable: Bool)
-    /// Whether the client connection can take more response bytes (response backpressure).
-    var clientIsWritable: Bool { get }
 }
 
 /// Why an exchange with the upstream failed.
@@ -44,8 +42,15 @@ enum UpstreamFailure: Error, Hashable {
 /// cannot take more. Requests go out as bytes the exchange writes on the channel
 /// (`ProxyHeaders.writeUpstreamRequest`, `UpstreamBodyFraming`): there is no HTTP codec in
 /// the pipeline either way.
-final class UpstreamHandler: ChannelInboundHandler {
+///
+/// A duplex handler, though it writes nothing of its own: reads are outbound operations, and
+/// NIO passes them only to handlers that take outbound ones. (As an inbound handler its
+/// `read(context:)` was never called, and a client that stopped reading had the whole
+/// response buffered in the gateway.)
+final class UpstreamHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     /// The exchange using the connection; nil while it idles in the pool. Weak: a client that
     /// goes away must not be kept alive by its upstream.
@@ -54,6 +59,10 @@ final class UpstreamHandler: ChannelInboundHandler {
     private(set) var isBroken = false
     /// Whether the last response allows reusing the connection.
     private(set) var responseKeepAlive = false
+    /// Reads are held: the client cannot take more response bytes (response backpressure).
+    /// The exchange sets it when the client's writability changes and clears it when it lets
+    /// reads go on; a plain flag, as `read` runs after every read from the upstream.
+    var holdReads = false
     private var parser: UpstreamResponseParser
     /// Bytes of a head or chunk line not complete yet (bounded by the parser's limits).
     private var unread: ByteBuffer?
@@ -120,9 +129,9 @@ final class UpstreamHandler: ChannelInboundHandler {
     }
 
     func read(context: ChannelHandlerContext) {
-        // Held while the client cannot take more; the exchange calls `channel.read()` again
-        // when it can.
-        if let exchange, !exchange.clientIsWritable { return }
+        // Held while the client cannot take more; the exchange clears `holdReads` and calls
+        // `channel.read()` again when it can.
+        if holdReads { return }
         context.read()
     }
 

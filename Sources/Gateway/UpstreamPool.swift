@@ -61,6 +61,8 @@ final class UpstreamPool {
     /// Back to the pool after a complete exchange, or closed when it cannot be reused.
     func release(_ connection: UpstreamConnection) {
         connection.handler.exchange = nil
+        // An idle connection reads, so that the upstream closing it is seen.
+        connection.handler.holdReads = false
         guard !draining, connection.channel.isActive, !connection.handler.isBroken, connection.handler.responseKeepAlive,
             idle.count < maxIdle
         else {

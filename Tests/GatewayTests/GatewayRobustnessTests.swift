@@ -216,6 +216,39 @@ import Testing
         await gateway.stop()
     }
 
+    /// A client that stops reading holds the upstream back: the gateway stops reading the
+    /// response rather than keep it in memory (what it holds is bounded by the sockets'
+    /// buffers and the client channel's high-water mark), and the whole response arrives
+    /// once the client reads again.
+    @Test func aClientThatStopsReadingHoldsTheUpstreamBack() async throws {
+        let size = 96 * 1024 * 1024
+        let upstream = try RecordingUpstream(.stream(size))
+        defer { upstream.stop() }
+        let gateway = try await GatewayFixture.start(upstream: upstream.url)
+        let port = gateway.port
+        let request = GatewayFixture.wire(method: "GET", uri: "/", headers: [Self.bearer], body: [])
+        let (whileStalled, status, received) = try await WireClient.onThread { () -> (Int, Int?, Int?) in
+            let client = try WireClient(port: port, receiveTimeout: 60)
+            try client.send(request)
+            // Reads nothing for a while: the upstream writes until the buffers on the way are full.
+            var last = -1
+            var stalled = upstream.streamedBytes
+            var polls = 0
+            while stalled != last && polls < 40 {
+                last = stalled
+                Thread.sleep(forTimeInterval: 0.25)
+                stalled = upstream.streamedBytes
+                polls += 1
+            }
+            let response = client.response()
+            return (stalled, response?.status, response?.body.count)
+        }
+        #expect(whileStalled < size / 2, "the upstream wrote \(whileStalled) bytes to a gateway whose client read nothing")
+        #expect(status == 200)
+        #expect(received == size)
+        await gateway.stop()
+    }
+
     @Test func aLargeResponseStreamsBack() async throws {
         let upstream = try RecordingUpstream(.large(8 * 1024 * 1024))
         defer { upstream.stop() }

@@ -23,6 +23,9 @@ final class RecordingUpstream: Sendable {
         case delay(TimeAmount)
         /// Answers with a body of this many bytes, chunked.
         case large(Int)
+        /// The same, written only while the connection is writable, as a server that honours
+        /// backpressure does: `streamedBytes` says how far it got.
+        case stream(Int)
         /// Answers with exactly these bytes, past NIO's response encoder (for responses the
         /// encoder would never write).
         case raw([UInt8])
@@ -35,6 +38,7 @@ final class RecordingUpstream: Sendable {
     private let received = NIOLockedValueBox<[Received]>([])
     private let bodyBytes = NIOLockedValueBox<Int>(0)
     private let accepted = NIOLockedValueBox<Int>(0)
+    private let streamed = NIOLockedValueBox<Int>(0)
     let behaviour: NIOLockedValueBox<Behaviour>
 
     init(_ behaviour: Behaviour = .ok) throws {
@@ -43,6 +47,7 @@ final class RecordingUpstream: Sendable {
         let received = self.received
         let bodyBytes = self.bodyBytes
         let accepted = self.accepted
+        let streamed = self.streamed
         channel = try ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
@@ -50,7 +55,7 @@ final class RecordingUpstream: Sendable {
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(
-                        UpstreamRecorder(received: received, bodyBytes: bodyBytes, behaviour: box))
+                        UpstreamRecorder(received: received, bodyBytes: bodyBytes, streamed: streamed, behaviour: box))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).wait()
@@ -64,6 +69,8 @@ final class RecordingUpstream: Sendable {
     var connections: Int { accepted.withLockedValue { $0 } }
     /// Body bytes received so far (counted as they arrive, not kept for big bodies).
     var totalBodyBytes: Int { bodyBytes.withLockedValue { $0 } }
+    /// Body bytes of `.stream` responses handed to the kernel so far.
+    var streamedBytes: Int { streamed.withLockedValue { $0 } }
 
     func stop() {
         try? channel.close().wait()
@@ -77,17 +84,21 @@ private final class UpstreamRecorder: ChannelInboundHandler {
 
     let received: NIOLockedValueBox<[RecordingUpstream.Received]>
     let bodyBytes: NIOLockedValueBox<Int>
+    let streamed: NIOLockedValueBox<Int>
     let behaviour: NIOLockedValueBox<RecordingUpstream.Behaviour>
     var current: RecordingUpstream.Received?
+    /// Bytes of a `.stream` body still to write (nil: none in progress).
+    var streamRemaining: Int?
     /// Bodies past this size are counted, not kept.
     static let keep = 1 << 20
 
     init(
         received: NIOLockedValueBox<[RecordingUpstream.Received]>, bodyBytes: NIOLockedValueBox<Int>,
-        behaviour: NIOLockedValueBox<RecordingUpstream.Behaviour>
+        streamed: NIOLockedValueBox<Int>, behaviour: NIOLockedValueBox<RecordingUpstream.Behaviour>
     ) {
         self.received = received
         self.bodyBytes = bodyBytes
+        self.streamed = streamed
         self.behaviour = behaviour
     }
 
@@ -135,7 +146,34 @@ private final class UpstreamRecorder: ChannelInboundHandler {
                 remaining -= n
             }
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        case .stream(let size):
+            var headers = HTTPHeaders()
+            headers.add(name: "Transfer-Encoding", value: "chunked")
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+            streamRemaining = size
+            pump(context: context)
         }
+    }
+
+    /// Writes the `.stream` body on while the connection can take it.
+    private func pump(context: ChannelHandlerContext) {
+        while let remaining = streamRemaining, remaining > 0, context.channel.isWritable {
+            let n = min(remaining, 64 * 1024)
+            streamRemaining = remaining - n
+            let streamed = self.streamed
+            context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(repeating: 0x61, count: n))))).whenSuccess {
+                streamed.withLockedValue { $0 += n }
+            }
+        }
+        if streamRemaining == 0 {
+            streamRemaining = nil
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { pump(context: context) }
+        context.fireChannelWritabilityChanged()
     }
 
     private func write(_ text: String, context: ChannelHandlerContext) {
