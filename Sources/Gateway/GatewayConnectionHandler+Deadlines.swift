@@ -14,19 +14,19 @@ enum DeadlineKind {
 }
 
 extension GatewayConnectionHandler {
-    /// Starts the `kind` deadline, `nanoseconds` from now.
-    func setDeadline(_ kind: DeadlineKind, after nanoseconds: UInt64) {
+    /// Starts the `kind` deadline, `nanoseconds` after `now` (monotonic).
+    func setDeadline(_ kind: DeadlineKind, after nanoseconds: UInt64, from now: UInt64 = MonotonicClock.now()) {
         deadlineKind = kind
-        deadline = MonotonicClock.now() &+ nanoseconds
+        deadline = now &+ nanoseconds
     }
 
     func cancelDeadlines() { deadline = 0 }
 
     /// Between requests: the keep-alive idle deadline runs (the drain grace while draining);
     /// the first byte of the next request (`firstByteArrived`) switches to the head deadline.
-    func awaitNextRequest() {
+    func awaitNextRequest(from now: UInt64 = MonotonicClock.now()) {
         guard context != nil, !closing else { return }
-        setDeadline(.idle, after: loop.draining ? loop.drainIdleGraceNanoseconds : loop.keepAliveIdleNanoseconds)
+        setDeadline(.idle, after: loop.draining ? loop.drainIdleGraceNanoseconds : loop.keepAliveIdleNanoseconds, from: now)
         firstByteArmed = true
     }
 
@@ -39,13 +39,13 @@ extension GatewayConnectionHandler {
     /// The first byte of a request: its head must be complete within the head timeout.
     func firstByteArrived() {
         guard request == nil, !closing else { return }
-        setDeadline(.head, after: loop.requestHeaderNanoseconds)
+        setDeadline(.head, after: loop.requestHeaderNanoseconds, from: eventNanoseconds)
     }
 
     /// While a body is read (or dropped after an early answer): fires after the body idle
     /// time without a read.
-    func armBodyDeadline() {
-        setDeadline(.body, after: loop.bodyIdleNanoseconds)
+    func armBodyDeadline(from now: UInt64 = MonotonicClock.now()) {
+        setDeadline(.body, after: loop.bodyIdleNanoseconds, from: now)
     }
 
     /// Called by the loop's sweep: acts on a deadline that has passed.

@@ -1,3 +1,4 @@
+import Measurement
 import NIOCore
 import NIOHTTP1
 
@@ -48,30 +49,34 @@ extension GatewayConnectionHandler: UpstreamExchange {
         upstream.handler.holdReads = !(context?.channel.isWritable ?? true)
         upstream.handler.dechunk = request.head.version.minor == 0
         upstream.handler.requestIsHead = request.head.method == .HEAD
-        upstream.channel.write(head, promise: nil)
+        upstream.handler.write(head)
         let queued = request.queued
         request.queued = []
         for part in queued {
             switch part {
             case .body(let buffer):
                 request.bodyForwarded = true
-                UpstreamBodyFraming.write(buffer, chunked: request.upstreamChunked, to: upstream.channel)
+                UpstreamBodyFraming.write(buffer, chunked: request.upstreamChunked, to: upstream.handler)
             case .end:
                 sendRequestEnd(upstream, request: request, flush: false)
             }
         }
         request.queuedBytes = 0
-        upstream.channel.flush()
+        // A request without a body has its end next in this same parse, and that flushes:
+        // one flush a request, not two (each goes down the pipeline to the socket).
+        if !(parsing && parser.state == .ending) { upstream.handler.flush() }
         resumeClientReads()
     }
 
     /// The request's end goes to the upstream, and the upstream's response deadline starts.
     func sendRequestEnd(_ upstream: UpstreamConnection, request: GatewayRequest, flush: Bool = true) {
         request.upstreamRequestEnded = true
-        UpstreamBodyFraming.writeEnd(chunked: request.upstreamChunked, to: upstream.channel)
-        if flush { upstream.channel.flush() }
+        UpstreamBodyFraming.writeEnd(chunked: request.upstreamChunked, to: upstream.handler)
+        if flush { upstream.handler.flush() }
         guard !request.responseStarted else { return }
-        setDeadline(.upstream, after: loop.upstreamResponseNanoseconds)
+        // In a parse, the end came with the read being handled; else (sent once connected)
+        // it goes out now.
+        setDeadline(.upstream, after: loop.upstreamResponseNanoseconds, from: parsing ? eventNanoseconds : MonotonicClock.now())
     }
 
     /// Closes the request's upstream connection (it cannot be reused).

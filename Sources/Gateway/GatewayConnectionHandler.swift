@@ -46,6 +46,12 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
     var unparsed = ByteBuffer()
     /// `parseInput` is running (it is re-entered through `finish`).
     var parsing = false
+    /// Monotonic nanoseconds of the event being handled: the read that brought the bytes
+    /// `parseInput` works through, or the end of the response `finish` closes. What happens
+    /// while handling it (a request's start, its deadlines, a body read) takes this time
+    /// rather than reading the clock again: a read's requests are microseconds apart, and
+    /// timeouts are seconds.
+    var eventNanoseconds: UInt64 = 0
     /// Set between requests: the next bytes clear it and start the head deadline (so a
     /// slowloris client, a byte at a time, is cut off, while an idle keep-alive one is not).
     var firstByteArmed = false
@@ -112,6 +118,7 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
     // MARK: client input
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        eventNanoseconds = MonotonicClock.now()
         if firstByteArmed {
             firstByteArmed = false
             firstByteArrived()
@@ -157,10 +164,10 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
     private func receivedHead(_ head: ClientRequestHead, context: ChannelHandlerContext) {
         cancelDeadlines()
         firstByteArmed = false
-        let request = GatewayRequest(head: head, policy: loop.policy, started: MonotonicClock.now())
+        let request = GatewayRequest(head: head, policy: loop.policy, started: eventNanoseconds)
         self.request = request
         if loop.draining { request.closeAfterResponse = true }
-        if head.framing != .none { armBodyDeadline() }
+        if head.framing != .none { armBodyDeadline(from: eventNanoseconds) }
         if let coding = head.unsupportedTransferCoding {
             request.detail = "Transfer-Encoding \(coding.debugDescription) is not supported"
             request.closeAfterResponse = true
@@ -177,7 +184,7 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
     private func receivedBody(_ buffer: ByteBuffer, context: ChannelHandlerContext) {
         guard let request else { return }
         request.bodyBytes += buffer.readableBytes
-        request.lastRead = MonotonicClock.now()
+        request.lastRead = eventNanoseconds
         if deadlineKind == .body && deadline != 0 { deadline = request.lastRead &+ loop.bodyIdleNanoseconds }
         if request.bufferedBody != nil && request.outcome.isPending {
             guard request.bodyBytes <= loop.configuration.limits.maxBodyBytes else {
@@ -192,8 +199,8 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
         }
         if let upstream = request.upstream, request.outcome.isAllowed {
             request.bodyForwarded = true
-            UpstreamBodyFraming.write(buffer, chunked: request.upstreamChunked, to: upstream.channel)
-            upstream.channel.flush()
+            UpstreamBodyFraming.write(buffer, chunked: request.upstreamChunked, to: upstream.handler)
+            upstream.handler.flush()
         } else if request.outcome.isPending || request.outcome.isAllowed {
             request.queued.append(.body(buffer))
             request.queuedBytes += buffer.readableBytes
@@ -231,7 +238,9 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
             readHeld = true
             return
         }
-        if let request {
+        // Once the request has ended, what is read next is a later request, which waits as
+        // bytes whatever the upstream's state: only a body in progress looks at the upstream.
+        if let request, !request.requestEnded {
             let upstreamFull = request.upstream.map { !$0.channel.isWritable } ?? false
             if upstreamFull || request.queuedBytes >= Self.queueHighWater {
                 readHeld = true
@@ -257,7 +266,7 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
         if let upstream = request?.upstream {
             let writable = context.channel.isWritable
             upstream.handler.holdReads = !writable
-            if writable { upstream.channel.read() }
+            if writable { upstream.handler.readAgain() }
         }
         context.fireChannelWritabilityChanged()
     }
@@ -383,6 +392,8 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
         guard self.request === request else { return }
         self.request = nil
         cancelDeadlines()
+        let now = MonotonicClock.now()
+        eventNanoseconds = now
         if let upstream = request.upstream {
             request.upstream = nil
             if request.upstreamResponseEnded && request.upstreamRequestEnded {
@@ -392,7 +403,7 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
                 upstream.channel.close(promise: nil)
             }
         }
-        record(request)
+        record(request, now: now)
         let closeAfter = request.closeAfterResponse || !request.requestEnded || loop.draining
         let written: EventLoopFuture<Void>?
         switch end {
@@ -416,7 +427,7 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
             }
             return
         }
-        awaitNextRequest()
+        awaitNextRequest(from: now)
         parseInput(context: context)
         resumeClientReads()
     }
@@ -428,8 +439,8 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
         context.close(promise: nil)
     }
 
-    private func record(_ request: GatewayRequest) {
-        let elapsed = Int64(MonotonicClock.now() - request.started)
+    private func record(_ request: GatewayRequest, now: UInt64) {
+        let elapsed = Int64(now &- request.started)
         loop.metrics.recordRequest(nanoseconds: elapsed)
         let decision: String
         var reason = ""

@@ -12,22 +12,23 @@ enum UpstreamBodyFraming {
 
     /// Writes one part of the body, unflushed. An empty part writes nothing: as a chunk it
     /// would end the body.
-    static func write(_ body: ByteBuffer, chunked: Bool, to channel: any Channel) {
+    static func write(_ body: ByteBuffer, chunked: Bool, to upstream: UpstreamHandler) {
         guard body.readableBytes > 0 else { return }
         guard chunked else {
-            channel.write(body, promise: nil)
+            upstream.write(body)
             return
         }
-        var size = channel.allocator.buffer(capacity: 18)
+        var size = ByteBuffer()
+        size.reserveCapacity(18)
         size.writeString(String(body.readableBytes, radix: 16))
         size.writeStaticString("\r\n")
-        channel.write(size, promise: nil)
-        channel.write(body, promise: nil)
-        channel.write(crlf, promise: nil)
+        upstream.write(size)
+        upstream.write(body)
+        upstream.write(crlf)
     }
 
     /// Ends the body: the last chunk when chunked, unflushed; else nothing.
-    static func writeEnd(chunked: Bool, to channel: any Channel) {
-        if chunked { channel.write(lastChunk, promise: nil) }
+    static func writeEnd(chunked: Bool, to upstream: UpstreamHandler) {
+        if chunked { upstream.write(lastChunk) }
     }
 }

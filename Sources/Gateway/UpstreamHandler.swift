@@ -39,7 +39,7 @@ enum UpstreamFailure: Error, Hashable {
 /// The last handler of an upstream connection's pipeline: reads the upstream's responses
 /// with `UpstreamResponseParser` (no HTTP decoder below it), hands their head, body bytes
 /// and end to the exchange currently using the connection, and holds reads while the client
-/// cannot take more. Requests go out as bytes the exchange writes on the channel
+/// cannot take more. Requests go out as bytes the exchange writes through it
 /// (`ProxyHeaders.writeUpstreamRequest`, `UpstreamBodyFraming`): there is no HTTP codec in
 /// the pipeline either way.
 ///
@@ -66,6 +66,10 @@ final class UpstreamHandler: ChannelDuplexHandler {
     private var parser: UpstreamResponseParser
     /// Bytes of a head or chunk line not complete yet (bounded by the parser's limits).
     private var unread: ByteBuffer?
+    /// Its context while in the pipeline. The exchange writes through it: that goes straight
+    /// on toward the socket, where `channel.write` would start at the pipeline's tail and
+    /// first ask which thread it is on.
+    private var context: ChannelHandlerContext?
 
     init(maxHeadBytes: Int = 64 * 1024) {
         parser = UpstreamResponseParser(maxHeadBytes: maxHeadBytes)
@@ -85,6 +89,30 @@ final class UpstreamHandler: ChannelDuplexHandler {
         set { parser.requestIsHead = newValue }
     }
 
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    /// Writes `bytes` toward the upstream, unflushed (a no-op once the handler is removed:
+    /// the connection is closed then). On the connection's event loop only.
+    func write(_ bytes: ByteBuffer) {
+        context?.write(wrapOutboundOut(bytes), promise: nil)
+    }
+
+    /// Flushes what was written.
+    func flush() {
+        context?.flush()
+    }
+
+    /// Asks for the next read (after `holdReads` is cleared).
+    func readAgain() {
+        context?.read()
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var buffer = unwrapInboundIn(data)
         if var unread {
@@ -92,9 +120,13 @@ final class UpstreamHandler: ChannelDuplexHandler {
             unread.writeBuffer(&buffer)
             buffer = unread
         }
+        // The exchange is loaded once (a weak load is a runtime call and a retain) and again
+        // only after a response's end, the one event that hands the connection back. One torn
+        // down meanwhile (its client gone) ignores what it is still handed.
+        var current = exchange
         do {
             while let event = try parser.next(&buffer) {
-                guard let exchange else {
+                guard let exchange = current else {
                     // A response nobody asked for, or bytes after a response's end: the
                     // connection is out of step with its requests and cannot be reused.
                     fail(.malformed, context: context)
@@ -108,6 +140,7 @@ final class UpstreamHandler: ChannelDuplexHandler {
                     exchange.upstreamResponseBody(body)
                 case .end:
                     exchange.upstreamResponseEnd()
+                    current = self.exchange
                 }
             }
         } catch {
@@ -115,7 +148,7 @@ final class UpstreamHandler: ChannelDuplexHandler {
             return
         }
         if buffer.readableBytes > 0 {
-            guard exchange != nil else {
+            guard current != nil else {
                 fail(.malformed, context: context)
                 return
             }
@@ -130,7 +163,7 @@ final class UpstreamHandler: ChannelDuplexHandler {
 
     func read(context: ChannelHandlerContext) {
         // Held while the client cannot take more; the exchange clears `holdReads` and calls
-        // `channel.read()` again when it can.
+        // `readAgain()` when it can.
         if holdReads { return }
         context.read()
     }
