@@ -4,6 +4,8 @@
 SWIFT ?= swift
 # The external vectors folder: $JWTBENCH_VECTORS, else ../shared/vectors, else .vectors (`make vectors`).
 VECTORS ?= $(or $(JWTBENCH_VECTORS),$(if $(wildcard ../shared/vectors/.),$(abspath ../shared/vectors),$(abspath .vectors)))
+# The release builds' Swift flags (scripts/release-flags.sh says which and why).
+RELEASE_FLAGS := $(shell bash -c '. scripts/release-flags.sh && echo "$${JWTBENCH_RELEASE_FLAGS[*]}"')
 SYSTEM_PACKAGES := libssl-dev libjemalloc-dev zlib1g-dev pkg-config curl
 
 .PHONY: all deps build release test run clean tsan asan fuzz fuzz-list fuzz-build format lint vectors vectors-test
@@ -28,7 +30,7 @@ build: deps
 	$(SWIFT) build
 
 release: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release $(RELEASE_FLAGS)
 
 # The whole test suite; the vector suites read $(VECTORS) (JWTBENCH_VECTORS) and say when they skip.
 # Then the conformance run (docs/conformance.md): any unexpected decision fails `make test`.
@@ -53,7 +55,7 @@ test: deps lint
 # The main job on built-in defaults: mint, conformance, thread sweep, latency-throughput
 # curve, quick key-cache comparison; the report lands under reports/<run>/.
 run: release
-	$(SWIFT) run -c release jwtbench run $(if $(wildcard $(VECTORS)/.),--suites $(VECTORS))
+	$(SWIFT) run -c release $(RELEASE_FLAGS) jwtbench run $(if $(wildcard $(VECTORS)/.),--suites $(VECTORS))
 
 # ThreadSanitizer build and short multi-threaded runs (also the last step of `make test`).
 tsan: deps

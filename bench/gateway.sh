@@ -145,10 +145,11 @@ if [[ -n ${JWTBENCH:-} ]]; then
 else
     command -v swift >/dev/null || die "no swift toolchain to build jwtbench; set JWTBENCH=path/to/jwtbench"
     echo "gateway.sh: building jwtbench (release) in $ROOT/.build-release" >&2
-    (cd "$ROOT" && swift build -c release --scratch-path .build-release --product jwtbench >&2) ||
+    . "$ROOT/scripts/release-flags.sh"
+    (cd "$ROOT" && swift build -c release "${JWTBENCH_RELEASE_FLAGS[@]}" --scratch-path .build-release --product jwtbench >&2) ||
         die "swift build failed; set JWTBENCH=path/to/jwtbench to use a built binary"
     BIN=$ROOT/.build-release/release/jwtbench
-    BIN_ORIGIN="built by this run"
+    BIN_ORIGIN="built by this run with ${JWTBENCH_RELEASE_FLAGS[*]}"
 fi
 [[ -x $BIN ]] || die "no jwtbench binary at $BIN"
 GATEWAY_MISSING=""

@@ -53,8 +53,9 @@ if ((${#missing[@]})); then
 fi
 
 if [[ -z ${JWTBENCH:-} ]]; then
-    (cd "$ROOT" && swift build -c release --product jwtbench >&2)
-    JWTBENCH=$(cd "$ROOT" && swift build -c release --show-bin-path)/jwtbench
+    . "$ROOT/scripts/release-flags.sh"
+    (cd "$ROOT" && swift build -c release "${JWTBENCH_RELEASE_FLAGS[@]}" --product jwtbench >&2)
+    JWTBENCH=$(cd "$ROOT" && swift build -c release "${JWTBENCH_RELEASE_FLAGS[@]}" --show-bin-path)/jwtbench
 fi
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/jwtbench-http-driver.XXXXXX")
 chmod 755 "$WORK"

@@ -15,8 +15,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS="${ROUNDS:-5}"
 BACKEND="${BACKEND:-auto}"   # the JWE cipher: auto, openssl or boringssl
-swift build -c release --product jwtbench --scratch-path .build-release >&2
-BIN="$(swift build -c release --product jwtbench --scratch-path .build-release --show-bin-path)/jwtbench"
+. scripts/release-flags.sh
+swift build -c release "${JWTBENCH_RELEASE_FLAGS[@]}" --product jwtbench --scratch-path .build-release >&2
+BIN="$(swift build -c release "${JWTBENCH_RELEASE_FLAGS[@]}" --product jwtbench --scratch-path .build-release --show-bin-path)/jwtbench"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 # The plaintext (the inner JWS) size, for AES-GCM's cost at that size.

@@ -35,8 +35,9 @@ print(match.group(1))
 PY
 )
 if [[ -z ${JWTBENCH:-} ]]; then
-    swift build -c release --product jwtbench >&2
-    JWTBENCH=$(swift build -c release --show-bin-path)/jwtbench
+    . scripts/release-flags.sh
+    swift build -c release "${JWTBENCH_RELEASE_FLAGS[@]}" --product jwtbench >&2
+    JWTBENCH=$(swift build -c release "${JWTBENCH_RELEASE_FLAGS[@]}" --show-bin-path)/jwtbench
 fi
 export JWTBENCH
 mkdir -p "$OUT/logs"

@@ -29,7 +29,8 @@ outage_for=${SOAK_OUTAGE_FOR:-60}
 share=${SOAK_SHARE:-50}
 bin=${JWTBENCH_BIN:-}
 if [[ -z $bin ]]; then
-    swift build -c release --scratch-path .build-release --product jwtbench >&2
+    . scripts/release-flags.sh
+    swift build -c release "${JWTBENCH_RELEASE_FLAGS[@]}" --scratch-path .build-release --product jwtbench >&2
     bin=.build-release/release/jwtbench
 fi
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
