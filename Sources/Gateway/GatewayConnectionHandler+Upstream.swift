@@ -46,7 +46,7 @@ extension GatewayConnectionHandler: UpstreamExchange {
         request.upstream = upstream
         request.upstreamHead = head
         upstream.handler.exchange = self
-        upstream.handler.holdReads = !(context?.channel.isWritable ?? true)
+        upstream.handler.pauseReads(!(context?.channel.isWritable ?? true))
         upstream.handler.dechunk = request.head.version.minor == 0
         upstream.handler.requestIsHead = request.head.method == .HEAD
         upstream.handler.write(head)

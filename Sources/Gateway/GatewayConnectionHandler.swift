@@ -262,12 +262,8 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         // Response backpressure: the upstream's reads stop while the client cannot take more,
-        // and go on (asked for again) once it can.
-        if let upstream = request?.upstream {
-            let writable = context.channel.isWritable
-            upstream.handler.holdReads = !writable
-            if writable { upstream.handler.readAgain() }
-        }
+        // and go on once it can.
+        if let upstream = request?.upstream { upstream.handler.pauseReads(!context.channel.isWritable) }
         context.fireChannelWritabilityChanged()
     }
 

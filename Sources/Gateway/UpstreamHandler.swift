@@ -43,13 +43,14 @@ enum UpstreamFailure: Error, Hashable {
 /// (`ProxyHeaders.writeUpstreamRequest`, `UpstreamBodyFraming`): there is no HTTP codec in
 /// the pipeline either way.
 ///
-/// A duplex handler, though it writes nothing of its own: reads are outbound operations, and
-/// NIO passes them only to handlers that take outbound ones. (As an inbound handler its
-/// `read(context:)` was never called, and a client that stopped reading had the whole
-/// response buffered in the gateway.)
-final class UpstreamHandler: ChannelDuplexHandler {
+/// Reads are held by turning the channel's `autoRead` off (`pauseReads`), not by swallowing
+/// `read(context:)`: NIO passes reads only to handlers that take outbound operations, and a
+/// handler in the outbound path costs every request a hop, where the option costs only the
+/// client's writability changes. (An inbound handler's `read(context:)` is never called: for a
+/// while it was all that held reads, and a client that stopped reading had the whole response
+/// buffered in the gateway.)
+final class UpstreamHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
-    typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     /// The exchange using the connection; nil while it idles in the pool. Weak: a client that
@@ -59,10 +60,8 @@ final class UpstreamHandler: ChannelDuplexHandler {
     private(set) var isBroken = false
     /// Whether the last response allows reusing the connection.
     private(set) var responseKeepAlive = false
-    /// Reads are held: the client cannot take more response bytes (response backpressure).
-    /// The exchange sets it when the client's writability changes and clears it when it lets
-    /// reads go on; a plain flag, as `read` runs after every read from the upstream.
-    var holdReads = false
+    /// Reads are paused: the client cannot take more response bytes (response backpressure).
+    private(set) var readsPaused = false
     private var parser: UpstreamResponseParser
     /// Bytes of a head or chunk line not complete yet (bounded by the parser's limits).
     private var unread: ByteBuffer?
@@ -108,9 +107,13 @@ final class UpstreamHandler: ChannelDuplexHandler {
         context?.flush()
     }
 
-    /// Asks for the next read (after `holdReads` is cleared).
-    func readAgain() {
-        context?.read()
+    /// Pauses reads from the upstream (`autoRead` off: NIO stops asking the socket), or lets
+    /// them go on. Called when the client's writability changes, at attach and at release;
+    /// a no-op when nothing changes.
+    func pauseReads(_ paused: Bool) {
+        guard paused != readsPaused, let context else { return }
+        readsPaused = paused
+        try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: !paused)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -159,13 +162,6 @@ final class UpstreamHandler: ChannelDuplexHandler {
     func channelReadComplete(context: ChannelHandlerContext) {
         exchange?.upstreamReadComplete()
         context.fireChannelReadComplete()
-    }
-
-    func read(context: ChannelHandlerContext) {
-        // Held while the client cannot take more; the exchange clears `holdReads` and calls
-        // `readAgain()` when it can.
-        if holdReads { return }
-        context.read()
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {

@@ -62,7 +62,7 @@ final class UpstreamPool {
     func release(_ connection: UpstreamConnection) {
         connection.handler.exchange = nil
         // An idle connection reads, so that the upstream closing it is seen.
-        connection.handler.holdReads = false
+        connection.handler.pauseReads(false)
         guard !draining, connection.channel.isActive, !connection.handler.isBroken, connection.handler.responseKeepAlive,
             idle.count < maxIdle
         else {
