@@ -4,13 +4,14 @@ public struct ExtractedToken: Sendable, Hashable {
     /// The token text with the prefix and surrounding whitespace removed.
     public let token: String
     /// `"header:Authorization"` or `"body:_id_token"` (ngrok's `location` and
-    /// `location_property`), for reports and denial details.
-    public let locationDescription: String
+    /// `location_property`), for reports and denial details. Made when asked for: on the
+    /// request path only a denial's detail needs it, and making it for every token was a
+    /// string allocation per request.
+    public var locationDescription: String { location.description }
 
-    /// A token found at `location`; `locationDescription` is derived from it.
+    /// A token found at `location`.
     public init(location: TokenLocation, token: String) {
         self.location = location
         self.token = token
-        self.locationDescription = location.description
     }
 }
