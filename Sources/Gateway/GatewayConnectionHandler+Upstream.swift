@@ -102,20 +102,40 @@ extension GatewayConnectionHandler: UpstreamExchange {
         let closeDelimited = head.framing == .untilClose || (dechunk && head.framing == .chunked)
         let keepAlive = request.keepAlive && !request.closeAfterResponse && !loop.draining && !closeDelimited
         if !keepAlive { request.closeAfterResponse = true }
-        context.write(
-            wrapOutboundOut(
-                head.clientHead(version: request.head.version, keepAlive: keepAlive, dechunk: dechunk, allocator: context.channel.allocator)
-            ),
-            promise: nil)
+        // Room for a small body after the head, so that it joins the head without a copy of it.
+        var bodyRoom = 0
+        if case .length(let length) = head.framing, length <= Self.heldBodyLimit { bodyRoom = length }
+        writeHeldResponse(context)
+        heldResponse = head.clientHead(
+            version: request.head.version, keepAlive: keepAlive, dechunk: dechunk, extraCapacity: bodyRoom,
+            allocator: context.channel.allocator)
     }
+
+    /// The most body bytes copied in after a held head (a larger body goes out as its own slice).
+    static let heldBodyLimit = 4096
 
     func upstreamResponseBody(_ buffer: ByteBuffer) {
         guard request?.responseStarted == true, let context else { return }
+        if let room = heldResponse?.writableBytes, room >= buffer.readableBytes {
+            // In place: the optional is not copied, so the buffer is not either.
+            heldResponse?.writeImmutableBuffer(buffer)
+            return
+        }
+        writeHeldResponse(context)
         context.write(wrapOutboundOut(buffer), promise: nil)
     }
 
+    /// Writes the held head (and body bytes), if any.
+    func writeHeldResponse(_ context: ChannelHandlerContext) {
+        guard let held = heldResponse else { return }
+        heldResponse = nil
+        context.write(wrapOutboundOut(held), promise: nil)
+    }
+
     func upstreamReadComplete() {
-        context?.flush()
+        guard let context else { return }
+        writeHeldResponse(context)
+        context.flush()
     }
 
     func upstreamResponseEnd() {
@@ -139,6 +159,8 @@ extension GatewayConnectionHandler: UpstreamExchange {
             // Part of the response is out: the client can only learn of the failure by the
             // connection closing before the response's end.
             loop.metrics.recordUpstreamError(failure)
+            writeHeldResponse(context)
+            context.flush()
             close(context)
             return
         }

@@ -55,6 +55,11 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
     /// Set between requests: the next bytes clear it and start the head deadline (so a
     /// slowloris client, a byte at a time, is cut off, while an idle keep-alive one is not).
     var firstByteArmed = false
+    /// The response's head, and the body bytes that fit after it, not written yet: they go
+    /// out as one write when the upstream's read is done (or the response ends). A small
+    /// response is then one buffer through the pipeline and one `write(2)`, not a head and a
+    /// body slice in a `writev(2)`.
+    var heldResponse: ByteBuffer?
 
     /// Parts queued behind a pending decision or connection before reads are held.
     static let queueHighWater = 64 * 1024
@@ -387,6 +392,7 @@ final class GatewayConnectionHandler: ChannelDuplexHandler {
     func finish(_ request: GatewayRequest, context: ChannelHandlerContext, end: ResponseEnd = .written) {
         guard self.request === request else { return }
         self.request = nil
+        writeHeldResponse(context)
         cancelDeadlines()
         let now = MonotonicClock.now()
         eventNanoseconds = now

@@ -36,9 +36,12 @@ struct UpstreamResponseHead {
     /// upstream's field lines byte for byte less hop-by-hop ones and those its `Connection`
     /// names (`Transfer-Encoding` stays when the chunked body is passed on as it is), then
     /// `Connection: close` when the gateway closes after the response, or
-    /// `Connection: keep-alive` for an HTTP/1.0 client kept open.
-    func clientHead(version: HTTPVersion, keepAlive: Bool, dechunk: Bool, allocator: ByteBufferAllocator) -> ByteBuffer {
-        var out = allocator.buffer(capacity: bytes.readableBytes + 24)
+    /// `Connection: keep-alive` for an HTTP/1.0 client kept open. The buffer has
+    /// `extraCapacity` bytes of room after the head, for body bytes to join it.
+    func clientHead(
+        version: HTTPVersion, keepAlive: Bool, dechunk: Bool, extraCapacity: Int = 0, allocator: ByteBufferAllocator
+    ) -> ByteBuffer {
+        var out = allocator.buffer(capacity: bytes.readableBytes + 24 + extraCapacity)
         out.writeStaticString(version.minor == 0 ? "HTTP/1.0 " : "HTTP/1.1 ")
         let named = connectionNamesFields ? connectionOptions() : []
         bytes.withUnsafeReadableBytes { head in

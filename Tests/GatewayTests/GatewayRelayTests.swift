@@ -51,6 +51,46 @@ import Testing
         #expect(received == "HTTP/1.1 200 Fine\r\nServer: origin\r\nX-Odd:  spaced value \r\nContent-Length: 2\r\n\r\nok")
     }
 
+    /// A response's head and the body bytes that fit after it go to the client as one write
+    /// (`GatewayConnectionHandler.heldResponse`): whatever the body's size and however the
+    /// upstream's reads split it, the client gets the response byte for byte.
+    @Test(arguments: [0, 1, 4095, 4096, 4097, 70_000])
+    func aFixedLengthBodyArrivesWholeHoweverTheUpstreamSplitsIt(length: Int) async throws {
+        let body = (0..<length).map { UInt8(ascii: "a") + UInt8($0 % 26) }
+        let fields = "X-Length: \(length)\r\nContent-Length: \(length)\r\n\r\n"
+        // `Connection: close` (hop-by-hop, so not passed on) keeps each upstream connection to
+        // one response: the recorder writes these bytes past NIO's server pipeline, which
+        // would hold a second request on the same connection.
+        let upstreamHead = Array("HTTP/1.1 200 OK\r\nConnection: close\r\n\(fields)".utf8)
+        let head = Array("HTTP/1.1 200 OK\r\n\(fields)".utf8)
+        let third = length / 3
+        let splits: [[[UInt8]]] = [
+            [upstreamHead + body],
+            [upstreamHead, body],
+            [upstreamHead + body.prefix(third), Array(body[third..<2 * third]), Array(body.suffix(from: 2 * third))],
+        ]
+        for pieces in splits {
+            let upstream = try RecordingUpstream(.rawPieces(pieces.filter { !$0.isEmpty }, gap: .milliseconds(20)))
+            let gateway = try await GatewayFixture.start(upstream: upstream.url)
+            let port = gateway.port
+            let expected = head + body
+            // Two requests on one connection: the second response follows the first exactly.
+            let received = try await WireClient.onThread { () -> [UInt8] in
+                let client = try WireClient(port: port, receiveTimeout: 5)
+                var all: [UInt8] = []
+                for _ in 0..<2 {
+                    try client.send(Self.get("/"))
+                    all += client.bytes(count: expected.count) ?? []
+                }
+                return all
+            }
+            await gateway.stop()
+            upstream.stop()
+            let same = received == expected + expected
+            #expect(same, "\(pieces.count) pieces, \(length) body bytes: received \(received.count) of \(2 * expected.count) bytes")
+        }
+    }
+
     @Test func aChunkedBodyPassesAsItCameTrailersIncluded() async throws {
         let body = "5;note=x\r\nhello\r\n6\r\n world\r\n0\r\nX-Sum: 11\r\n\r\n"
         let received = try await Self.relayed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + body, through: "X-Sum: 11\r\n\r\n")

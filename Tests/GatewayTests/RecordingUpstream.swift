@@ -31,6 +31,9 @@ final class RecordingUpstream: Sendable {
         case raw([UInt8])
         /// The same, then closes the connection (a response delimited by the close).
         case rawThenClose([UInt8])
+        /// Exactly these pieces, each flushed on its own, `gap` apart (a response that
+        /// arrives over several reads).
+        case rawPieces([[UInt8]], gap: TimeAmount)
     }
 
     private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -134,6 +137,13 @@ private final class UpstreamRecorder: ChannelInboundHandler {
             guard let encoder = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self) else { return }
             encoder.writeAndFlush(NIOAny(ByteBuffer(bytes: bytes))).assumeIsolated().whenComplete { _ in
                 context.close(promise: nil)
+            }
+        case .rawPieces(let pieces, let gap):
+            guard let encoder = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self) else { return }
+            for (index, piece) in pieces.enumerated() {
+                context.eventLoop.assumeIsolated().scheduleTask(in: gap * Int64(index)) {
+                    encoder.writeAndFlush(NIOAny(ByteBuffer(bytes: piece)), promise: nil)
+                }
             }
         case .large(let size):
             var headers = HTTPHeaders()

@@ -97,6 +97,15 @@ final class WireClient {
         return bytes
     }
 
+    /// The next `count` bytes, exactly as they came; nil when the connection closed or timed
+    /// out first.
+    func bytes(count: Int) -> [UInt8]? {
+        guard fill(count) else { return nil }
+        let bytes = Array(buffer[..<count])
+        buffer.removeFirst(count)
+        return bytes
+    }
+
     /// Everything until the peer closes (or the receive timeout), and whether it closed.
     func bytesUntilClose() -> (bytes: [UInt8], closed: Bool) {
         var chunk = [UInt8](repeating: 0, count: 65536)
