@@ -102,7 +102,8 @@ extension GatewayConnectionHandler: UpstreamExchange {
         let closeDelimited = head.framing == .untilClose || (dechunk && head.framing == .chunked)
         let keepAlive = request.keepAlive && !request.closeAfterResponse && !loop.draining && !closeDelimited
         if !keepAlive { request.closeAfterResponse = true }
-        // Room for a small body after the head, so that it joins the head without a copy of it.
+        // Room for a small body after the head, so that its bytes are copied in without the
+        // buffer growing (which would copy the head again).
         var bodyRoom = 0
         if case .length(let length) = head.framing, length <= Self.heldBodyLimit { bodyRoom = length }
         writeHeldResponse(context)
